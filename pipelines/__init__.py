@@ -1,0 +1,1 @@
+"""news-warehouse: raw news files in, clean articles and facts in DuckDB out."""

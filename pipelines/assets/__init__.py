@@ -1,0 +1,1 @@
+"""Dagster assets: one per warehouse table and view, each named after it."""

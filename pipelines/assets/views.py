@@ -1,0 +1,38 @@
+"""One asset per view in sql/views/, named after it, downstream of the tables it reads."""
+
+import re
+from pathlib import Path
+
+import dagster as dg
+
+from pipelines.assets.preview import describe
+from pipelines.resources import WRITER_POOL, WarehouseResource
+from pipelines.warehouse import VIEWS_DIR, object_name, sql_files, writing
+
+
+def referenced_objects(sql: str, known: list[str]) -> list[str]:
+    """Which of the known tables and views a view's SQL reads (its lineage)."""
+    words = set(re.findall(r"\b\w+\b", re.sub(r"--[^\n]*", "", sql).lower()))
+    return [name for name in known if name in words]
+
+
+def view_asset(sql_file: Path, known: list[str]) -> dg.AssetsDefinition:
+    name = object_name(sql_file)
+    sql = sql_file.read_text()
+    description = " ".join(line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--"))
+
+    @dg.asset(name=name, deps=referenced_objects(sql, [k for k in known if k != name]), kinds={"duckdb"},
+              group_name="views", description=description or None, pool=WRITER_POOL)
+    def _view(warehouse: WarehouseResource) -> dg.MaterializeResult:
+        db_path = warehouse.settings().warehouse
+        with writing(db_path) as con:
+            con.execute(sql)
+        return dg.MaterializeResult(metadata={**describe(db_path, name), "sql": dg.MetadataValue.md(f"```sql\n{sql}\n```")})
+
+    return _view
+
+
+def view_assets(table_names: list[str]) -> list[dg.AssetsDefinition]:
+    files = sql_files(VIEWS_DIR)
+    known = table_names + [object_name(f) for f in files]
+    return [view_asset(f, known) for f in files]

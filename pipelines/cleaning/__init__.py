@@ -1,0 +1,138 @@
+"""Cleaning: decoded documents to clean articles. Pure functions on polars frames; no Dagster.
+
+`clean_documents` is the batch entry point the pipeline calls; `clean_document` cleans one
+document and is what the process pool runs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+import polars as pl
+
+from pipelines.cleaning.html import clean_html
+from pipelines.cleaning.language import detect_language
+from pipelines.cleaning.result import CleanArticle, count_words
+from pipelines.cleaning.simhash import simhash
+from pipelines.cleaning.text import clean_plain_text, normalise_line
+
+CLEANING_VERSION = "1"
+MIN_ARTICLE_WORDS = 5
+# A line that opens or closes documents this many times in one batch is site furniture.
+REPEATED_LINE_MIN_DOCUMENTS = 3
+CHUNK_SIZE = 8
+
+ARTICLE_SCHEMA = {
+    "doc_id": pl.String,
+    "url": pl.String,
+    "outlet": pl.String,
+    "title": pl.String,
+    "published_date": pl.Date,
+    "published_time": pl.Time,
+    "dateline_place": pl.String,
+    "author": pl.String,
+    "language": pl.String,
+    "text": pl.String,
+    "word_count": pl.Int32,
+    "cleaning_method": pl.String,
+    "cleaning_version": pl.String,
+    "simhash": pl.UInt64,
+    "rejection": pl.String,
+}
+
+
+def clean_document(content: str, fmt: str, url: str | None = None,
+                   repeated_lines: frozenset[str] = frozenset()) -> CleanArticle:
+    """Clean one decoded document by its format (html and warc records are HTML)."""
+    if fmt == "txt":
+        return clean_plain_text(content, repeated_lines)
+    return clean_html(content, url)
+
+
+def repeated_lines(contents: list[str]) -> frozenset[str]:
+    """Lines that recur in many documents of the batch: menus and footers of a shared source."""
+    counts = Counter()
+    for content in contents:
+        counts.update({normalise_line(line) for line in content.splitlines()} - {""})
+    return frozenset(line for line, n in counts.items() if n >= REPEATED_LINE_MIN_DOCUMENTS and len(line) < 120)
+
+
+def _clean_row(args: tuple[str, str, str, str | None, frozenset[str]]) -> dict:
+    """Clean one row for the pool; any failure becomes that document's rejection, not the batch's."""
+    doc_id, content, fmt, url, repeated = args
+    try:
+        article = clean_document(content, fmt, url, repeated)
+    except RecursionError:
+        return {"doc_id": doc_id, "rejection": "cleaning failed: markup nested too deeply to parse"}
+    except Exception as error:  # one pathological page must not stop the batch
+        return {"doc_id": doc_id, "rejection": f"cleaning failed: {type(error).__name__}: {error}"[:500]}
+    words = count_words(article.text)
+    if words < MIN_ARTICLE_WORDS:
+        return {"doc_id": doc_id, "rejection": f"no article text found ({words} words of prose)"}
+    return {
+        "doc_id": doc_id,
+        "url": article.url,
+        "outlet": article.outlet,
+        "title": article.title,
+        "published_date": article.published_date,
+        "published_time": article.published_time,
+        "dateline_place": article.dateline_place,
+        "author": article.author,
+        "language": article.language or detect_language(article.text),
+        "text": article.text,
+        "word_count": words,
+        "cleaning_method": article.method,
+        "cleaning_version": CLEANING_VERSION,
+        "simhash": simhash(article.text),
+        "rejection": None,
+    }
+
+
+def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[int], None]) -> list[dict]:
+    """Pool map that survives a worker dying (e.g. a C-level crash in a parser): the batch is
+    retried one document per fresh process so only the culprit is rejected."""
+    try:
+        with ProcessPoolExecutor(workers) as pool:
+            results = []
+            for result in pool.map(_clean_row, tasks, chunksize=CHUNK_SIZE):
+                results.append(result)
+                on_done(1)
+            return results
+    except BrokenProcessPool:
+        pass
+    results = []
+    for task in tasks:
+        try:
+            with ProcessPoolExecutor(1) as pool:
+                results.append(pool.submit(_clean_row, task).result())
+        except BrokenProcessPool:
+            results.append({"doc_id": task[0], "rejection": "cleaning crashed the parser process"})
+        on_done(1)
+    return results
+
+
+def clean_documents(documents: pl.DataFrame, workers: int | None = None,
+                    on_done: Callable[[int], None] = lambda n: None) -> pl.DataFrame:
+    """Clean a frame of documents (doc_id, content, format, source_url) into one article row each;
+    rows whose `rejection` is set hold no article and say why."""
+    if documents.is_empty():
+        return pl.DataFrame(schema=ARTICLE_SCHEMA)
+    workers = workers or min(2, os.cpu_count() or 1)
+    texts = documents.filter(pl.col("format") == "txt")["content"].to_list()
+    repeated = repeated_lines(texts) if len(texts) >= REPEATED_LINE_MIN_DOCUMENTS else frozenset()
+    tasks = [
+        (row["doc_id"], row["content"], row["format"], row["source_url"], repeated)
+        for row in documents.select("doc_id", "content", "format", "source_url").iter_rows(named=True)
+    ]
+    if workers > 1 and len(tasks) > CHUNK_SIZE:
+        rows = _map_isolating_crashes(tasks, workers, on_done)
+    else:
+        rows = []
+        for task in tasks:
+            rows.append(_clean_row(task))
+            on_done(1)
+    return pl.DataFrame(rows, schema=ARTICLE_SCHEMA)

@@ -1,0 +1,126 @@
+"""Dates as articles state them: full date lines, times, and datelines such as
+`MINSK, 28 November (BelTA) –`. Only explicit day-month-year dates count; a bare year never does."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, time
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+YEAR = r"(?P<year>(?:19|20)\d{2})"
+WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+
+FULL_DATE_PATTERNS = [
+    re.compile(rf"\b{DAY}\s+{MONTH},?\s+{YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b", re.IGNORECASE),
+    re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
+    re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"),
+]
+TIME = re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:\s*(?P<ampm>[ap])\.?m\.?)?", re.IGNORECASE)
+# Words that may stand around a date on a page's date line without making it prose.
+DATE_LINE_FILLER = re.compile(
+    rf"\b(?:{WEEKDAY}|published|updated|posted|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|[a-z]{{2,4}}t|msk|cet|cest|last|modified|date|time|\d+)\b|[^\w\s]",
+    re.IGNORECASE,
+)
+DATELINE = re.compile(
+    r"""^(?:
+        (?P<place>[A-Z][A-Z'.\- ]{1,30}[A-Z]),\s*           # MINSK,
+        (?:(?P<day1>\d{1,2})\s+(?P<month1>[A-Za-z]+)|(?P<month2>[A-Za-z]+)\.?\s+(?P<day2>\d{1,2}))?\.?\s*
+        (?:\((?P<outlet>[A-Za-z][\w .&-]{1,30})\)|/(?P<outlet2>[A-Za-z][\w .&-]{1,30})/\.?)?
+      | (?P<place3>[A-Z][A-Z'.\- ]{1,30}[A-Z])\s+\((?P<outlet3>[A-Za-z][\w .&-]{1,30})\)
+      | \((?P<outlet4>[A-Za-z][\w .&-]{1,30})\)\s+(?P<place4>[A-Z][A-Z'.\- ]{1,30}[A-Z])
+    )\s*[-–—:]\s+""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class StatedDate:
+    day: date
+    time: time | None
+
+
+@dataclass(frozen=True)
+class Dateline:
+    place: str
+    outlet: str | None
+    month: int | None
+    day: int | None
+
+
+def _month_number(value: str) -> int | None:
+    return int(value) if value.isdigit() else MONTHS.get(value.lower().rstrip("."))
+
+
+def find_full_date(text: str) -> tuple[date, re.Match] | None:
+    """The first day-month-year date in text, with its match."""
+    found = []
+    for pattern in FULL_DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            month = _month_number(m.group("month"))
+            try:
+                found.append((m.start(), date(int(m.group("year")), month, int(m.group("day"))), m))
+            except (TypeError, ValueError):
+                continue
+    if not found:
+        return None
+    _, day, match = min(found, key=lambda item: item[0])
+    return day, match
+
+
+def find_time(text: str) -> time | None:
+    m = TIME.search(text)
+    if not m:
+        return None
+    hour, minute = int(m.group("hour")), int(m.group("minute"))
+    if (ampm := (m.group("ampm") or "").lower()) == "p" and hour < 12:
+        hour += 12
+    elif ampm == "a" and hour == 12:
+        hour = 0
+    return time(hour, minute)
+
+
+def parse_date_line(line: str) -> StatedDate | None:
+    """A short line that is essentially a full date (and maybe a time), like a page's date stamp."""
+    if len(line) > 80:
+        return None
+    found = find_full_date(line)
+    if not found:
+        return None
+    day, match = found
+    rest = line[: match.start()] + " " + line[match.end():]
+    stated_time = find_time(rest)
+    leftover = DATE_LINE_FILLER.sub(" ", rest).split()
+    if len(leftover) > 3:
+        return None
+    return StatedDate(day, stated_time)
+
+
+def parse_dateline(paragraph: str) -> tuple[Dateline, int] | None:
+    """The dateline opening a story, and where the story text after it starts."""
+    m = DATELINE.match(paragraph)
+    if not m:
+        return None
+    place = m.group("place") or m.group("place3") or m.group("place4")
+    outlet = m.group("outlet") or m.group("outlet2") or m.group("outlet3") or m.group("outlet4")
+    month = _month_number(m.group("month1") or m.group("month2") or "")
+    day = m.group("day1") or m.group("day2")
+    if (m.group("month1") or m.group("month2")) and month is None:
+        return None
+    if m.group("place") and not (outlet or month):
+        return None  # "WASHINGTON, he said -" is not a dateline
+    return Dateline(place.title(), outlet.strip() if outlet else None, month, int(day) if day else None), m.end()

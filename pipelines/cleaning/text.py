@@ -1,0 +1,137 @@
+"""Plain-text pages (a scraper's text dump) to main text, title, date and dateline.
+
+trafilatura keeps every line of plain text, so this path works on lines: each is scored as
+article prose (positive, by its words) or furniture (negative: menus, bullets, share bars,
+credits, lines repeated across the batch), the best-scoring run of lines is the body (a
+maximum-sum segment, as in Finn's Body Text Extraction), and the title, date line and dateline
+are read from around its start. Comment sections end the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from pipelines.cleaning.dates import parse_date_line, parse_dateline
+from pipelines.cleaning.result import CleanArticle, count_words
+
+BULLET = re.compile(r"^\s*(?:[*+•·▪►-]|\d{1,2}[.)])\s+")
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+COMMENT_MARKER = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|discussion|reader comments)(?:\s*\(\d+\))?:?$"
+    r"|^(?:leave a (?:reply|comment)|post a comment|add (?:a |your )?comment|join the discussion)\b"
+    r"|^(?:show|view|read|load) (?:all )?(?:\d+ )?comments",
+    re.IGNORECASE,
+)
+CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)
+TITLE_LOOKBACK_LINES = 8
+
+
+@cache
+def boilerplate_patterns() -> re.Pattern:
+    text = resources.files("pipelines").joinpath("data/boilerplate_lines.txt").read_text()
+    rules = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return re.compile("^(?:" + "|".join(f"(?:{rule})" for rule in rules) + r")$", re.IGNORECASE)
+
+
+def normalise_line(line: str) -> str:
+    """A line as compared across documents: bullets and outer space gone, inner space folded."""
+    return " ".join(BULLET.sub("", line).split()).lower()
+
+
+@dataclass
+class Line:
+    text: str
+    words: int
+    bullet: bool
+    sentence: bool
+    furniture: bool
+
+
+def _classify(raw_lines: list[str], repeated: frozenset[str]) -> list[Line]:
+    pattern = boilerplate_patterns()
+    seen: set[str] = set()
+    lines = []
+    for raw in raw_lines:
+        text = " ".join(raw.split())
+        key = normalise_line(text)
+        words = count_words(text)
+        furniture = (
+            bool(pattern.match(key))
+            or key in repeated
+            or (key in seen and words < 20)
+            or bool(CAPTION_MARKER.search(text))
+            or words == 0
+        )
+        seen.add(key)
+        lines.append(Line(text, words, bool(BULLET.match(raw)), bool(SENTENCE_END.search(text)), furniture))
+    return lines
+
+
+def _score(line: Line) -> float:
+    if line.furniture:
+        return -12.0
+    if line.bullet and line.words < 8:
+        return -6.0
+    if line.words >= 12 and (line.sentence or line.words >= 25):
+        return float(line.words)
+    if line.sentence and line.words >= 5:
+        return line.words * 0.5
+    return -2.0 - 0.2 * line.words
+
+
+def _best_segment(scores: list[float]) -> tuple[int, int]:
+    """Inclusive bounds of the maximum-sum run (Kadane); (0, -1) when nothing scores above zero."""
+    best, best_bounds = 0.0, (0, -1)
+    running, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if running <= 0:
+            running, start = 0.0, i
+        running += score
+        if running > best:
+            best, best_bounds = running, (start, i)
+    return best_bounds
+
+
+def _is_title(line: Line) -> bool:
+    return not line.furniture and not line.bullet and 3 <= line.words <= 25 and not line.text.endswith((".", ",", ";"))
+
+
+def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset()) -> CleanArticle:
+    """Main text and metadata of a plain-text page; empty text when it holds no article prose."""
+    lines = [line for line in _classify(content.splitlines(), repeated_lines) if line.text]
+    start, end = _best_segment([_score(line) for line in lines])
+    if end < start:
+        return CleanArticle(text="", method="text:lines")
+    for i in range(start + 1, end + 1):
+        if COMMENT_MARKER.match(lines[i].text):
+            end = i - 1
+            break
+    head = lines[max(0, start - TITLE_LOOKBACK_LINES): start]
+    title_index = next((i for i in range(len(head) - 1, -1, -1) if _is_title(head[i])), None)
+    title = head[title_index].text if title_index is not None else None
+    date_lines = [d for d in (parse_date_line(line.text) for line in lines[: start + 1]) if d]
+    stated = next((d for d in date_lines if d.time), date_lines[0] if date_lines else None)
+
+    body = [
+        line.text for line in lines[start: end + 1]
+        if not line.furniture and not (line.bullet and line.words < 8)
+        and not (title and line.text != title and line.text.startswith(title))
+    ]
+    if title and body and body[0] == title:
+        body = body[1:]
+    dateline = parse_dateline(body[0]) if body else None
+    published_date = stated.day if stated else None
+    if dateline and not stated and dateline[0].month:
+        published_date = None  # a dateline's day without the page's year is not a stated date
+    return CleanArticle(
+        text="\n\n".join(body),
+        method="text:lines",
+        title=title,
+        outlet=dateline[0].outlet if dateline else None,
+        published_date=published_date,
+        published_time=stated.time if stated else None,
+        dateline_place=dateline[0].place if dateline else None,
+    )

@@ -1,0 +1,181 @@
+"""`news-warehouse`: run the pipeline through Dagster, query the warehouse, see its status, open the UI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from pipelines.settings import Settings
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+console = Console()
+
+
+def use_project_dagster_home() -> Path:
+    """Point Dagster at ./dagster_home (created from the project's dagster.yaml when missing), so
+    CLI runs, the schedule, the sensor and the UI share one run history."""
+    home = Path(os.environ.get("DAGSTER_HOME") or Path("dagster_home").absolute())
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    template = PROJECT_ROOT / "dagster_home" / "dagster.yaml"
+    if not config.exists() and template.exists():
+        shutil.copyfile(template, config)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+class RichProgress:
+    """Progress bar for `news-warehouse run`: one task per refresh phase."""
+
+    def __init__(self, bar: Progress) -> None:
+        self.bar = bar
+        self.task = None
+
+    def start(self, phase: str, total: int) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, completed=self.bar.tasks[self.task].total)
+        self.task = self.bar.add_task(phase, total=total)
+
+    def advance(self, n: int = 1) -> None:
+        self.bar.advance(self.task, n)
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    settings = Settings.from_env()
+    return Settings(
+        raw_dir=Path(args.raw).absolute() if getattr(args, "raw", None) else settings.raw_dir,
+        warehouse=Path(args.warehouse).absolute() if args.warehouse else settings.warehouse,
+        workers=getattr(args, "workers", None) or settings.workers,
+        max_bytes=settings.max_bytes,
+    )
+
+
+def print_table(title: str, header: list[str], rows: list[tuple]) -> None:
+    table = Table(title=title, title_justify="left")
+    for name in header:
+        table.add_column(name)
+    for row in rows:
+        table.add_row(*("NULL" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+def command_run(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    from pipelines.definitions import JOB_NAME, build_definitions
+
+    settings = settings_from(args)
+    use_project_dagster_home()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        defs = build_definitions(settings, RichProgress(bar))
+        job = defs.resolve_job_def(JOB_NAME)
+        with dg.DagsterInstance.get() as instance:
+            result = job.execute_in_process(
+                instance=instance, raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
+    materialized = {
+        event.asset_key.to_user_string(): event.materialization.metadata
+        for event in result.get_asset_materialization_events()
+    }
+    rows = []
+    for name, metadata in materialized.items():
+        def value(key):
+            return metadata[key].value if key in metadata else ""
+        rows.append((name, value("dagster/row_count"), value("new"), value("changed"), value("rejected_this_run")))
+    print_table(f"Run {result.run_id[:8]}: {settings.raw_dir} -> {settings.warehouse}",
+                ["table / view", "rows", "new", "changed", "rejected this run"], rows)
+    checks = result.get_asset_check_evaluations()
+    failed = [c.check_name for c in checks if not c.passed]
+    console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    if not result.success:
+        for event in result.all_events:
+            if event.is_step_failure:
+                console.print(f"[red]Step {event.step_key} failed:[/red] {event.step_failure_data.error.message.strip()}")
+        return 1
+    return 0
+
+
+def query(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:
+    from pipelines.warehouse import reading
+
+    with reading(settings.warehouse, on_wait=lambda msg: console.print(f"[yellow]{msg}[/yellow]")) as con:
+        result = con.execute(sql)
+        header = [d[0] for d in result.description] if result.description else []
+        return header, result.fetchall()
+
+
+def command_sql(args: argparse.Namespace) -> int:
+    header, rows = query(settings_from(args), args.query)
+    print_table("", header, rows)
+    console.print(f"{len(rows)} row(s)")
+    return 0
+
+
+def command_status(args: argparse.Namespace) -> int:
+    import dagster as dg
+
+    settings = settings_from(args)
+    counts = []
+    for name in ("raw_documents", "articles", "rejected_documents", "articles_per_outlet_day"):
+        counts.append((name, query(settings, f"SELECT count(*) FROM {name}")[1][0][0]))
+    print_table(f"Warehouse {settings.warehouse}", ["table / view", "rows"], counts)
+    _, rejected = query(settings, "SELECT path, stage, reason, first_seen FROM rejected_documents ORDER BY first_seen DESC, path")
+    print_table("Rejected files", ["path", "stage", "reason", "first seen"], rejected)
+    use_project_dagster_home()
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs(limit=1)
+        if runs:
+            run = runs[0]
+            stats = instance.get_run_stats(run.run_id)
+            started = stats.start_time and __import__("datetime").datetime.fromtimestamp(stats.start_time)
+            console.print(f"Last run: {run.run_id[:8]} {run.job_name} {run.status.value} started {started:%Y-%m-%d %H:%M:%S}")
+        else:
+            console.print("Last run: none recorded in this DAGSTER_HOME")
+    return 0
+
+
+def command_ui(args: argparse.Namespace) -> int:
+    home = use_project_dagster_home()
+    console.print(f"DAGSTER_HOME={home}")
+    dagster = shutil.which("dagster") or "dagster"
+    os.execvp(dagster, [dagster, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(args.port)])
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="news-warehouse", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="materialize every asset through Dagster (the run shows in the UI)")
+    run.add_argument("--raw", help="landing directory (default: ./raw or $NEWS_WAREHOUSE_RAW)")
+    run.add_argument("--workers", type=int, help="cleaning processes (default 2)")
+    sql = sub.add_parser("sql", help="run a read-only SQL query and print the result")
+    sql.add_argument("query")
+    status = sub.add_parser("status", help="row counts, rejected files and the last run")
+    ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
+    ui.add_argument("--port", type=int, default=3000)
+    for command in (run, sql, status):
+        command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
+    args = parser.parse_args(argv)
+    handlers = {"run": command_run, "sql": command_sql, "status": command_status, "ui": command_ui}
+    try:
+        return handlers[args.command](args)
+    except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback
+        from pipelines.warehouse import WarehouseBusy, WarehouseMissing
+
+        if isinstance(error, WarehouseBusy | WarehouseMissing) or type(error).__module__.startswith("duckdb"):
+            console.print(f"[red]error:[/red] {error}")
+            return 2
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

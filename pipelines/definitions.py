@@ -1,0 +1,38 @@
+"""The Dagster code location: assets for every table and view, checks, job, schedule, sensor."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.assets.checks import ALL_CHECKS
+from pipelines.assets.ingest import ingest
+from pipelines.assets.views import view_assets
+from pipelines.automation import build_automation
+from pipelines.refresh import TABLES, Progress
+from pipelines.resources import WarehouseResource
+from pipelines.settings import Settings
+
+JOB_NAME = "refresh_warehouse"
+
+
+def build_definitions(settings: Settings, progress: Progress | None = None) -> dg.Definitions:
+    """Definitions bound to one raw directory and warehouse file (tests and the CLI pass theirs)."""
+    job = dg.define_asset_job(
+        JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+        description="Read raw/, clean new articles, refresh every table and view, run the checks.",
+    )
+    schedule, sensor = build_automation(job)
+    return dg.Definitions(
+        assets=[ingest, *view_assets(list(TABLES))],
+        asset_checks=ALL_CHECKS,
+        jobs=[job],
+        schedules=[schedule],
+        sensors=[sensor],
+        resources={
+            "warehouse": WarehouseResource.from_settings(settings),
+            "progress": dg.ResourceDefinition.hardcoded_resource(progress),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

@@ -1,0 +1,286 @@
+"""Reading the landing zone: files under raw/ become decoded raw documents or rejections.
+
+Pure functions, no Dagster, no DuckDB. One file yields one document (HTML, text) or many (a WARC
+holds one per HTML response record); anything unreadable yields a rejection with its reason.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import re
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import charset_normalizer
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+TEXT_SUFFIXES = (".txt",)
+WARC_SUFFIXES = (".warc",)
+STABLE_READ_ATTEMPTS = 3
+
+BINARY_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF87a": "GIF image",
+    b"GIF89a": "GIF image",
+    b"%PDF-": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip data without a .gz name",
+    b"RIFF": "RIFF media",
+    b"\x7fELF": "executable",
+}
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Browsers read these labels as windows-1252, and so do we (WHATWG Encoding Standard).
+WINDOWS_1252_ALIASES = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii"}
+META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.IGNORECASE)
+
+
+class RejectedInput(Exception):
+    """The bytes cannot become a document; the message is the reason stored for the analyst."""
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    doc_id: str
+    path: str
+    format: str
+    source_url: str | None
+    fetched_at: datetime | None
+    size_bytes: int
+    encoding: str
+    content: str
+
+
+@dataclass(frozen=True)
+class Rejection:
+    path: str
+    doc_id: str | None
+    stage: str
+    reason: str
+
+
+@dataclass
+class SourceOutcome:
+    """Everything one file under raw/ produced."""
+
+    path: str
+    documents: list[RawDocument] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: Path) -> str | None:
+    """Hash of a file too large to hold in memory; None if it vanished meanwhile."""
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def list_raw_files(raw_dir: Path) -> list[Path]:
+    """Every regular file below raw_dir, sorted; dotfiles (editor and partial-download temp files) are skipped."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return []
+    return sorted(
+        p for p in raw_dir.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+    )
+
+
+def input_format(name: str) -> tuple[str | None, bool]:
+    """(format, gzipped) from a file name; format None when we do not ingest that kind of file."""
+    lower = name.lower()
+    gzipped = lower.endswith(".gz")
+    if gzipped:
+        lower = lower[:-3]
+    for suffixes, fmt in ((HTML_SUFFIXES, "html"), (TEXT_SUFFIXES, "txt"), (WARC_SUFFIXES, "warc")):
+        if lower.endswith(suffixes):
+            return fmt, gzipped
+    return None, gzipped
+
+
+def read_stable_bytes(path: Path) -> bytes:
+    """Read a file, re-reading if it changes underneath us (a writer still busy with it)."""
+    for _ in range(STABLE_READ_ATTEMPTS):
+        try:
+            before = path.stat()
+            data = path.read_bytes()
+            after = path.stat()
+        except FileNotFoundError:
+            raise RejectedInput("file disappeared during the run before it could be read") from None
+        except OSError as error:
+            raise RejectedInput(f"file could not be read: {error.strerror or error}") from None
+        if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (len(data), after.st_mtime_ns):
+            return data
+    raise RejectedInput("file kept changing while it was being read (still being written?)")
+
+
+def gunzip(data: bytes, max_bytes: int) -> bytes:
+    """Decompress with a ceiling, so a gzip bomb or a truncated file becomes a clear rejection."""
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            out = stream.read(max_bytes + 1)
+    except EOFError:
+        raise RejectedInput("truncated gzip file (compressed data ends before its end marker)") from None
+    except (OSError, zlib.error) as error:
+        raise RejectedInput(f"corrupt gzip file: {error}") from None
+    if len(out) > max_bytes:
+        raise RejectedInput(f"decompressed size exceeds the {max_bytes:,}-byte limit")
+    return out
+
+
+def sniff_binary(data: bytes) -> None:
+    for signature, kind in BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise RejectedInput(f"binary content ({kind}), not text or HTML")
+
+
+def _normalise_label(label: str) -> str:
+    label = label.strip().lower()
+    return "windows-1252" if label in WINDOWS_1252_ALIASES else label
+
+
+def declared_charsets(data: bytes, header: str | None) -> list[str]:
+    """Charsets the document claims, strongest first: HTTP header, XML declaration, meta tag."""
+    labels = []
+    if header and (m := HEADER_CHARSET.search(header)):
+        labels.append(m.group(1))
+    head = data[:4096]
+    for pattern in (XML_ENCODING, META_CHARSET):
+        if m := pattern.search(head):
+            labels.append(m.group(1).decode("ascii", "ignore"))
+    return [_normalise_label(label) for label in labels]
+
+
+def decode(data: bytes, header_content_type: str | None = None) -> tuple[str, str]:
+    """Decode bytes by their real encoding: BOM, then declared charset, then UTF-8, then detection."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding), encoding.removesuffix("-sig")
+            except UnicodeDecodeError:
+                raise RejectedInput(f"undecodable bytes: invalid {encoding} after its byte-order mark") from None
+    if b"\x00" in data[:65536]:
+        raise RejectedInput("binary content (NUL bytes), not text or HTML")
+    candidates = [*declared_charsets(data, header_content_type), "utf-8"]
+    for label in dict.fromkeys(candidates):
+        try:
+            return data.decode(label), label
+        except (UnicodeDecodeError, LookupError):
+            continue
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise RejectedInput("undecodable bytes: no character encoding fits (not UTF-8, none declared, detection failed)")
+    text = str(best)
+    if _control_ratio(text) > 0.01:
+        raise RejectedInput(f"undecodable bytes: best guess {best.encoding} yields control characters")
+    return text, best.encoding.replace("_", "-")
+
+
+def _control_ratio(text: str) -> float:
+    if not text:
+        return 0.0
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    return controls / len(text)
+
+
+def make_document(rel: str, fmt: str, data: bytes, *, header: str | None = None,
+                  url: str | None = None, fetched_at: datetime | None = None) -> RawDocument:
+    sniff_binary(data)
+    text, encoding = decode(data, header)
+    if not text.strip():
+        raise RejectedInput("empty document (no text after decoding)")
+    return RawDocument(content_hash(data), rel, fmt, url, fetched_at, len(data), encoding, text)
+
+
+def warc_documents(rel: str, data: bytes, max_bytes: int) -> SourceOutcome:
+    """One document per HTML response record; a damaged tail keeps the records before it."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    outcome = SourceOutcome(rel)
+    records = 0
+    try:
+        for record in ArchiveIterator(io.BytesIO(data)):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            content_type = record.http_headers.get_header("Content-Type") or ""
+            if "html" not in content_type.lower():
+                continue
+            records += 1
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            payload = record.content_stream().read(max_bytes + 1)
+            try:
+                if len(payload) > max_bytes:
+                    raise RejectedInput(f"WARC record for {url} exceeds the {max_bytes:,}-byte limit")
+                outcome.documents.append(make_document(
+                    rel, "warc", payload, header=content_type, url=url,
+                    fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date"))))
+            except RejectedInput as error:
+                outcome.rejections.append(Rejection(f"{rel}#{url}", content_hash(payload), "read", str(error)))
+    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
+        outcome.rejections.append(Rejection(
+            rel, content_hash(data), "read", f"damaged WARC after {records} HTML records: {error}"))
+    if records == 0 and not outcome.rejections:
+        outcome.rejections.append(Rejection(rel, content_hash(data), "read", "WARC file holds no HTML response records"))
+    return outcome
+
+
+def _warc_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceOutcome:
+    """Turn one file into documents or a rejection; never raises for bad input."""
+    fmt, gzipped = input_format(path.name)
+    data = b""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        size = 0
+    if size > max_bytes:
+        reason = f"file too large: {size:,} bytes exceeds the {max_bytes:,}-byte limit"
+        return SourceOutcome(rel, rejections=[Rejection(rel, file_hash(path), "read", reason)])
+    try:
+        if fmt is None:
+            raise RejectedInput(
+                f"unsupported file type {path.suffix or '(no extension)'!r}: expected .html, .htm, .txt or .warc, optionally .gz")
+        data = read_stable_bytes(path)
+        if len(data) > max_bytes:
+            raise RejectedInput(f"file too large: {len(data):,} bytes exceeds the {max_bytes:,}-byte limit")
+        if not data:
+            raise RejectedInput("empty file")
+        if fmt == "warc":
+            return warc_documents(rel, data, max_bytes)
+        if gzipped:
+            data = gunzip(data, max_bytes)
+        return SourceOutcome(rel, documents=[make_document(rel, fmt, data)])
+    except RejectedInput as error:
+        return SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", str(error))])

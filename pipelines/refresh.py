@@ -1,0 +1,321 @@
+"""One refresh of the warehouse from raw/: scan, decide what changed, clean it, write it atomically.
+
+No Dagster here (the `ingest` asset calls `refresh_warehouse`). The warehouse connection is held
+only for a short read at the start and for the final write, which is one transaction: a run
+killed at any point leaves the warehouse as it was, and the next run redoes the work.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import warehouse
+from pipelines.cleaning import CLEANING_VERSION, clean_documents
+from pipelines.cleaning.simhash import NEAR_DUPLICATE_BITS
+from pipelines.ingest import RawDocument, Rejection, SourceOutcome, list_raw_files, read_source
+from pipelines.settings import Settings
+
+RUN_LOCK_WAIT_SECONDS = 600.0
+TABLES = ("raw_documents", "articles", "rejected_documents")
+
+
+class Progress:
+    """Progress sink; the CLI swaps in a progress bar, Dagster runs log phases."""
+
+    def start(self, phase: str, total: int) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass
+class WarehouseState:
+    """What the warehouse already holds, as far as deciding a refresh needs."""
+
+    paths_by_doc: dict[str, list[str]] = field(default_factory=dict)
+    article_versions: dict[str, str] = field(default_factory=dict)
+    clean_rejected: set[str] = field(default_factory=set)
+    read_rejections: set[tuple[str, str | None]] = field(default_factory=set)
+
+
+@dataclass
+class RefreshPlan:
+    """The changes a refresh makes, decided before any cleaning or writing."""
+
+    new_documents: list[RawDocument] = field(default_factory=list)
+    path_updates: dict[str, tuple[list[str], bool]] = field(default_factory=dict)
+    replaced: set[str] = field(default_factory=set)
+    reclean: set[str] = field(default_factory=set)
+    rejections_added: list[Rejection] = field(default_factory=list)
+    rejections_removed: set[tuple[str, str | None]] = field(default_factory=set)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.new_documents or self.path_updates or self.replaced or self.reclean
+                    or self.rejections_added or self.rejections_removed)
+
+
+@dataclass
+class RefreshSummary:
+    files_scanned: int = 0
+    new_documents: int = 0
+    changed_documents: int = 0
+    articles_added: int = 0
+    rejected_added: int = 0
+    row_counts: dict[str, int] = field(default_factory=dict)
+    new_article_ids: list[str] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+
+
+@contextmanager
+def run_lock(db_path: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
+    """One refresh per warehouse at a time, across processes (CLI, schedule, sensor, UI)."""
+    lock_path = db_path.with_name(db_path.name + ".run.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("w") as handle:
+        deadline = time.monotonic() + RUN_LOCK_WAIT_SECONDS
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise warehouse.WarehouseBusy(f"Another run has been refreshing {db_path} for too long; giving up.")
+                if not told:
+                    on_wait("Another run is refreshing this warehouse; waiting for it to finish...")
+                    told = True
+                time.sleep(0.5)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def load_state(db_path: Path) -> WarehouseState:
+    state = WarehouseState()
+    if not db_path.exists():
+        return state
+    with warehouse.reading(db_path) as con:
+        if not warehouse.table_exists(con, "raw_documents"):
+            return state
+        state.paths_by_doc = dict(con.execute("SELECT doc_id, paths FROM raw_documents").fetchall())
+        state.article_versions = dict(con.execute("SELECT doc_id, cleaning_version FROM articles").fetchall())
+        rejected = con.execute("SELECT path, doc_id, stage FROM rejected_documents").fetchall()
+    state.clean_rejected = {doc_id for _, doc_id, stage in rejected if stage == "clean"}
+    state.read_rejections = {(path, doc_id) for path, doc_id, stage in rejected if stage == "read"}
+    return state
+
+
+def _file_of(path: str) -> str:
+    """A WARC record's rejection path is `file#url`; its file is what was scanned."""
+    return path.split("#", 1)[0]
+
+
+def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState) -> RefreshPlan:
+    """Decide what changed: new content, content moved or copied, content a rewritten file replaced."""
+    plan = RefreshPlan()
+    current_paths: dict[str, set[str]] = defaultdict(set)
+    hashes_at: dict[str, set[str]] = defaultdict(set)
+    first_document: dict[str, RawDocument] = {}
+    for outcome in outcomes:
+        for document in outcome.documents:
+            current_paths[document.doc_id].add(document.path)
+            hashes_at[outcome.path].add(document.doc_id)
+            first_document.setdefault(document.doc_id, document)
+        for rejection in outcome.rejections:
+            if rejection.doc_id:
+                hashes_at[outcome.path].add(rejection.doc_id)
+
+    for doc_id, old_paths in state.paths_by_doc.items():
+        # A path that now holds other content no longer holds this one; a path that vanished or
+        # could not be read says nothing new, so the document keeps it (nothing is lost).
+        kept = [p for p in old_paths if not (hashes_at.get(p) and doc_id not in hashes_at[p])]
+        added = sorted(current_paths.get(doc_id, set()) - set(kept))
+        if not kept and not added:
+            plan.replaced.add(doc_id)
+        elif added or len(kept) != len(old_paths):
+            plan.path_updates[doc_id] = (sorted(set(kept) | set(added)), bool(added))
+    plan.new_documents = [doc for doc_id, doc in first_document.items() if doc_id not in state.paths_by_doc]
+    for document in plan.new_documents:
+        plan.path_updates[document.doc_id] = (sorted(current_paths[document.doc_id]), True)
+
+    plan.reclean = {
+        doc_id for doc_id in state.paths_by_doc
+        if doc_id not in plan.replaced
+        and state.article_versions.get(doc_id) != CLEANING_VERSION
+        and not (doc_id not in state.article_versions and doc_id in state.clean_rejected)
+    }
+
+    scanned_files = {outcome.path for outcome in outcomes}
+    current_rejections = {(r.path, r.doc_id): r for outcome in outcomes for r in outcome.rejections}
+    plan.rejections_added = [r for key, r in current_rejections.items() if key not in state.read_rejections]
+    plan.rejections_removed = {
+        key for key in state.read_rejections
+        if _file_of(key[0]) in scanned_files and key not in current_rejections
+    }
+    return plan
+
+
+def _documents_frame(documents: list[RawDocument], paths: dict[str, tuple[list[str], bool]], run_started: datetime) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "doc_id": d.doc_id, "paths": paths[d.doc_id][0], "format": d.format,
+                "source_url": d.source_url, "fetched_at": d.fetched_at, "size_bytes": d.size_bytes,
+                "encoding": d.encoding, "content": d.content, "first_seen": run_started, "last_seen": run_started,
+            }
+            for d in documents
+        ],
+        schema={
+            "doc_id": pl.String, "paths": pl.List(pl.String), "format": pl.String, "source_url": pl.String,
+            "fetched_at": pl.Datetime("us"), "size_bytes": pl.Int64, "encoding": pl.String,
+            "content": pl.String, "first_seen": pl.Datetime("us"), "last_seen": pl.Datetime("us"),
+        },
+    )
+
+
+def _documents_to_clean(db_path: Path, plan: RefreshPlan, new_frame: pl.DataFrame) -> pl.DataFrame:
+    to_clean = new_frame.select("doc_id", "content", "format", "source_url")
+    if plan.reclean:
+        with warehouse.reading(db_path) as con:
+            stored = con.execute(
+                "SELECT doc_id, content, format, source_url FROM raw_documents WHERE list_contains(?, doc_id)",
+                [sorted(plan.reclean)],
+            ).pl()
+        to_clean = pl.concat([to_clean, stored])
+    return to_clean
+
+
+def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={
+        "path": pl.String, "doc_id": pl.String, "stage": pl.String, "reason": pl.String, "first_seen": pl.Datetime("us"),
+    })
+
+
+def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, new_frame: pl.DataFrame,
+           cleaned: pl.DataFrame, run_started: datetime) -> None:
+    gone = sorted(plan.replaced | plan.reclean)
+    con.execute("DELETE FROM articles WHERE list_contains(?, doc_id)", [gone])
+    con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND list_contains(?, doc_id)", [gone])
+    con.execute("DELETE FROM rejected_documents WHERE list_contains(?, doc_id)", [sorted(plan.replaced)])
+    con.execute("DELETE FROM raw_documents WHERE list_contains(?, doc_id)", [sorted(plan.replaced)])
+
+    new_ids = set(new_frame["doc_id"].to_list())
+    moved = pl.DataFrame(
+        [{"doc_id": k, "paths": v[0], "landed": v[1]} for k, v in plan.path_updates.items() if k not in new_ids],
+        schema={"doc_id": pl.String, "paths": pl.List(pl.String), "landed": pl.Boolean},
+    )
+    con.register("moved_documents", moved)
+    con.execute(
+        """UPDATE raw_documents AS r SET paths = m.paths,
+               last_seen = CASE WHEN m.landed THEN ? ELSE r.last_seen END
+           FROM moved_documents AS m WHERE r.doc_id = m.doc_id""",
+        [run_started],
+    )
+    con.register("new_documents", new_frame)
+    con.execute("INSERT INTO raw_documents BY NAME SELECT * FROM new_documents")
+
+    for path, doc_id in plan.rejections_removed:
+        con.execute("DELETE FROM rejected_documents WHERE stage = 'read' AND path = ? AND doc_id IS NOT DISTINCT FROM ?", [path, doc_id])
+    read_rejections = _rejections_frame([
+        {"path": r.path, "doc_id": r.doc_id, "stage": r.stage, "reason": r.reason, "first_seen": run_started}
+        for r in plan.rejections_added
+    ])
+    con.register("read_rejections", read_rejections)
+    con.execute("INSERT INTO rejected_documents BY NAME SELECT * FROM read_rejections")
+
+    good = cleaned.filter(pl.col("rejection").is_null()).drop("rejection").with_columns(
+        near_duplicate_of=pl.lit(None, pl.String), cleaned_at=pl.lit(run_started, pl.Datetime("us")))
+    con.register("new_articles", good)
+    con.execute("INSERT INTO articles BY NAME SELECT * FROM new_articles")
+    bad = cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", reason="rejection")
+    con.register("clean_rejections", bad)
+    con.execute(
+        """INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
+           SELECT r.paths[1], b.doc_id, 'clean', b.reason, ? FROM clean_rejections b JOIN raw_documents r USING (doc_id)""",
+        [run_started],
+    )
+    _mark_near_duplicates(con, good["doc_id"].to_list(), sorted(plan.replaced | plan.reclean))
+
+
+def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
+    """Point each new article (and any whose original was removed) at the earliest near-identical one."""
+    touched = con.execute(
+        "SELECT doc_id FROM articles WHERE list_contains(?, doc_id) OR list_contains(?, near_duplicate_of)",
+        [new_ids, removed_ids],
+    ).fetchall()
+    touched_ids = [row[0] for row in touched]
+    if not touched_ids:
+        return
+    con.execute(
+        f"""UPDATE articles AS a SET near_duplicate_of = m.original
+            FROM (
+                SELECT n.doc_id,
+                       first(o.doc_id ORDER BY ro.first_seen, o.doc_id) FILTER (
+                           WHERE ro.first_seen < rn.first_seen OR (ro.first_seen = rn.first_seen AND o.doc_id < n.doc_id)
+                       ) AS original
+                FROM articles n
+                JOIN raw_documents rn ON rn.doc_id = n.doc_id
+                LEFT JOIN articles o ON o.doc_id <> n.doc_id
+                    AND bit_count(xor(n.simhash, o.simhash)) <= {NEAR_DUPLICATE_BITS}
+                LEFT JOIN raw_documents ro ON ro.doc_id = o.doc_id
+                WHERE list_contains(?, n.doc_id)
+                GROUP BY n.doc_id
+            ) AS m
+            WHERE a.doc_id = m.doc_id""",
+        [touched_ids],
+    )
+
+
+def row_counts(db_path: Path) -> dict[str, int]:
+    with warehouse.reading(db_path) as con:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+
+
+def refresh_warehouse(settings: Settings, progress: Progress | None = None,
+                      log: Callable[[str], None] = print) -> RefreshSummary:
+    """Bring the warehouse up to date with raw/; a run with nothing new writes nothing."""
+    progress = progress or Progress()
+    run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    with run_lock(settings.warehouse, log):
+        files = list_raw_files(settings.raw_dir)
+        progress.start("Reading raw files", len(files))
+        outcomes = []
+        for path in files:
+            outcomes.append(read_source(path, path.relative_to(settings.raw_dir).as_posix(), settings.max_bytes))
+            progress.advance(1)
+        plan = plan_refresh(outcomes, load_state(settings.warehouse))
+        summary = RefreshSummary(files_scanned=len(files), new_documents=len(plan.new_documents),
+                                 changed_documents=len(plan.replaced))
+        if plan.is_empty and settings.warehouse.exists():
+            summary.row_counts = row_counts(settings.warehouse)
+            return summary
+        new_frame = _documents_frame(plan.new_documents, plan.path_updates, run_started)
+        to_clean = _documents_to_clean(settings.warehouse, plan, new_frame)
+        progress.start("Cleaning documents", to_clean.height)
+        cleaned = clean_documents(to_clean, settings.workers, on_done=progress.advance)
+        progress.start("Writing to the warehouse", 1)
+        with warehouse.writing(settings.warehouse, on_wait=log) as con:
+            _write(con, plan, new_frame, cleaned, run_started)
+        progress.advance(1)
+        summary.articles_added = int(cleaned["rejection"].is_null().sum())
+        summary.new_article_ids = cleaned.filter(pl.col("rejection").is_null())["doc_id"].to_list()
+        clean_rejections = cleaned.filter(pl.col("rejection").is_not_null())
+        summary.rejections = plan.rejections_added + [
+            Rejection(doc_id, doc_id, "clean", reason) for doc_id, reason in clean_rejections.select("doc_id", "rejection").iter_rows()
+        ]
+        summary.rejected_added = len(summary.rejections)
+        summary.row_counts = row_counts(settings.warehouse)
+        return summary

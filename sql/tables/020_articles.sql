@@ -1,0 +1,37 @@
+-- articles: the clean article behind each raw document that has one.
+-- Producer: the `ingest` multi-asset in pipelines/assets/ingest.py.
+CREATE TABLE IF NOT EXISTS articles (
+    doc_id             VARCHAR PRIMARY KEY,
+    url                VARCHAR,
+    outlet             VARCHAR,
+    title              VARCHAR,
+    published_date     DATE,
+    published_time     TIME,
+    dateline_place     VARCHAR,
+    author             VARCHAR,
+    language           VARCHAR,
+    text               VARCHAR NOT NULL,
+    word_count         INTEGER NOT NULL,
+    cleaning_method    VARCHAR NOT NULL,
+    cleaning_version   VARCHAR NOT NULL,
+    simhash            UBIGINT NOT NULL,
+    near_duplicate_of  VARCHAR,
+    cleaned_at         TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE articles IS 'Clean main text and metadata of each article, one row per raw document that holds one.';
+COMMENT ON COLUMN articles.doc_id IS 'The raw document this article was cleaned from (raw_documents.doc_id).';
+COMMENT ON COLUMN articles.url IS 'Canonical or fetch URL when the page or WARC record states one, else NULL.';
+COMMENT ON COLUMN articles.outlet IS 'Publishing outlet or site name (page metadata, a dateline such as "(BelTA)", or the URL host), NULL when unknown.';
+COMMENT ON COLUMN articles.title IS 'Headline of the article.';
+COMMENT ON COLUMN articles.published_date IS 'Publication date stated by the article or its page metadata; NULL when not stated (never guessed from a year in the text).';
+COMMENT ON COLUMN articles.published_time IS 'Publication time of day when stated alongside the date, else NULL.';
+COMMENT ON COLUMN articles.dateline_place IS 'Place named in the dateline that opens the body (e.g. Minsk in "MINSK, 28 November (BelTA) –"), else NULL.';
+COMMENT ON COLUMN articles.author IS 'Byline author(s) when stated, else NULL.';
+COMMENT ON COLUMN articles.language IS 'ISO 639-1 code of the text language, detected from its stop words (NULL when too short to tell).';
+COMMENT ON COLUMN articles.text IS 'Clean main text: paragraphs separated by blank lines, boilerplate removed.';
+COMMENT ON COLUMN articles.word_count IS 'Number of words in text.';
+COMMENT ON COLUMN articles.cleaning_method IS 'Which cleaning path produced text (e.g. html:trafilatura, html:readability, text:lines).';
+COMMENT ON COLUMN articles.cleaning_version IS 'Version of the cleaning code; a re-clean happens when it changes.';
+COMMENT ON COLUMN articles.simhash IS '64-bit SimHash of the word 3-grams of text, for near-duplicate detection.';
+COMMENT ON COLUMN articles.near_duplicate_of IS 'doc_id of the earliest article (by first_seen, then doc_id) whose SimHash differs in at most 3 bits, NULL if none.';
+COMMENT ON COLUMN articles.cleaned_at IS 'Start time (UTC) of the run that cleaned this article.';
