@@ -1,0 +1,158 @@
+"""Reading raw files: formats, encodings and every kind of bad input ends in a clear rejection."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+
+from pipelines import ingest
+from pipelines.ingest import input_format, list_raw_files, read_source
+
+RUSSIAN = "<html><head><title>Минобороны</title></head><body><p>Министр обороны Беларуси Виктор Хренин встретился с коллегой в Москве.</p></body></html>"
+
+
+def write(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def only_document(path: Path, **kwargs):
+    outcome = read_source(path, path.name, **kwargs)
+    assert not outcome.rejections, outcome.rejections
+    assert len(outcome.documents) == 1
+    return outcome.documents[0]
+
+
+def only_rejection(path: Path, **kwargs):
+    outcome = read_source(path, path.name, **kwargs)
+    assert not outcome.documents
+    assert len(outcome.rejections) == 1
+    return outcome.rejections[0]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("a.html", ("html", False)), ("b.HTM.gz", ("html", True)), ("c.txt", ("txt", False)),
+    ("d.warc.gz", ("warc", True)), ("e.pdf", (None, False)),
+])
+def test_input_format(name, expected):
+    assert input_format(name) == expected
+
+
+def test_declared_windows_1251(tmp_path):
+    page = RUSSIAN.replace("<head>", '<head><meta charset="windows-1251">')
+    document = only_document(write(tmp_path / "ru.html", page.encode("cp1251")))
+    assert document.encoding == "windows-1251"
+    assert "Хренин" in document.content
+
+
+def test_undeclared_koi8r_and_cp1251_are_detected(tmp_path):
+    text = "Министр обороны Беларуси Виктор Хренин встретился с российским коллегой Сергеем Шойгу в Москве. " * 5
+    for encoding in ("koi8-r", "cp1251"):
+        document = only_document(write(tmp_path / f"{encoding}.txt", text.encode(encoding)))
+        assert "Хренин" in document.content, encoding
+
+
+def test_bom_and_gzip(tmp_path):
+    document = only_document(write(tmp_path / "bom.html.gz", gzip.compress("\ufeff".encode() + RUSSIAN.encode("utf-8"))))
+    assert document.encoding == "utf-8"
+    assert document.content.startswith("<html>")
+    assert document.size_bytes == len(RUSSIAN.encode()) + 3
+
+
+def test_same_content_same_id(tmp_path):
+    a = only_document(write(tmp_path / "a.html", RUSSIAN.encode()))
+    b = only_document(write(tmp_path / "b.html.gz", gzip.compress(RUSSIAN.encode())))
+    assert a.doc_id == b.doc_id
+
+
+def warc_bytes(records: list[tuple[str, str, bytes]]) -> bytes:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for url, content_type, body in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+    return buffer.getvalue()
+
+
+def test_warc_html_records_become_documents(tmp_path):
+    data = warc_bytes([
+        ("https://example.by/a", "text/html; charset=windows-1251", RUSSIAN.encode("cp1251")),
+        ("https://example.by/logo.png", "image/png", b"\x89PNG\r\n\x1a\n"),
+        ("https://example.by/b", "text/html", b"<html><body><p>Second page.</p></body></html>"),
+    ])
+    outcome = read_source(write(tmp_path / "crawl.warc.gz", data), "crawl.warc.gz")
+    assert not outcome.rejections
+    assert [d.source_url for d in outcome.documents] == ["https://example.by/a", "https://example.by/b"]
+    assert outcome.documents[0].encoding == "windows-1251" and "Хренин" in outcome.documents[0].content
+    assert outcome.documents[0].fetched_at is not None
+    assert all(d.format == "warc" and d.path == "crawl.warc.gz" for d in outcome.documents)
+
+
+@pytest.mark.parametrize("name, data, reason", [
+    ("empty.html", b"", "empty file"),
+    ("blank.txt", b"   \n\n  ", "empty document"),
+    ("image.html", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
+    ("binary.txt", bytes(range(256)) * 64, "binary content"),
+    ("truncated.html.gz", gzip.compress(RUSSIAN.encode() * 50)[:-30], "truncated gzip"),
+    ("notes.pdf", b"%PDF-1.4", "unsupported file type"),
+])
+def test_bad_input_is_rejected_with_reason(tmp_path, name, data, reason):
+    rejection = only_rejection(write(tmp_path / name, data))
+    assert reason in rejection.reason
+    assert rejection.stage == "read"
+
+
+def test_undecodable_bytes(tmp_path):
+    # Invalid as UTF-8, declared as UTF-8, and no single-byte guess yields text without controls.
+    data = b'<meta charset="utf-8">' + bytes([0x81, 0x8d, 0x8f, 0x90, 0x9d, 0x01, 0x02, 0x03, 0x04, 0x05] * 300)
+    rejection = only_rejection(write(tmp_path / "bad.html", data))
+    assert "undecodable" in rejection.reason or "binary" in rejection.reason
+
+
+def test_oversized_file_is_rejected_without_reading_it_all(tmp_path):
+    path = write(tmp_path / "huge.html", b"<html><body>" + b"<p>word word word</p>" * 2_500_000 + b"</body></html>")
+    assert path.stat().st_size > 50_000_000
+    rejection = only_rejection(path)
+    assert "too large" in rejection.reason and rejection.doc_id is not None
+
+
+def test_file_deleted_during_the_run(tmp_path):
+    path = tmp_path / "gone.html"
+    rejection = only_rejection(path)
+    assert "disappeared" in rejection.reason
+
+
+def test_file_rewritten_while_read_is_read_again(tmp_path, monkeypatch):
+    path = write(tmp_path / "moving.html", b"<html><body><p>first version</p></body></html>")
+    real_read = Path.read_bytes
+    calls = []
+
+    def read_then_rewrite(self):
+        data = real_read(self)
+        if not calls:
+            calls.append(1)
+            self.write_bytes(b"<html><body><p>second, longer version of the page</p></body></html>")
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_rewrite)
+    document = only_document(path)
+    assert "second, longer version" in document.content
+
+
+def test_listing_skips_dotfiles_and_recurses(tmp_path):
+    write(tmp_path / "a" / "b" / "x.html", b"x")
+    write(tmp_path / ".partial.html", b"x")
+    write(tmp_path / "a" / ".cache" / "y.html", b"x")
+    assert [p.name for p in list_raw_files(tmp_path)] == ["x.html"]
+
+
+def test_decode_prefers_declared_charset():
+    text, encoding = ingest.decode('<meta charset="koi8-r">Москва'.encode("koi8-r"))
+    assert (text.endswith("Москва"), encoding) == (True, "koi8-r")

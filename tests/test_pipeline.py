@@ -1,0 +1,112 @@
+"""End to end: the real Dagster job materialized into a temporary warehouse."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+from datetime import date
+
+from conftest import EXPECTED, SEED_FILES, fetch, run_job, snapshot
+
+DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
+GOOD_HTML = """<html lang="en"><head><title>Minsk hosts CIS defence talks | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta property="article:published_time" content="2025-06-24T09:30:00+00:00"></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>Minsk hosts CIS defence talks</h1>
+<p>Defence ministers of the Commonwealth of Independent States met in Minsk on Tuesday to discuss joint exercises planned for the autumn, officials said.</p>
+<p>The Belarusian minister said the talks covered air defence, training centres and the exchange of officers between the armed forces of the member states.</p>
+<p>A joint statement is expected to be signed later this week after the delegations finish their work on the remaining documents.</p>
+</article><footer>Copyright 2025 Example News. All rights reserved.</footer></body></html>"""
+
+
+def test_sample_run_fills_every_table_and_view(settings):
+    result = run_job(settings)
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(3,)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
+    assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
+    titles = {row[0] for row in fetch(settings, "SELECT title FROM articles")}
+    assert titles == {EXPECTED[name]["title"] for name in SEED_FILES}
+    assert fetch(settings, "SELECT outlet, day, articles FROM articles_per_outlet_day WHERE outlet = 'BelTA'") == [
+        ("BelTA", date(2025, 11, 28), 1)]
+    assert all(check.passed for check in result.get_asset_check_evaluations())
+    materialized = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert set(materialized) == {"raw_documents", "articles", "rejected_documents", "articles_per_outlet_day"}
+    assert materialized["articles"]["dagster/row_count"].value == 3
+    assert materialized["articles"]["new"].value == 3
+    assert "| doc |" in materialized["articles"]["preview"].value
+    comments = fetch(settings, "SELECT count(*) FROM duckdb_columns() WHERE table_name IN "
+                               "('raw_documents','articles','rejected_documents') AND comment IS NULL OR comment = ''")
+    assert comments == [(0,)]
+
+
+def test_rerun_with_nothing_new_changes_nothing(settings):
+    run_job(settings)
+    before = snapshot(settings)
+    result = run_job(settings)
+    assert snapshot(settings) == before
+    metadata = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert metadata["raw_documents"]["new"].value == 0
+
+
+def test_changed_file_replaces_its_rows_and_deleted_file_keeps_them(settings):
+    run_job(settings)
+    first, second = SEED_FILES[0], SEED_FILES[1]
+    old_id = fetch(settings, "SELECT doc_id FROM raw_documents WHERE list_contains(paths, ?)", [first])[0][0]
+    path = settings.raw_dir / first
+    path.write_text(path.read_text().replace("192 search sites", "193 search sites"))
+    (settings.raw_dir / second).unlink()
+    run_job(settings)
+    assert fetch(settings, "SELECT count(*) FROM articles WHERE doc_id = ?", [old_id]) == [(0,)]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents WHERE doc_id = ?", [old_id]) == [(0,)]
+    texts = fetch(settings, "SELECT a.text FROM articles a JOIN raw_documents r USING (doc_id) WHERE list_contains(r.paths, ?)", [first])
+    assert len(texts) == 1 and "193 search sites" in texts[0][0]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]  # the deleted file's article stays
+
+
+def test_copies_share_one_document_and_near_duplicates_point_to_the_earliest(settings):
+    run_job(settings)
+    seed = settings.raw_dir / SEED_FILES[2]
+    original = fetch(settings, "SELECT doc_id FROM raw_documents WHERE list_contains(paths, ?)", [SEED_FILES[2]])[0][0]
+    shutil.copy(seed, settings.raw_dir / "copy_of_seed.txt")
+    near = seed.read_text().replace("Back to top button", "Back to top").replace("quickly as possible.", "quickly as possible!")
+    (settings.raw_dir / "near_copy.txt").write_text(near)
+    run_job(settings)
+    assert fetch(settings, "SELECT len(paths) FROM raw_documents WHERE doc_id = ?", [original]) == [(2,)]
+    linked = fetch(settings, "SELECT near_duplicate_of FROM articles a JOIN raw_documents r USING (doc_id) "
+                             "WHERE list_contains(r.paths, 'near_copy.txt')")
+    assert linked == [(original,)]
+    assert fetch(settings, "SELECT count(*) FROM articles WHERE near_duplicate_of IS NOT NULL") == [(1,)]
+
+
+def test_bad_inputs_are_set_aside_and_never_fail_the_run(settings):
+    run_job(settings)
+    before = fetch(settings, "SELECT doc_id, text FROM articles ORDER BY doc_id")
+    raw = settings.raw_dir
+    (raw / "empty.html").write_bytes(b"")
+    (raw / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    (raw / "garbage.txt").write_bytes(b'\x81\x8d\x8f\x90\x9d\x01\x02\x03\x04\x05' * 500)
+    (raw / "truncated.html.gz").write_bytes(gzip.compress(GOOD_HTML.encode())[:-20])
+    (raw / "menu.txt").write_text("Home\nNews\nSport\nContact us\n* About\n* Login\n")
+    (raw / "deep.html").write_text(DEEP_HTML)
+    (raw / "big.html").write_bytes(b"<html><body>" + b"<p>filler text</p>" * 3_000_000 + b"</body></html>")
+    (raw / "good.html").write_text(GOOD_HTML)
+    result = run_job(settings)
+    rejected = dict(fetch(settings, "SELECT path, reason FROM rejected_documents"))
+    assert "empty" in rejected["empty.html"]
+    assert "PNG" in rejected["image.html"]
+    assert "binary" in rejected["garbage.txt"] or "undecodable" in rejected["garbage.txt"]
+    assert "truncated gzip" in rejected["truncated.html.gz"]
+    assert "no article text" in rejected["menu.txt"]
+    assert "too large" in rejected["big.html"]
+    assert "no article text" in rejected["deep.html"]
+    good = fetch(settings, "SELECT outlet, title, published_date FROM articles a JOIN raw_documents r USING (doc_id) "
+                           "WHERE list_contains(r.paths, 'good.html')")
+    assert good == [("Example News", "Minsk hosts CIS defence talks", date(2025, 6, 24))]
+    assert set(before) <= set(fetch(settings, "SELECT doc_id, text FROM articles ORDER BY doc_id"))
+    reported = [c for c in result.get_asset_check_evaluations() if c.check_name == "rejected_documents_reported"][0]
+    assert reported.metadata["rejected"].value == len(rejected) >= 7
+    # The same bad files again: nothing new, nothing duplicated.
+    again = snapshot(settings)
+    run_job(settings)
+    assert snapshot(settings) == again
