@@ -1,0 +1,126 @@
+"""The single-writer rule: runs coexist with readers, queries wait for writers, kills leave no half state."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import fetch, run_job, snapshot
+from pipelines.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = """<html><head><title>Exercise {n} near Brest</title></head><body><article>
+<h1>Exercise {n} near Brest</h1>
+<p>Troops of the regional grouping held drill number {n} near Brest on Tuesday, the defence ministry said in a statement published on its website.</p>
+<p>About {n} hundred soldiers and dozens of armoured vehicles took part in the drill, which tested the readiness of units to move at short notice.</p>
+<p>Officials said further exercises would follow in the spring, with observers invited from the member states of the alliance and from neighbouring countries.</p>
+</article></body></html>"""
+
+
+def python(code: str, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+
+
+def wait_for_cleaning_workers(pid: int, timeout: float = 60) -> bool:
+    """True once the run has started its process pool, i.e. it is cleaning, not yet writing."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        children = Path(f"/proc/{pid}/task/{pid}/children")
+        if children.exists() and children.read_text().split():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def add_articles(raw_dir: Path, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        (raw_dir / f"exercise_{n:04d}.html").write_text(ARTICLE.format(n=n))
+
+
+def test_run_succeeds_while_another_process_reads(settings):
+    run_job(settings)
+    add_articles(settings.raw_dir, 40)
+    reader = python(f"""
+        import time, duckdb
+        from pipelines.warehouse import reading
+        deadline, queries = time.monotonic() + 8, 0
+        while time.monotonic() < deadline:
+            with reading({str(settings.warehouse)!r}) as con:
+                con.execute("SELECT count(*), max(word_count) FROM articles").fetchall()
+            queries += 1
+            time.sleep(0.05)
+        print(queries)
+    """)
+    time.sleep(0.5)
+    run_job(settings)
+    out, err = reader.communicate(timeout=60)
+    assert reader.returncode == 0, err
+    assert int(out) > 10
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(43,)]
+
+
+def test_sql_command_waits_for_a_writer_instead_of_failing(settings):
+    run_job(settings)
+    writer = python(f"""
+        import time, duckdb
+        con = duckdb.connect({str(settings.warehouse)!r})
+        con.execute("BEGIN"); con.execute("DELETE FROM rejected_documents")
+        print("locked", flush=True)
+        time.sleep(3)
+        con.execute("ROLLBACK"); con.close()
+    """)
+    assert writer.stdout.readline().strip() == "locked"
+    started = time.monotonic()
+    query = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "sql", "SELECT count(*) AS n FROM articles", "--warehouse", str(settings.warehouse)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    writer.wait(timeout=30)
+    assert query.returncode == 0, query.stdout + query.stderr
+    assert "waiting" in query.stdout and "3" in query.stdout
+    assert "Could not set lock" not in query.stdout + query.stderr
+    assert time.monotonic() - started >= 1.5
+
+
+def test_busy_warehouse_gives_a_clear_error_after_the_wait(settings):
+    from pipelines.warehouse import WarehouseBusy, connect
+
+    run_job(settings)
+    holder = python(f"""
+        import time, duckdb
+        con = duckdb.connect({str(settings.warehouse)!r}); print("open", flush=True); time.sleep(5)
+    """)
+    assert holder.stdout.readline().strip() == "open"
+    with pytest.raises(WarehouseBusy, match="busy"):
+        connect(settings.warehouse, read_only=True, wait_seconds=1)
+    holder.kill()
+    holder.wait()
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settings, tmp_path):
+    run_job(settings)
+    before = snapshot(settings)
+    add_articles(settings.raw_dir, 300)
+    env = {**os.environ, "NEWS_WAREHOUSE_RAW": str(settings.raw_dir), "NEWS_WAREHOUSE_DB": str(settings.warehouse),
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    assert wait_for_cleaning_workers(run.pid), "the run never reached its cleaning phase"
+    time.sleep(0.5)
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its cleaning workers, mid-flight
+    run.wait()
+    assert snapshot(settings) == before, "a killed run left part of its work behind"
+    run_job(settings)
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(303,)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(303,)]
+    assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
+    assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM articles") == [(303,)]
