@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import socket
 import sys
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from rich.table import Table
 from pipelines.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PID_TAG = "news_warehouse/pid"
+HOST_TAG = "news_warehouse/host"
 console = Console()
 
 
@@ -29,6 +32,34 @@ def use_project_dagster_home() -> Path:
         shutil.copyfile(template, config)
     os.environ["DAGSTER_HOME"] = str(home)
     return home
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reclaim_abandoned_runs(instance) -> list[str]:
+    """Fail the CLI runs on this host whose process is gone (e.g. SIGKILL): otherwise they keep
+    the writer pool's only slot and every later run waits for it forever."""
+    import dagster as dg
+
+    in_flight = instance.get_runs(filters=dg.RunsFilter(
+        statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+        tags={HOST_TAG: socket.gethostname()}))
+    reclaimed = []
+    for run in in_flight:
+        pid = run.tags.get(PID_TAG)
+        if pid and pid.isdigit() and not _process_alive(int(pid)):
+            instance.report_run_failed(run, f"Run abandoned: its process {pid} is gone.")
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            reclaimed.append(run.run_id)
+    return reclaimed
 
 
 class RichProgress:
@@ -78,8 +109,11 @@ def command_run(args: argparse.Namespace) -> int:
         defs = build_definitions(settings, RichProgress(bar))
         job = defs.resolve_job_def(JOB_NAME)
         with dg.DagsterInstance.get() as instance:
+            for run_id in reclaim_abandoned_runs(instance):
+                console.print(f"[yellow]Marked run {run_id[:8]} failed: its process died without finishing.[/yellow]")
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False,
+                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
     materialized = {

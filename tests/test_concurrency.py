@@ -119,7 +119,11 @@ def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settin
     os.killpg(run.pid, signal.SIGKILL)  # the run and its cleaning workers, mid-flight
     run.wait()
     assert snapshot(settings) == before, "a killed run left part of its work behind"
-    run_job(settings)
+    # The next run, in the same Dagster instance, must not wait on the dead run's pool slot.
+    again = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "died without finishing" in again.stdout
     assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(303,)]
     assert fetch(settings, "SELECT count(*) FROM articles") == [(303,)]
     assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
