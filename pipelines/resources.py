@@ -10,6 +10,8 @@ from pipelines.refresh import Progress
 from pipelines.settings import Settings
 
 WRITER_POOL = "duckdb_writer"
+# One asset group, so the lineage page shows every table and view expanded.
+GROUP = "news_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):

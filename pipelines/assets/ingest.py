@@ -8,7 +8,7 @@ import dagster as dg
 
 from pipelines.assets.preview import describe
 from pipelines.refresh import Progress, refresh_warehouse
-from pipelines.resources import WRITER_POOL, LoggingProgress, WarehouseResource
+from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
 
 ARTICLE_PREVIEW = "doc_id[:12] AS doc, outlet, title, published_date, dateline_place, word_count, cleaning_method"
 
@@ -16,10 +16,10 @@ ARTICLE_PREVIEW = "doc_id[:12] AS doc, outlet, title, published_date, dateline_p
 @dg.multi_asset(
     specs=[
         dg.AssetSpec("raw_documents", description="Every distinct document found under raw/, keyed by content hash.",
-                     kinds={"duckdb"}, group_name="warehouse"),
-        dg.AssetSpec("articles", deps=["raw_documents"], kinds={"duckdb"}, group_name="warehouse",
+                     kinds={"duckdb"}, group_name=GROUP),
+        dg.AssetSpec("articles", deps=["raw_documents"], kinds={"duckdb"}, group_name=GROUP,
                      description="Clean main text and metadata, one row per raw document that holds an article."),
-        dg.AssetSpec("rejected_documents", deps=["raw_documents"], kinds={"duckdb"}, group_name="warehouse",
+        dg.AssetSpec("rejected_documents", deps=["raw_documents"], kinds={"duckdb"}, group_name=GROUP,
                      description="Inputs set aside, with the reason."),
     ],
     pool=WRITER_POOL,

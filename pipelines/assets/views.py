@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 
 from pipelines.assets.preview import describe
-from pipelines.resources import WRITER_POOL, WarehouseResource
+from pipelines.resources import GROUP, WRITER_POOL, WarehouseResource
 from pipelines.warehouse import VIEWS_DIR, object_name, sql_files, writing
 
 
@@ -22,7 +22,7 @@ def view_asset(sql_file: Path, known: list[str]) -> dg.AssetsDefinition:
     description = " ".join(line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--"))
 
     @dg.asset(name=name, deps=referenced_objects(sql, [k for k in known if k != name]), kinds={"duckdb"},
-              group_name="views", description=description or None, pool=WRITER_POOL)
+              group_name=GROUP, description=description or None, pool=WRITER_POOL)
     def _view(warehouse: WarehouseResource) -> dg.MaterializeResult:
         db_path = warehouse.settings().warehouse
         with writing(db_path) as con:
