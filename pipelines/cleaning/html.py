@@ -2,8 +2,8 @@
 
 Two extractors vote: trafilatura (recall-leaning, no comments) and readability-lxml. On the
 extraction-dev pages the shorter non-empty answer of the two is right more often than either
-alone (boilerplate is what they disagree on), and the headline, which both leave out of the
-body, is put back on top. Metadata comes from the page's own tags; the date from htmldate
+alone (boilerplate is what they disagree on). The headline goes to its own column, not the
+text. Metadata comes from the page's own tags; the date from htmldate
 without its extensive text search, so a year somewhere in the text is never taken as the date.
 """
 
@@ -20,6 +20,7 @@ from htmldate import find_date
 from lxml import etree
 from readability import Document
 
+from pipelines.cleaning.furniture import before_comments
 from pipelines.cleaning.result import CleanArticle, count_words
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»·]\s+")
@@ -91,6 +92,14 @@ def _readability_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _without_leading_title(text: str, title: str | None) -> str:
+    """The headline has its own column; readability often repeats it as the first line."""
+    first, _, rest = text.partition("\n")
+    if title and " ".join(first.split()).lower() == " ".join(title.split()).lower() and rest.strip():
+        return rest.lstrip("\n")
+    return text
+
+
 def clean_html(html: str, url: str | None = None) -> CleanArticle:
     """Main text and metadata of one HTML page; empty text when neither extractor finds any."""
     tree = lxml.html.fromstring(html)
@@ -111,8 +120,9 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     if not candidates:
         return CleanArticle(text="", method="html:none", title=title)
     _, method, text = min(candidates)
-    if title and title.lower() not in text[:300].lower():
-        text = f"{title}\n\n{text}"
+    text = _without_leading_title(text, title)
+    lines = text.split("\n")
+    text = "\n".join(lines[: 1 + before_comments(lines[1:])])  # readability keeps comment threads
     return CleanArticle(
         text=text,
         method=f"html:{method}",

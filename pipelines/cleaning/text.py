@@ -11,34 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 
 from pipelines.cleaning.dates import parse_date_line, parse_dateline
+from pipelines.cleaning.furniture import (
+    BULLET,
+    CAPTION_MARKER,
+    SENTENCE_END,
+    before_comments,
+    boilerplate_patterns,
+    normalise_line,
+)
 from pipelines.cleaning.result import CleanArticle, count_words
 
-BULLET = re.compile(r"^\s*(?:[*+•·▪►-]|\d{1,2}[.)])\s+")
-SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
-COMMENT_MARKER = re.compile(
-    r"^(?:\d+\s+)?(?:comments?|responses?|replies|discussion|reader comments)(?:\s*\(\d+\))?:?$"
-    r"|^(?:leave a (?:reply|comment)|post a comment|add (?:a |your )?comment|join the discussion)\b"
-    r"|^(?:show|view|read|load) (?:all )?(?:\d+ )?comments",
-    re.IGNORECASE,
-)
-CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)
 TITLE_LOOKBACK_LINES = 8
-
-
-@cache
-def boilerplate_patterns() -> re.Pattern:
-    text = resources.files("pipelines").joinpath("data/boilerplate_lines.txt").read_text()
-    rules = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    return re.compile("^(?:" + "|".join(f"(?:{rule})" for rule in rules) + r")$", re.IGNORECASE)
-
-
-def normalise_line(line: str) -> str:
-    """A line as compared across documents: bullets and outer space gone, inner space folded."""
-    return " ".join(BULLET.sub("", line).split()).lower()
 
 
 @dataclass
@@ -105,10 +90,7 @@ def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset())
     start, end = _best_segment([_score(line) for line in lines])
     if end < start:
         return CleanArticle(text="", method="text:lines")
-    for i in range(start + 1, end + 1):
-        if COMMENT_MARKER.match(lines[i].text):
-            end = i - 1
-            break
+    end = start + before_comments([line.text for line in lines[start + 1: end + 1]])
     head = lines[max(0, start - TITLE_LOOKBACK_LINES): start]
     title_index = next((i for i in range(len(head) - 1, -1, -1) if _is_title(head[i])), None)
     title = head[title_index].text if title_index is not None else None

@@ -1,0 +1,34 @@
+"""Site furniture shared by the cleaners: boilerplate lines, bullets, captions, comment sections."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+BULLET = re.compile(r"^\s*(?:[*+•·▪►-]|\d{1,2}[.)])\s+")
+SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
+COMMENT_MARKER = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|discussion|reader comments)(?:\s*\(\d+\))?:?$"
+    r"|^(?:leave a (?:reply|comment)|post a comment|add (?:a |your )?comment|join the discussion)\b"
+    r"|^(?:show|view|read|load) (?:all )?(?:\d+ )?comments",
+    re.IGNORECASE,
+)
+CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)
+
+
+@cache
+def boilerplate_patterns() -> re.Pattern:
+    text = resources.files("pipelines").joinpath("data/boilerplate_lines.txt").read_text()
+    rules = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return re.compile("^(?:" + "|".join(f"(?:{rule})" for rule in rules) + r")$", re.IGNORECASE)
+
+
+def normalise_line(line: str) -> str:
+    """A line as compared across documents: bullets and outer space gone, inner space folded."""
+    return " ".join(BULLET.sub("", line).split()).lower()
+
+
+def before_comments(lines: list[str]) -> int:
+    """How many of `lines` come before a comment section opens (all of them if none does)."""
+    return next((i for i, line in enumerate(lines) if COMMENT_MARKER.match(line.strip())), len(lines))
