@@ -11,7 +11,8 @@ SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*\s*$")
 COMMENT_MARKER = re.compile(
     r"^(?:\d+\s+)?(?:comments?|responses?|replies|discussion|reader comments)(?:\s*\(\d+\))?:?$"
     r"|^(?:leave a (?:reply|comment)|post a comment|add (?:a |your )?comment|join the discussion)\b"
-    r"|^(?:show|view|read|load) (?:all )?(?:\d+ )?comments",
+    r"|^(?:show|view|read|load) (?:all )?(?:\d+ )?comments"
+    r"|^\{?\s*\d+ (?:comments?|responses?|replies)\b",
     re.IGNORECASE,
 )
 CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)
@@ -29,6 +30,14 @@ def normalise_line(line: str) -> str:
     return " ".join(BULLET.sub("", line).split()).lower()
 
 
-def before_comments(lines: list[str]) -> int:
-    """How many of `lines` come before a comment section opens (all of them if none does)."""
-    return next((i for i, line in enumerate(lines) if COMMENT_MARKER.match(line.strip())), len(lines))
+def before_comments(lines: list[str], min_words_before: int = 0) -> int:
+    """How many of `lines` come before a comment section opens (all of them if none does).
+
+    A marker with fewer than `min_words_before` words above it is a "Comments" link in the
+    article's header, not the start of the thread."""
+    words = 0
+    for i, line in enumerate(lines):
+        if words >= min_words_before and COMMENT_MARKER.match(normalise_line(line)):
+            return i
+        words += len(line.split())
+    return len(lines)

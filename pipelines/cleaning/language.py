@@ -18,6 +18,7 @@ STOP_WORDS = {
     "pt": "de a o que e do da em um para com não uma os no se na por mais as",
 }
 STOP_SETS = {lang: set(words.split()) for lang, words in STOP_WORDS.items()}
+ALL_STOP_WORDS = set().union(*STOP_SETS.values())
 WORD = re.compile(r"[^\W\d_]+")
 MIN_HITS = 5
 
@@ -28,3 +29,9 @@ def detect_language(text: str) -> str | None:
     hits = {lang: sum(1 for w in words if w in stops) for lang, stops in STOP_SETS.items()}
     lang, best = max(hits.items(), key=lambda item: item[1])
     return lang if best >= MIN_HITS else None
+
+
+def stop_word_density(text: str) -> float:
+    """Share of a text's words that are function words, the mark of running prose."""
+    words = WORD.findall(text.lower())
+    return sum(1 for w in words if w in ALL_STOP_WORDS) / len(words) if words else 0.0

@@ -21,9 +21,13 @@ from pipelines.cleaning.furniture import (
     boilerplate_patterns,
     normalise_line,
 )
+from pipelines.cleaning.language import stop_word_density
 from pipelines.cleaning.result import CleanArticle, count_words
 
 TITLE_LOOKBACK_LINES = 8
+MIN_WORDS_BEFORE_COMMENTS = 80
+# Running prose is about a third function words; link lists and tag clouds have almost none.
+MIN_PROSE_STOP_DENSITY = 0.15
 
 
 @dataclass
@@ -33,6 +37,7 @@ class Line:
     bullet: bool
     sentence: bool
     furniture: bool
+    stop_density: float
 
 
 def _classify(raw_lines: list[str], repeated: frozenset[str]) -> list[Line]:
@@ -46,12 +51,13 @@ def _classify(raw_lines: list[str], repeated: frozenset[str]) -> list[Line]:
         furniture = (
             bool(pattern.match(key))
             or key in repeated
-            or (key in seen and words < 20)
+            or key in seen
             or bool(CAPTION_MARKER.search(text))
             or words == 0
         )
         seen.add(key)
-        lines.append(Line(text, words, bool(BULLET.match(raw)), bool(SENTENCE_END.search(text)), furniture))
+        lines.append(Line(text, words, bool(BULLET.match(raw)), bool(SENTENCE_END.search(text)), furniture,
+                          stop_word_density(key)))
     return lines
 
 
@@ -60,6 +66,8 @@ def _score(line: Line) -> float:
         return -12.0
     if line.bullet and line.words < 8:
         return -6.0
+    if line.words >= 10 and line.stop_density < MIN_PROSE_STOP_DENSITY:
+        return -2.0 - 0.2 * line.words  # long but not prose: archive lists, tag clouds, legal small print
     if line.words >= 12 and (line.sentence or line.words >= 25):
         return float(line.words)
     if line.sentence and line.words >= 5:
@@ -90,7 +98,7 @@ def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset())
     start, end = _best_segment([_score(line) for line in lines])
     if end < start:
         return CleanArticle(text="", method="text:lines")
-    end = start + before_comments([line.text for line in lines[start + 1: end + 1]])
+    end = start + before_comments([line.text for line in lines[start + 1: end + 1]], MIN_WORDS_BEFORE_COMMENTS)
     head = lines[max(0, start - TITLE_LOOKBACK_LINES): start]
     title_index = next((i for i in range(len(head) - 1, -1, -1) if _is_title(head[i])), None)
     title = head[title_index].text if title_index is not None else None
