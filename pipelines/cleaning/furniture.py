@@ -15,6 +15,8 @@ COMMENT_MARKER = re.compile(
     r"|^\{?\s*\d+ (?:comments?|responses?|replies)\b",
     re.IGNORECASE,
 )
+# A "Comments" link with fewer words of body above it belongs to the article's header.
+MIN_WORDS_BEFORE_COMMENTS = 80
 CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)
 
 
@@ -30,14 +32,14 @@ def normalise_line(line: str) -> str:
     return " ".join(BULLET.sub("", line).split()).lower()
 
 
-def before_comments(lines: list[str], min_words_before: int = 0) -> int:
+def before_comments(lines: list[str]) -> int:
     """How many of `lines` come before a comment section opens (all of them if none does).
 
-    A marker with fewer than `min_words_before` words above it is a "Comments" link in the
-    article's header, not the start of the thread."""
+    A marker with fewer than MIN_WORDS_BEFORE_COMMENTS words above it is a "Comments" link in
+    the article's header, not the start of the thread."""
     words = 0
     for i, line in enumerate(lines):
-        if words >= min_words_before and COMMENT_MARKER.match(normalise_line(line)):
+        if words >= MIN_WORDS_BEFORE_COMMENTS and COMMENT_MARKER.match(normalise_line(line)):
             return i
         words += len(line.split())
     return len(lines)

@@ -18,7 +18,10 @@ import lxml.html
 import trafilatura
 from htmldate import find_date
 from lxml import etree
+from lxml_html_clean import Cleaner
 from readability import Document
+from readability.htmls import build_doc
+from readability.readability import REGEXES
 
 from pipelines.cleaning.furniture import before_comments
 from pipelines.cleaning.result import CleanArticle, count_words
@@ -78,9 +81,32 @@ def _published(tree: etree._Element) -> tuple[date | None, time | None]:
     return parsed.date(), stated_time
 
 
+# readability-lxml's own cleaner also scrubs javascript: URLs and rewrites every link, a third
+# of its run time for no change in text; this one removes the same elements.
+TEXT_CLEANER = Cleaner(
+    scripts=True, javascript=False, comments=True, style=True, links=True, meta=False,
+    add_nofollow=False, page_structure=False, processing_instructions=True, embedded=False,
+    frames=False, forms=False, annoying_tags=False, remove_tags=None, remove_unknown_tags=False,
+    safe_attrs_only=False,
+)
+
+
+class TextReadability(Document):
+    """readability-lxml with the cheaper cleaner (same parse, hidden-element and cleaning steps)."""
+
+    def _parse(self, input):
+        doc, self.encoding = build_doc(input)
+        for element in doc.xpath("//*[@hidden]"):
+            element.drop_tree()
+        for element in doc.xpath("//*[@style]"):
+            if REGEXES["displayNoneRe"].search(element.get("style")):
+                element.drop_tree()
+        return TEXT_CLEANER.clean_html(doc)
+
+
 def _readability_text(html: str) -> str:
     try:
-        summary = Document(html).summary(html_partial=True)
+        summary = TextReadability(html).summary(html_partial=True)
     except Exception:  # readability raises bare Exceptions on odd markup; trafilatura still votes
         return ""
     if not summary.strip():

@@ -25,7 +25,6 @@ from pipelines.cleaning.language import stop_word_density
 from pipelines.cleaning.result import CleanArticle, count_words
 
 TITLE_LOOKBACK_LINES = 8
-MIN_WORDS_BEFORE_COMMENTS = 80
 # Running prose is about a third function words; link lists and tag clouds have almost none.
 MIN_PROSE_STOP_DENSITY = 0.15
 
@@ -98,7 +97,7 @@ def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset())
     start, end = _best_segment([_score(line) for line in lines])
     if end < start:
         return CleanArticle(text="", method="text:lines")
-    end = start + before_comments([line.text for line in lines[start + 1: end + 1]], MIN_WORDS_BEFORE_COMMENTS)
+    end = start + before_comments([line.text for line in lines[start + 1: end + 1]])
     head = lines[max(0, start - TITLE_LOOKBACK_LINES): start]
     title_index = next((i for i in range(len(head) - 1, -1, -1) if _is_title(head[i])), None)
     title = head[title_index].text if title_index is not None else None
