@@ -15,6 +15,8 @@ COMMENT_MARKER = re.compile(
     r"|^\{?\s*\d+ (?:comments?|responses?|replies)\b",
     re.IGNORECASE,
 )
+# Running prose is about a third function words; link lists and tag clouds have almost none.
+MIN_PROSE_STOP_DENSITY = 0.15
 # A "Comments" link with fewer words of body above it belongs to the article's header.
 MIN_WORDS_BEFORE_COMMENTS = 80
 CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)

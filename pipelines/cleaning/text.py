@@ -16,6 +16,7 @@ from pipelines.cleaning.dates import parse_date_line, parse_dateline
 from pipelines.cleaning.furniture import (
     BULLET,
     CAPTION_MARKER,
+    MIN_PROSE_STOP_DENSITY,
     SENTENCE_END,
     before_comments,
     boilerplate_patterns,
@@ -25,8 +26,6 @@ from pipelines.cleaning.language import stop_word_density
 from pipelines.cleaning.result import CleanArticle, count_words
 
 TITLE_LOOKBACK_LINES = 8
-# Running prose is about a third function words; link lists and tag clouds have almost none.
-MIN_PROSE_STOP_DENSITY = 0.15
 
 
 @dataclass
