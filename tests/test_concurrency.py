@@ -109,13 +109,12 @@ def test_busy_warehouse_gives_a_clear_error_after_the_wait(settings):
 def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settings, tmp_path):
     run_job(settings)
     before = snapshot(settings)
-    add_articles(settings.raw_dir, 300)
+    add_articles(settings.raw_dir, 1500)
     env = {**os.environ, "NEWS_WAREHOUSE_RAW": str(settings.raw_dir), "NEWS_WAREHOUSE_DB": str(settings.warehouse),
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     assert wait_for_cleaning_workers(run.pid), "the run never reached its cleaning phase"
-    time.sleep(0.5)
     os.killpg(run.pid, signal.SIGKILL)  # the run and its cleaning workers, mid-flight
     run.wait()
     assert snapshot(settings) == before, "a killed run left part of its work behind"
@@ -124,7 +123,7 @@ def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settin
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "died without finishing" in again.stdout
-    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(303,)]
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(303,)]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(1503,)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(1503,)]
     assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
-    assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM articles") == [(303,)]
+    assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM articles") == [(1503,)]
