@@ -8,11 +8,12 @@ killed at any point leaves the warehouse as it was, and the next run redoes the 
 from __future__ import annotations
 
 import fcntl
+import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from pipelines.ingest import RawDocument, Rejection, SourceOutcome, list_raw_fil
 from pipelines.settings import Settings
 
 RUN_LOCK_WAIT_SECONDS = 600.0
+# Documents per staged part and per cleaning batch: the bound on a run's memory.
+BATCH_SIZE = 500
 TABLES = ("raw_documents", "articles", "rejected_documents")
 
 
@@ -74,7 +77,6 @@ class RefreshSummary:
     articles_added: int = 0
     rejected_added: int = 0
     row_counts: dict[str, int] = field(default_factory=dict)
-    new_article_ids: list[str] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
 
 
@@ -168,34 +170,58 @@ def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState) -> Refres
     return plan
 
 
-def _documents_frame(documents: list[RawDocument], paths: dict[str, tuple[list[str], bool]], run_started: datetime) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "doc_id": d.doc_id, "paths": paths[d.doc_id][0], "format": d.format,
-                "source_url": d.source_url, "fetched_at": d.fetched_at, "size_bytes": d.size_bytes,
-                "encoding": d.encoding, "content": d.content, "first_seen": run_started, "last_seen": run_started,
-            }
-            for d in documents
-        ],
-        schema={
-            "doc_id": pl.String, "paths": pl.List(pl.String), "format": pl.String, "source_url": pl.String,
-            "fetched_at": pl.Datetime("us"), "size_bytes": pl.Int64, "encoding": pl.String,
-            "content": pl.String, "first_seen": pl.Datetime("us"), "last_seen": pl.Datetime("us"),
-        },
-    )
+DOCUMENT_SCHEMA = {
+    "doc_id": pl.String, "format": pl.String, "source_url": pl.String, "fetched_at": pl.Datetime("us"),
+    "size_bytes": pl.Int64, "encoding": pl.String, "content": pl.String,
+}
 
 
-def _documents_to_clean(db_path: Path, plan: RefreshPlan, new_frame: pl.DataFrame) -> pl.DataFrame:
-    to_clean = new_frame.select("doc_id", "content", "format", "source_url")
-    if plan.reclean:
+class Staging:
+    """Parquet parts beside the warehouse that hold a run's new documents and cleaned articles
+    between reading and the final write, so memory holds one batch, not the whole landing zone.
+    Only one refresh runs at a time (run_lock), so one folder serves; a killed run's leftovers
+    are cleared by the next."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.root = db_path.with_name(f".{db_path.name}.staging")
+        shutil.rmtree(self.root, ignore_errors=True)
+        self.root.mkdir(parents=True)
+        self.pending: list[dict] = []
+        self.parts: dict[str, int] = defaultdict(int)
+
+    def write(self, kind: str, frame: pl.DataFrame) -> None:
+        frame.write_parquet(self.root / f"{kind}-{self.parts[kind]:05d}.parquet")
+        self.parts[kind] += 1
+
+    def add_document(self, document: RawDocument) -> None:
+        self.pending.append({key: getattr(document, key) for key in DOCUMENT_SCHEMA})
+        if len(self.pending) >= BATCH_SIZE:
+            self.flush_documents()
+
+    def flush_documents(self) -> None:
+        if self.pending:
+            self.write("documents", pl.DataFrame(self.pending, schema=DOCUMENT_SCHEMA))
+            self.pending = []
+
+    def files(self, kind: str) -> list[str]:
+        return [str(p) for p in sorted(self.root.glob(f"{kind}-*.parquet"))]
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _batches_to_clean(db_path: Path, plan: RefreshPlan, staging: Staging) -> Iterator[pl.DataFrame]:
+    """New documents part by part, then stored documents whose cleaning is out of date."""
+    columns = ["doc_id", "content", "format", "source_url"]
+    for part in staging.files("documents"):
+        yield pl.read_parquet(part, columns=columns)
+    ids = sorted(plan.reclean)
+    for i in range(0, len(ids), BATCH_SIZE):
         with warehouse.reading(db_path) as con:
-            stored = con.execute(
+            yield con.execute(
                 "SELECT doc_id, content, format, source_url FROM raw_documents WHERE list_contains(?, doc_id)",
-                [sorted(plan.reclean)],
+                [ids[i: i + BATCH_SIZE]],
             ).pl()
-        to_clean = pl.concat([to_clean, stored])
-    return to_clean
 
 
 def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
@@ -204,28 +230,35 @@ def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
     })
 
 
-def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, new_frame: pl.DataFrame,
-           cleaned: pl.DataFrame, run_started: datetime) -> None:
+def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
     gone = sorted(plan.replaced | plan.reclean)
     con.execute("DELETE FROM articles WHERE list_contains(?, doc_id)", [gone])
     con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND list_contains(?, doc_id)", [gone])
     con.execute("DELETE FROM rejected_documents WHERE list_contains(?, doc_id)", [sorted(plan.replaced)])
     con.execute("DELETE FROM raw_documents WHERE list_contains(?, doc_id)", [sorted(plan.replaced)])
 
-    new_ids = set(new_frame["doc_id"].to_list())
-    moved = pl.DataFrame(
-        [{"doc_id": k, "paths": v[0], "landed": v[1]} for k, v in plan.path_updates.items() if k not in new_ids],
+    new_ids = {d.doc_id for d in plan.new_documents}
+    paths = pl.DataFrame(
+        [{"doc_id": k, "paths": v[0], "landed": v[1]} for k, v in plan.path_updates.items()],
         schema={"doc_id": pl.String, "paths": pl.List(pl.String), "landed": pl.Boolean},
     )
-    con.register("moved_documents", moved)
+    con.register("document_paths", paths)
     con.execute(
         """UPDATE raw_documents AS r SET paths = m.paths,
                last_seen = CASE WHEN m.landed THEN ? ELSE r.last_seen END
-           FROM moved_documents AS m WHERE r.doc_id = m.doc_id""",
+           FROM document_paths AS m WHERE r.doc_id = m.doc_id""",
         [run_started],
     )
-    con.register("new_documents", new_frame)
-    con.execute("INSERT INTO raw_documents BY NAME SELECT * FROM new_documents")
+    if documents := staging.files("documents"):
+        con.execute(
+            """INSERT INTO raw_documents BY NAME
+               SELECT d.*, p.paths, ?::TIMESTAMP AS first_seen, ?::TIMESTAMP AS last_seen
+               FROM read_parquet(?) AS d JOIN document_paths AS p USING (doc_id)""",
+            [run_started, run_started, documents],
+        )
+    stored = con.execute("SELECT count(*) FROM raw_documents WHERE list_contains(?, doc_id)", [sorted(new_ids)]).fetchall()
+    if stored[0][0] != len(new_ids):
+        raise RuntimeError(f"staged documents went missing: {stored[0][0]} of {len(new_ids)} stored")
 
     for path, doc_id in plan.rejections_removed:
         con.execute("DELETE FROM rejected_documents WHERE stage = 'read' AND path = ? AND doc_id IS NOT DISTINCT FROM ?", [path, doc_id])
@@ -236,18 +269,23 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, new_frame: pl.Data
     con.register("read_rejections", read_rejections)
     con.execute("INSERT INTO rejected_documents BY NAME SELECT * FROM read_rejections")
 
-    good = cleaned.filter(pl.col("rejection").is_null()).drop("rejection").with_columns(
-        near_duplicate_of=pl.lit(None, pl.String), cleaned_at=pl.lit(run_started, pl.Datetime("us")))
-    con.register("new_articles", good)
-    con.execute("INSERT INTO articles BY NAME SELECT * FROM new_articles")
-    bad = cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", reason="rejection")
-    con.register("clean_rejections", bad)
-    con.execute(
-        """INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
-           SELECT r.paths[1], b.doc_id, 'clean', b.reason, ? FROM clean_rejections b JOIN raw_documents r USING (doc_id)""",
-        [run_started],
-    )
-    _mark_near_duplicates(con, good["doc_id"].to_list(), sorted(plan.replaced | plan.reclean))
+    new_articles: list[str] = []
+    if cleaned := staging.files("cleaned"):
+        con.execute(
+            """INSERT INTO articles BY NAME
+               SELECT * EXCLUDE (rejection), NULL AS near_duplicate_of, ?::TIMESTAMP AS cleaned_at
+               FROM read_parquet(?) WHERE rejection IS NULL""",
+            [run_started, cleaned],
+        )
+        con.execute(
+            """INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
+               SELECT r.paths[1], c.doc_id, 'clean', c.rejection, ?
+               FROM read_parquet(?) AS c JOIN raw_documents AS r USING (doc_id) WHERE c.rejection IS NOT NULL""",
+            [run_started, cleaned],
+        )
+        new_articles = [row[0] for row in con.execute(
+            "SELECT doc_id FROM read_parquet(?) WHERE rejection IS NULL", [cleaned]).fetchall()]
+    _mark_near_duplicates(con, new_articles, gone)
 
 
 def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
@@ -290,32 +328,45 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
+        state = load_state(settings.warehouse)
         files = list_raw_files(settings.raw_dir)
-        progress.start("Reading raw files", len(files))
-        outcomes = []
-        for path in files:
-            outcomes.append(read_source(path, path.relative_to(settings.raw_dir).as_posix(), settings.max_bytes))
+        staging = Staging(settings.warehouse)
+        try:
+            progress.start("Reading raw files", len(files))
+            outcomes, staged = [], set()
+            for path in files:
+                outcome = read_source(path, path.relative_to(settings.raw_dir).as_posix(), settings.max_bytes)
+                for document in outcome.documents:
+                    if document.doc_id not in state.paths_by_doc and document.doc_id not in staged:
+                        staging.add_document(document)
+                        staged.add(document.doc_id)
+                # Content now lives in staging; the plan needs only ids and paths.
+                outcome.documents = [replace(d, content="") for d in outcome.documents]
+                outcomes.append(outcome)
+                progress.advance(1)
+            staging.flush_documents()
+            plan = plan_refresh(outcomes, state)
+            summary = RefreshSummary(files_scanned=len(files), new_documents=len(plan.new_documents),
+                                     changed_documents=len(plan.replaced))
+            if plan.is_empty and settings.warehouse.exists():
+                summary.row_counts = row_counts(settings.warehouse)
+                return summary
+            progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
+            for batch in _batches_to_clean(settings.warehouse, plan, staging):
+                cleaned = clean_documents(batch, settings.workers, on_done=progress.advance)
+                staging.write("cleaned", cleaned)
+                summary.articles_added += int(cleaned["rejection"].is_null().sum())
+                summary.rejections += [
+                    Rejection(doc_id, doc_id, "clean", reason)
+                    for doc_id, reason in cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", "rejection").iter_rows()
+                ]
+            progress.start("Writing to the warehouse", 1)
+            with warehouse.writing(settings.warehouse, on_wait=log) as con:
+                _write(con, plan, staging, run_started)
             progress.advance(1)
-        plan = plan_refresh(outcomes, load_state(settings.warehouse))
-        summary = RefreshSummary(files_scanned=len(files), new_documents=len(plan.new_documents),
-                                 changed_documents=len(plan.replaced))
-        if plan.is_empty and settings.warehouse.exists():
-            summary.row_counts = row_counts(settings.warehouse)
-            return summary
-        new_frame = _documents_frame(plan.new_documents, plan.path_updates, run_started)
-        to_clean = _documents_to_clean(settings.warehouse, plan, new_frame)
-        progress.start("Cleaning documents", to_clean.height)
-        cleaned = clean_documents(to_clean, settings.workers, on_done=progress.advance)
-        progress.start("Writing to the warehouse", 1)
-        with warehouse.writing(settings.warehouse, on_wait=log) as con:
-            _write(con, plan, new_frame, cleaned, run_started)
-        progress.advance(1)
-        summary.articles_added = int(cleaned["rejection"].is_null().sum())
-        summary.new_article_ids = cleaned.filter(pl.col("rejection").is_null())["doc_id"].to_list()
-        clean_rejections = cleaned.filter(pl.col("rejection").is_not_null())
-        summary.rejections = plan.rejections_added + [
-            Rejection(doc_id, doc_id, "clean", reason) for doc_id, reason in clean_rejections.select("doc_id", "rejection").iter_rows()
-        ]
+        finally:
+            staging.remove()
+        summary.rejections = plan.rejections_added + summary.rejections
         summary.rejected_added = len(summary.rejections)
         summary.row_counts = row_counts(settings.warehouse)
         return summary
