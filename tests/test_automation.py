@@ -1,0 +1,33 @@
+"""The hourly schedule and the raw/ sensor both request the refresh job; the sensor fires only on change."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.definitions import JOB_NAME, build_definitions
+
+
+def evaluate(sensor: dg.SensorDefinition, defs: dg.Definitions, cursor: str | None):
+    with dg.build_sensor_context(cursor=cursor, resources={"warehouse": defs.resources["warehouse"]}) as context:
+        return sensor.evaluate_tick(context)
+
+
+def test_sensor_requests_a_run_only_when_raw_changes(settings):
+    defs = build_definitions(settings)
+    sensor = defs.resolve_sensor_def("raw_files_sensor")
+    assert sensor.job_name == JOB_NAME
+    first = evaluate(sensor, defs, None)
+    assert len(first.run_requests) == 1
+    quiet = evaluate(sensor, defs, first.cursor)
+    assert quiet.run_requests == [] and quiet.skip_message
+    (settings.raw_dir / "new.txt").write_text("A new article landed.")
+    changed = evaluate(sensor, defs, first.cursor)
+    assert len(changed.run_requests) == 1
+    assert changed.run_requests[0].run_key != first.run_requests[0].run_key
+
+
+def test_hourly_schedule_runs_the_refresh_job(settings):
+    schedule = build_definitions(settings).resolve_schedule_def("hourly_refresh")
+    assert schedule.cron_schedule == "0 * * * *"
+    assert schedule.job_name == JOB_NAME
+    assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
