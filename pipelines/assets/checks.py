@@ -6,34 +6,28 @@ from pipelines.resources import WarehouseResource
 from pipelines.warehouse import reading
 
 
-def _scalar(warehouse: WarehouseResource, sql: str):
-    with reading(warehouse.settings().warehouse) as con:
-        return con.execute(sql).fetchall()[0][0]
+def no_rows_check(name: str, asset: str, description: str, sql: str, metric: str) -> dg.AssetChecksDefinition:
+    """A check that passes when `sql` finds no offending rows, reporting how many it found."""
+
+    @dg.asset_check(name=name, asset=asset, description=description)
+    def _check(warehouse: WarehouseResource) -> dg.AssetCheckResult:
+        with reading(warehouse.settings().warehouse) as con:
+            count = con.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+        return dg.AssetCheckResult(passed=count == 0, metadata={metric: count})
+
+    return _check
 
 
-def _no_rows(warehouse: WarehouseResource, sql: str, what: str) -> dg.AssetCheckResult:
-    count = _scalar(warehouse, f"SELECT count(*) FROM ({sql})")
-    return dg.AssetCheckResult(passed=count == 0, metadata={what: count})
-
-
-@dg.asset_check(asset="articles", description="Every article comes from a document in raw_documents.")
-def articles_have_raw_document(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _no_rows(warehouse, "SELECT doc_id FROM articles ANTI JOIN raw_documents USING (doc_id)", "orphan_articles")
-
-
-@dg.asset_check(asset="articles", description="doc_id is unique in articles.")
-def articles_unique_doc_id(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _no_rows(warehouse, "SELECT doc_id FROM articles GROUP BY doc_id HAVING count(*) > 1", "duplicated_ids")
-
-
-@dg.asset_check(asset="raw_documents", description="doc_id (the content hash) is unique in raw_documents.")
-def raw_documents_unique_doc_id(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _no_rows(warehouse, "SELECT doc_id FROM raw_documents GROUP BY doc_id HAVING count(*) > 1", "duplicated_ids")
-
-
-@dg.asset_check(asset="articles", description="No article claims a publication date in the future.")
-def articles_published_not_in_future(warehouse: WarehouseResource) -> dg.AssetCheckResult:
-    return _no_rows(warehouse, "SELECT doc_id FROM articles WHERE published_date > current_date", "future_dates")
+INVARIANTS = [
+    no_rows_check("articles_have_raw_document", "articles", "Every article comes from a document in raw_documents.",
+                  "SELECT doc_id FROM articles ANTI JOIN raw_documents USING (doc_id)", "orphan_articles"),
+    no_rows_check("articles_unique_doc_id", "articles", "doc_id is unique in articles.",
+                  "SELECT doc_id FROM articles GROUP BY doc_id HAVING count(*) > 1", "duplicated_ids"),
+    no_rows_check("raw_documents_unique_doc_id", "raw_documents", "doc_id (the content hash) is unique in raw_documents.",
+                  "SELECT doc_id FROM raw_documents GROUP BY doc_id HAVING count(*) > 1", "duplicated_ids"),
+    no_rows_check("articles_published_not_in_future", "articles", "No article claims a publication date in the future.",
+                  "SELECT doc_id FROM articles WHERE published_date > current_date", "future_dates"),
+]
 
 
 @dg.asset_check(asset="rejected_documents", description="Reports how many inputs were set aside and why (warns when any were).")
@@ -50,10 +44,4 @@ def rejected_documents_reported(warehouse: WarehouseResource) -> dg.AssetCheckRe
     )
 
 
-ALL_CHECKS = [
-    articles_have_raw_document,
-    articles_unique_doc_id,
-    raw_documents_unique_doc_id,
-    articles_published_not_in_future,
-    rejected_documents_reported,
-]
+ALL_CHECKS = [*INVARIANTS, rejected_documents_reported]
