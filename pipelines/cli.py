@@ -120,13 +120,16 @@ def command_run(args: argparse.Namespace) -> int:
         event.asset_key.to_user_string(): event.materialization.metadata
         for event in result.get_asset_materialization_events()
     }
-    rows = []
-    for name, metadata in materialized.items():
-        def value(key):
-            return metadata[key].value if key in metadata else ""
-        rows.append((name, value("dagster/row_count"), value("new"), value("changed"), value("rejected_this_run")))
+    columns = ("dagster/row_count", "new", "changed", "rejected_this_run")
+    rows = [(name, *(metadata[key].value if key in metadata else "" for key in columns))
+            for name, metadata in materialized.items()]
     print_table(f"Run {result.run_id[:8]}: {settings.raw_dir} -> {settings.warehouse}",
                 ["table / view", "rows", "new", "changed", "rejected this run"], rows)
+    rejected = materialized.get("rejected_documents", {}).get("rejected_this_run")
+    if rejected and rejected.value:
+        _, rows = query(settings, "SELECT path, reason FROM rejected_documents WHERE first_seen = "
+                                  "(SELECT max(first_seen) FROM rejected_documents) ORDER BY path")
+        print_table("Set aside this run (see rejected_documents)", ["path", "reason"], rows)
     checks = result.get_asset_check_evaluations()
     failed = [c.check_name for c in checks if not c.passed]
     console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed" + (f"; failed: {', '.join(failed)}" if failed else ""))

@@ -94,7 +94,8 @@ def run_lock(db_path: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise warehouse.WarehouseBusy(f"Another run has been refreshing {db_path} for too long; giving up.")
+                    raise warehouse.WarehouseBusy(
+                        f"Another run has been refreshing {db_path} for too long; giving up.") from None
                 if not told:
                     on_wait("Another run is refreshing this warehouse; waiting for it to finish...")
                     told = True

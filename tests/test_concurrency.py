@@ -10,11 +10,9 @@ import textwrap
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from conftest import fetch, run_job, snapshot
-from pipelines.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """<html><head><title>Exercise {n} near Brest</title></head><body><article>

@@ -9,7 +9,6 @@ are read from around its start. Comment sections end the body.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pipelines.cleaning.dates import parse_date_line, parse_dateline
