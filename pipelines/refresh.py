@@ -27,6 +27,8 @@ from pipelines.ingest import RawDocument, Rejection, SourceOutcome, list_raw_fil
 from pipelines.settings import Settings
 
 RUN_LOCK_WAIT_SECONDS = 600.0
+# An unattended run waits this long for an open ad-hoc session to let go of the file.
+WRITE_WAIT_SECONDS = 600.0
 # Documents per staged part and per cleaning batch: the bound on a run's memory.
 BATCH_SIZE = 500
 TABLES = ("raw_documents", "articles", "rejected_documents")
@@ -362,7 +364,7 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                     for doc_id, reason in cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", "rejection").iter_rows()
                 ]
             progress.start("Writing to the warehouse", 1)
-            with warehouse.writing(settings.warehouse, on_wait=log) as con:
+            with warehouse.writing(settings.warehouse, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
                 _write(con, plan, staging, run_started)
             progress.advance(1)
         finally:

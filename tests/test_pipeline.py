@@ -7,6 +7,7 @@ import shutil
 from datetime import date
 
 from conftest import EXPECTED, SEED_FILES, fetch, run_job, snapshot
+from test_ingest import warc_bytes
 
 DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
 GOOD_HTML = """<html lang="en"><head><title>Minsk hosts CIS defence talks | Example News</title>
@@ -110,3 +111,20 @@ def test_bad_inputs_are_set_aside_and_never_fail_the_run(settings):
     again = snapshot(settings)
     run_job(settings)
     assert snapshot(settings) == again
+
+
+def test_warc_records_become_articles_with_their_urls(settings):
+    second = GOOD_HTML.replace("Minsk hosts CIS defence talks", "Brest hosts border talks").replace("Minsk", "Brest")
+    (settings.raw_dir / "crawl.warc.gz").write_bytes(warc_bytes([
+        ("https://news.example.by/minsk-talks", "text/html; charset=utf-8", GOOD_HTML.encode()),
+        ("https://news.example.by/logo.png", "image/png", b"\x89PNG\r\n\x1a\n"),
+        ("https://news.example.by/brest-talks", "text/html; charset=windows-1251", second.encode("cp1251")),
+    ]))
+    run_job(settings)
+    rows = fetch(settings, "SELECT r.format, r.source_url, a.url, a.title FROM articles a JOIN raw_documents r USING (doc_id) "
+                           "WHERE r.format = 'warc' ORDER BY a.url")
+    assert rows == [
+        ("warc", "https://news.example.by/brest-talks", "https://news.example.by/brest-talks", "Brest hosts border talks"),
+        ("warc", "https://news.example.by/minsk-talks", "https://news.example.by/minsk-talks", "Minsk hosts CIS defence talks"),
+    ]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents WHERE fetched_at IS NOT NULL") == [(2,)]
