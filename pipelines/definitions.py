@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.checks import ALL_CHECKS
+from pipelines.assets.facts import FACT_TABLES, facts
 from pipelines.assets.ingest import ingest
 from pipelines.assets.views import view_assets
 from pipelines.automation import build_automation
@@ -23,7 +24,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     )
     schedule, sensor = build_automation(job)
     return dg.Definitions(
-        assets=[ingest, *view_assets(list(TABLES))],
+        assets=[ingest, facts, *view_assets([*TABLES, *FACT_TABLES])],
         asset_checks=ALL_CHECKS,
         jobs=[job],
         schedules=[schedule],

@@ -221,9 +221,9 @@ def _batches_to_clean(db_path: Path, plan: RefreshPlan, staging: Staging) -> Ite
     ids = sorted(plan.reclean)
     for i in range(0, len(ids), BATCH_SIZE):
         with warehouse.reading(db_path) as con:
-            yield con.execute(
-                "SELECT doc_id, content, format, source_url FROM raw_documents WHERE list_contains(?, doc_id)",
-                [ids[i: i + BATCH_SIZE]],
+            yield con.sql(
+                "SELECT doc_id, content, format, source_url FROM raw_documents WHERE list_contains($ids, doc_id)",
+                params={"ids": ids[i: i + BATCH_SIZE]},
             ).pl()
 
 

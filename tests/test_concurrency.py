@@ -28,14 +28,15 @@ def python(code: str, **kwargs) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
 
 
-def wait_for_cleaning_workers(pid: int, timeout: float = 60) -> bool:
-    """True once the run has started its process pool, i.e. it is cleaning, not yet writing."""
+def wait_for_first_cleaned_batch(db_path: Path, timeout: float = 120) -> bool:
+    """True once the run has staged its first cleaned batch: it is registered, mid-cleaning, and
+    has written nothing to the warehouse yet."""
+    staging = db_path.with_name(f".{db_path.name}.staging")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        children = Path(f"/proc/{pid}/task/{pid}/children")
-        if children.exists() and children.read_text().split():
+        if any(staging.glob("cleaned-*.parquet")):
             return True
-        time.sleep(0.05)
+        time.sleep(0.02)
     return False
 
 
@@ -112,8 +113,8 @@ def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settin
            "DAGSTER_HOME": str(tmp_path / "dagster_home")}
     run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    assert wait_for_cleaning_workers(run.pid), "the run never reached its cleaning phase"
-    os.killpg(run.pid, signal.SIGKILL)  # the run and its cleaning workers, mid-flight
+    assert wait_for_first_cleaned_batch(settings.warehouse), "the run never reached its cleaning phase"
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its cleaning workers, mid-cleaning
     run.wait()
     assert snapshot(settings) == before, "a killed run left part of its work behind"
     # The next run, in the same Dagster instance, must not wait on the dead run's pool slot.

@@ -32,13 +32,15 @@ def test_sample_run_fills_every_table_and_view(settings):
         ("BelTA", date(2025, 11, 28), 1)]
     assert all(check.passed for check in result.get_asset_check_evaluations())
     materialized = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
-    assert set(materialized) == {"raw_documents", "articles", "rejected_documents", "articles_per_outlet_day"}
+    assert set(materialized) == {"raw_documents", "articles", "rejected_documents", "articles_per_outlet_day",
+                                 "entities", "entity_mentions", "quotes", "quotes_by_speaker"}
     assert materialized["articles"]["dagster/row_count"].value == 3
     assert materialized["articles"]["new"].value == 3
     assert "| doc |" in materialized["articles"]["preview"].value
-    comments = fetch(settings, "SELECT count(*) FROM duckdb_columns() WHERE table_name IN "
-                               "('raw_documents','articles','rejected_documents') AND comment IS NULL OR comment = ''")
-    assert comments == [(0,)]
+    uncommented = fetch(settings, "SELECT table_name, column_name FROM duckdb_columns() "
+                                  "WHERE NOT internal AND (comment IS NULL OR comment = '') AND table_name NOT IN "
+                                  "(SELECT view_name FROM duckdb_views())")
+    assert uncommented == []
 
 
 def test_rerun_with_nothing_new_changes_nothing(settings):
@@ -128,3 +130,24 @@ def test_warc_records_become_articles_with_their_urls(settings):
         ("warc", "https://news.example.by/minsk-talks", "https://news.example.by/minsk-talks", "Minsk hosts CIS defence talks"),
     ]
     assert fetch(settings, "SELECT count(*) FROM raw_documents WHERE fetched_at IS NOT NULL") == [(2,)]
+
+
+def test_new_cleaning_version_recleans_stored_documents(settings, monkeypatch):
+    import pipelines.cleaning
+    import pipelines.refresh
+
+    run_job(settings)
+    monkeypatch.setattr(pipelines.cleaning, "CLEANING_VERSION", "next")
+    monkeypatch.setattr(pipelines.refresh, "CLEANING_VERSION", "next")
+    run_job(settings)
+    assert fetch(settings, "SELECT cleaning_version, count(*) FROM articles GROUP BY ALL") == [("next", 3)]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(3,)]
+
+
+def test_xhtml_page_declaring_its_encoding_is_cleaned(settings):
+    page = '<?xml version="1.0" encoding="iso-8859-1"?>\n' + GOOD_HTML
+    (settings.raw_dir / "declared.xhtml").write_bytes(page.encode("latin-1"))
+    run_job(settings)
+    titles = fetch(settings, "SELECT a.title FROM articles a JOIN raw_documents r USING (doc_id) "
+                             "WHERE list_contains(r.paths, 'declared.xhtml')")
+    assert titles == [("Minsk hosts CIS defence talks",)]

@@ -17,7 +17,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "ui-asset-graph.png"
-ASSETS = ["raw_documents", "articles", "rejected_documents", "articles_per_outlet_day"]
+ASSETS = ["raw_documents", "articles", "rejected_documents", "articles_per_outlet_day",
+          "entities", "entity_mentions", "quotes", "quotes_by_speaker"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 

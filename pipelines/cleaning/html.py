@@ -34,6 +34,7 @@ META_SITE = ("og:site_name", "application-name", "twitter:site", "publisher", "d
 META_AUTHOR = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
 META_URL = ("og:url",)
 WORD = re.compile(r"\w+")
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Below this agreement the vote asks trafilatura again, with its fallback extractors.
 MIN_AGREEMENT = 0.5
 # A trafilatura answer this long with this little non-prose needs no second opinion: on
@@ -195,6 +196,7 @@ def _main_text(tree: etree._Element, html: str, url: str | None) -> tuple[str, s
 
 def clean_html(html: str, url: str | None = None) -> CleanArticle:
     """Main text and metadata of one HTML page; empty text when neither extractor finds any."""
+    html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses a decoded string that declares its encoding
     tree = lxml.html.fromstring(html)
     tags = _meta_tags(tree)
     site = _first(tags, META_SITE)

