@@ -8,8 +8,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import polars as pl
 import pytest
 
+from pipelines.cleaning import clean_documents
 from pipelines.definitions import JOB_NAME, build_definitions
 from pipelines.settings import Settings
 
@@ -17,6 +19,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "raw"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seeds_expected.json").read_text())
 SEED_FILES = sorted(name for name in EXPECTED if not name.startswith("_"))
+
+
+def clean_seed_articles() -> pl.DataFrame:
+    """The bundled sample articles through the product's cleaning, one row each."""
+    frame = pl.DataFrame({
+        "doc_id": SEED_FILES,
+        "content": [(SAMPLE_DIR / name).read_text() for name in SEED_FILES],
+        "format": ["txt"] * len(SEED_FILES),
+        "source_url": [None] * len(SEED_FILES),
+    })
+    return clean_documents(frame, workers=1)
 
 
 @pytest.fixture

@@ -4,23 +4,14 @@ from __future__ import annotations
 
 from datetime import date, time
 
-import polars as pl
 import pytest
 
-from conftest import EXPECTED, SAMPLE_DIR, SEED_FILES
-from pipelines.cleaning import clean_documents
+from conftest import EXPECTED, SEED_FILES, clean_seed_articles
 
 
 @pytest.fixture(scope="module")
 def cleaned() -> dict[str, dict]:
-    frame = pl.DataFrame({
-        "doc_id": SEED_FILES,
-        "content": [(SAMPLE_DIR / name).read_text() for name in SEED_FILES],
-        "format": ["txt"] * len(SEED_FILES),
-        "source_url": [None] * len(SEED_FILES),
-    })
-    result = clean_documents(frame, workers=1)
-    return {row["doc_id"]: row for row in result.iter_rows(named=True)}
+    return {row["doc_id"]: row for row in clean_seed_articles().iter_rows(named=True)}
 
 
 @pytest.mark.parametrize("name", SEED_FILES)

@@ -6,20 +6,13 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from conftest import EXPECTED, SAMPLE_DIR, SEED_FILES
-from pipelines.cleaning import clean_documents
+from conftest import EXPECTED, SEED_FILES, clean_seed_articles
 from pipelines.extraction.facts import extract_facts
 
 
 @pytest.fixture(scope="module")
 def facts() -> dict[str, pl.DataFrame]:
-    frame = pl.DataFrame({
-        "doc_id": SEED_FILES,
-        "content": [(SAMPLE_DIR / name).read_text() for name in SEED_FILES],
-        "format": ["txt"] * len(SEED_FILES),
-        "source_url": [None] * len(SEED_FILES),
-    })
-    articles = clean_documents(frame, workers=1)
+    articles = clean_seed_articles()
     tables = extract_facts(articles)
     tables["articles"] = articles
     return tables

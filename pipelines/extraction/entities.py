@@ -251,12 +251,12 @@ def entities_and_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> tuple
     mentions = mentions.with_columns(
         entity_id=pl.struct("type", "key").map_elements(lambda s: entity_id(s["type"], s["key"]), return_dtype=pl.String))
     gazetteer = places().select("alias", "latitude", "longitude")
+    names = pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS))  # "he" names no one
     entities = (
         mentions.group_by("entity_id")
         .agg(type=pl.col("type").first(), key=pl.col("key").first(), country=pl.col("country").drop_nulls().first(),
-             aliases=pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS)).unique().sort(),
-             canonical=pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS))
-             .sort_by(pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS)).str.len_chars(), descending=True).first())
+             aliases=names.unique().sort(),
+             canonical=names.sort_by(names.str.len_chars(), descending=True).first())
         .with_columns(canonical_name=pl.when(pl.col("type") == "ORGANIZATION")
                       .then(pl.col("canonical")).otherwise(pl.col("key")))
         .join(gazetteer, left_on="canonical_name", right_on="alias", how="left")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.extraction.entities import PERSON_PRONOUNS
 from pipelines.extraction.gazetteer import word_list
 
 # Partitions the text into quoted passages and everything else, so running lengths give offsets.
 QUOTE_OR_NOT = r"“[^”]*”|\"[^\"]*\"|«[^»]*»|[^“\"«]+|[“\"«]"
-PRONOUNS = ["he", "she", "He", "She"]
 MIN_QUOTE_WORDS = 2
 
 
@@ -30,9 +30,9 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     sentence_of = tokens.select("doc_id", "start", "sentence")
     located = chunks.sort("doc_id", "start").join_asof(
         sentence_of.sort("doc_id", "start"), on="start", by="doc_id", strategy="backward", check_sortedness=False)
-    in_sentence = tokens.filter(pl.col("token").is_in(verbs + PRONOUNS)).group_by("doc_id", "sentence").agg(
+    in_sentence = tokens.filter(pl.col("token").is_in(verbs + PERSON_PRONOUNS)).group_by("doc_id", "sentence").agg(
         verb=pl.col("token").filter(pl.col("token").is_in(verbs)).first(),
-        pronoun=pl.col("token").is_in(PRONOUNS).any())
+        pronoun=pl.col("token").is_in(PERSON_PRONOUNS).any())
     people = mentions.filter(pl.col("type") == "PERSON").select("doc_id", "sentence", "entity_id", p_start="start", p_end="end")
     candidates = (
         located.join(people, on=["doc_id", "sentence"], how="left")
