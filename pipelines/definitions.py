@@ -5,7 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.checks import ALL_CHECKS
-from pipelines.assets.facts import FACT_TABLES, facts
+from pipelines.assets.facts import facts
+from pipelines.extraction.facts import FACT_TABLES
 from pipelines.assets.ingest import ingest
 from pipelines.assets.views import view_assets
 from pipelines.automation import build_automation

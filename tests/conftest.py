@@ -14,11 +14,14 @@ import pytest
 from pipelines.cleaning import clean_documents
 from pipelines.definitions import JOB_NAME, build_definitions
 from pipelines.settings import Settings
+from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "raw"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seeds_expected.json").read_text())
 SEED_FILES = sorted(name for name in EXPECTED if not name.startswith("_"))
+# Every table and view the sql/ directory defines: each must be an asset.
+WAREHOUSE_OBJECTS = [object_name(f) for f in sql_files(TABLES_DIR) + sql_files(VIEWS_DIR)]
 
 
 def clean_seed_articles() -> pl.DataFrame:

@@ -6,7 +6,7 @@ import gzip
 import shutil
 from datetime import date
 
-from conftest import EXPECTED, SEED_FILES, fetch, run_job, snapshot
+from conftest import EXPECTED, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot
 from test_ingest import warc_bytes
 
 DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
@@ -32,8 +32,8 @@ def test_sample_run_fills_every_table_and_view(settings):
         ("BelTA", date(2025, 11, 28), 1)]
     assert all(check.passed for check in result.get_asset_check_evaluations())
     materialized = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
-    assert set(materialized) == {"raw_documents", "articles", "rejected_documents", "articles_per_outlet_day",
-                                 "entities", "entity_mentions", "quotes", "quotes_by_speaker"}
+    assert set(materialized) == set(WAREHOUSE_OBJECTS)
+    assert len(WAREHOUSE_OBJECTS) == 17
     assert materialized["articles"]["dagster/row_count"].value == 3
     assert materialized["articles"]["new"].value == 3
     assert "| doc |" in materialized["articles"]["preview"].value

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import WAREHOUSE_OBJECTS
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOT = ROOT / "docs" / "ui-asset-graph.png"
-ASSETS = ["raw_documents", "articles", "rejected_documents", "articles_per_outlet_day",
-          "entities", "entity_mentions", "quotes", "quotes_by_speaker"]
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
@@ -82,7 +82,7 @@ def test_asset_graph_and_run_list(ui_with_one_run):
             skip.first.click(timeout=5000)  # the "Join the Dagster community" dialog of a first visit
         except playwright.TimeoutError:
             pass
-        for asset in ASSETS:
+        for asset in WAREHOUSE_OBJECTS:
             page.get_by_text(asset, exact=True).first.wait_for(timeout=30000)
         page.wait_for_timeout(1000)
         SCREENSHOT.parent.mkdir(exist_ok=True)

@@ -25,6 +25,25 @@ INVARIANTS = [
                   "SELECT doc_id FROM articles GROUP BY doc_id HAVING count(*) > 1", "duplicated_ids"),
     no_rows_check("raw_documents_unique_doc_id", "raw_documents", "doc_id (the content hash) is unique in raw_documents.",
                   "SELECT doc_id FROM raw_documents GROUP BY doc_id HAVING count(*) > 1", "duplicated_ids"),
+    *[
+        no_rows_check(f"{table}_offsets_match_text", table, f"Every {table} row's offsets slice its own text out of articles.text.",
+                      f"SELECT t.doc_id FROM {table} t JOIN articles a USING (doc_id) "
+                      f"WHERE substring(a.text, t.start + 1, t.\"end\" - t.start) <> t.{column}", "mismatched_offsets")
+        for table, column in [("entity_mentions", "text"), ("person_roles", "role"), ("amounts", "text"),
+                              ("date_mentions", "text"), ("events", "sentence_text")]
+    ],
+    no_rows_check("facts_name_known_entities", "events",
+                  "Every entity id in entity_mentions, person_roles, quotes and events is in entities.",
+                  "SELECT entity_id FROM entity_mentions UNION ALL SELECT entity_id FROM person_roles "
+                  "UNION ALL SELECT speaker_entity_id FROM quotes WHERE speaker_entity_id IS NOT NULL "
+                  "UNION ALL SELECT unnest(actor_entity_ids) FROM events "
+                  "UNION ALL SELECT place_entity_id FROM events WHERE place_entity_id IS NOT NULL "
+                  "EXCEPT SELECT entity_id FROM entities", "unknown_entity_ids"),
+    no_rows_check("facts_come_from_current_articles", "entity_mentions",
+                  "No fact outlives its article: every doc_id of the fact tables is in articles.",
+                  "SELECT doc_id FROM entity_mentions UNION SELECT doc_id FROM quotes UNION SELECT doc_id FROM amounts "
+                  "UNION SELECT doc_id FROM date_mentions UNION SELECT doc_id FROM events UNION SELECT doc_id FROM person_roles "
+                  "EXCEPT SELECT doc_id FROM articles", "orphan_doc_ids"),
     no_rows_check("articles_published_not_in_future", "articles", "No article claims a publication date in the future.",
                   "SELECT doc_id FROM articles WHERE published_date > current_date", "future_dates"),
 ]

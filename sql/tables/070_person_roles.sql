@@ -1,0 +1,21 @@
+-- person_roles: the roles and offices the articles give people.
+-- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/roles.py).
+CREATE TABLE IF NOT EXISTS person_roles (
+    doc_id                  VARCHAR NOT NULL,
+    entity_id               VARCHAR NOT NULL,
+    role                    VARCHAR NOT NULL,
+    organisation_entity_id  VARCHAR,
+    country                 VARCHAR,
+    start                   INTEGER NOT NULL,
+    "end"                   INTEGER NOT NULL,
+    sentence                INTEGER NOT NULL
+);
+COMMENT ON TABLE person_roles IS 'One row per role stated for a person in an article: titles before the name ("Deputy Defense Minister of Russia Viktor Goremykin") and appositions after it ("Gennadiy Lepeshko, head of the Standing Commission ..."); a comma-separated chain of offices gives one row each.';
+COMMENT ON COLUMN person_roles.doc_id IS 'The article (articles.doc_id).';
+COMMENT ON COLUMN person_roles.entity_id IS 'The person (entities.entity_id).';
+COMMENT ON COLUMN person_roles.role IS 'The role as written: articles.text[start:end] ("head of the Russian Defense Ministry", "Kremlin spokesman").';
+COMMENT ON COLUMN person_roles.organisation_entity_id IS 'The organisation the role names, when it names one (entities.entity_id), else NULL.';
+COMMENT ON COLUMN person_roles.country IS 'ISO 3166 alpha-2 country the role ties the person to: a place or nationality named in it, else its organisation''s country; NULL when the role states none.';
+COMMENT ON COLUMN person_roles.start IS 'Character offset of the role in articles.text.';
+COMMENT ON COLUMN person_roles."end" IS 'Character offset just past the role.';
+COMMENT ON COLUMN person_roles.sentence IS 'Sentence number within the article, as in entity_mentions.sentence.';

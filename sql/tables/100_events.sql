@@ -1,0 +1,29 @@
+-- events: what the articles report happening, coded CAMEO-like from trigger words.
+-- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/events.py).
+CREATE TABLE IF NOT EXISTS events (
+    doc_id            VARCHAR NOT NULL,
+    sentence          INTEGER NOT NULL,
+    kind              VARCHAR NOT NULL CHECK (kind IN ('meeting', 'visit', 'agreement', 'exercise', 'statement', 'deployment', 'other')),
+    trigger           VARCHAR NOT NULL,
+    name              VARCHAR,
+    actor_entity_ids  VARCHAR[] NOT NULL,
+    place_entity_id   VARCHAR,
+    event_date        DATE,
+    date_text         VARCHAR,
+    start             INTEGER NOT NULL,
+    "end"             INTEGER NOT NULL,
+    sentence_text     VARCHAR NOT NULL
+);
+COMMENT ON TABLE events IS 'One row per kind of event a sentence reports (a sentence about a meeting where an agreement was signed gives a meeting and an agreement).';
+COMMENT ON COLUMN events.doc_id IS 'The article (articles.doc_id).';
+COMMENT ON COLUMN events.sentence IS 'Sentence number within the article, as in entity_mentions.sentence.';
+COMMENT ON COLUMN events.kind IS 'meeting, visit, agreement, exercise, statement, deployment, or other (attacks, threats, accusations, sanctions).';
+COMMENT ON COLUMN events.trigger IS 'The word or pair of words that signalled the event, lower-cased ("met", "signed", "exercises", "together with").';
+COMMENT ON COLUMN events.name IS 'For exercises, the exercise''s name when the sentence gives one ("Zapad", "Allied Resolve"), else NULL.';
+COMMENT ON COLUMN events.actor_entity_ids IS 'Who took part (entities.entity_id), in order of mention: the people in the sentence, less those only reporting it ("according to X", "X said." closing it); failing people, its organisations; else its places other than the event''s place. Empty when none is named.';
+COMMENT ON COLUMN events.place_entity_id IS 'Where (entities.entity_id): the location after "in" or "at" (else "near") nearest the trigger; NULL when the sentence names none.';
+COMMENT ON COLUMN events.event_date IS 'The resolved date (date_mentions.resolved_date) of the date nearest the trigger in the sentence; NULL when the sentence states none or it cannot be resolved.';
+COMMENT ON COLUMN events.date_text IS 'That date as written, even when it cannot be resolved ("June 23" in an undated article).';
+COMMENT ON COLUMN events.start IS 'Character offset of the sentence in articles.text: the evidence for the event.';
+COMMENT ON COLUMN events."end" IS 'Character offset just past the sentence.';
+COMMENT ON COLUMN events.sentence_text IS 'The sentence: articles.text[start:end].';
