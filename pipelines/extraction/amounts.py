@@ -111,9 +111,10 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         parts.with_columns(object_span=object_span)
         .with_columns(
             object=pl.when(pl.col("percent").is_not_null()).then(pl.lit("percent"))
-            .otherwise(pl.coalesce(pl.col("object_span").str.strip_chars(),
-                                   pl.col("currency").str.strip_chars().replace_strict(CURRENCY_NAMES, default=None))),
-            text=pl.col("match") + pl.col("object_span").fill_null(""),
+            .otherwise(pl.coalesce(pl.col("currency").str.strip_chars().replace_strict(CURRENCY_NAMES, default=None),
+                                   pl.col("object_span").str.strip_chars())),
+            text=pl.col("match") + pl.when(pl.col("currency").is_null() & pl.col("percent").is_null())
+            .then(pl.col("object_span")).otherwise(pl.lit("")).fill_null(""),
         )
         .filter(pl.col("object").is_not_null())
     )

@@ -1,0 +1,104 @@
+"""Unit tests of the pure extraction cores on small texts written for them: amounts, dates,
+roles and countries, nominal references, events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from pipelines.extraction.facts import extract_facts
+
+
+def facts_of(*texts: str, published: date | None = None) -> dict[str, pl.DataFrame]:
+    return extract_facts(pl.DataFrame({
+        "doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts),
+        "published_date": [published] * len(texts)}, schema_overrides={"published_date": pl.Date}))
+
+
+def amount_rows(text: str) -> list[tuple]:
+    return facts_of(text)["amounts"].select("value", "value_high", "qualifier", "object").rows()
+
+
+def test_amounts_read_digits_words_ranges_and_qualifiers():
+    assert amount_rows("Some 1,500 troops and about seven thousand soldiers arrived.") == [
+        (1500.0, None, "some", "troops"), (7000.0, None, "about", "soldiers")]
+    assert amount_rows("It sent between 5,000 and 7,000 troops and 2-3 brigades.") == [
+        (5000.0, 7000.0, "between", "troops"), (2.0, 3.0, None, "brigades")]
+    assert amount_rows("Up to twenty-five tanks, 1.5 million rounds and three hundred fifty thousand shells.") == [
+        (25.0, None, "up to", "tanks"), (1.5e6, None, None, "rounds"), (350_000.0, None, None, "shells")]
+    assert amount_rows("Aid of $2 billion covers 40% of it.") == [(2e9, None, None, "dollars"), (40.0, None, None, "percent")]
+
+
+def test_amounts_leave_out_years_dates_ordinals_and_model_numbers():
+    assert amount_rows("In 2023, on June 5, the 80th anniversary, F-16 jets and Zapad-2025 drills.") == []
+    assert amount_rows("One aims at roads, while the other two aim to improve bases.") == []
+
+
+def test_amount_offsets_cover_the_number_and_its_object():
+    text = "Officials said over 160 agreements on joint activities were signed."
+    row = facts_of(text)["amounts"].row(0, named=True)
+    assert text[row["start"]:row["end"]] == "over 160 agreements"
+
+
+def date_rows(text: str, published: date | None) -> list[tuple]:
+    return facts_of(text, published=published)["date_mentions"].select("text", "resolved_date", "granularity").rows()
+
+
+def test_dates_resolve_with_their_granularity():
+    assert date_rows("Talks on 28 November 2025, in February 2022 and in 1941-1945.", None) == [
+        ("28 November 2025", date(2025, 11, 28), "day"), ("February 2022", date(2022, 2, 1), "month"),
+        ("1941", date(1941, 1, 1), "year"), ("1945", date(1945, 1, 1), "year")]
+
+
+def test_yearless_dates_take_the_nearest_year_of_the_published_date_or_stay_null():
+    text = "Since December 28 and until June 24, in May."
+    assert date_rows(text, date(2026, 1, 10)) == [
+        ("December 28", date(2025, 12, 28), "day"), ("June 24", date(2026, 6, 24), "day"), ("May", date(2026, 5, 1), "month")]
+    assert [row[1] for row in date_rows(text, None)] == [None, None, None]
+    assert date_rows("The vote on February 30 was cancelled.", date(2025, 3, 1)) == [("February 30", None, "day")]
+
+
+def people(facts: dict[str, pl.DataFrame]) -> dict[str, dict]:
+    return {row["canonical_name"]: row for row in facts["entities"].filter(pl.col("type") == "PERSON").iter_rows(named=True)}
+
+
+def test_roles_before_and_after_names_give_people_their_countries():
+    facts = facts_of(
+        "Foreign Minister of France Jean Dupont met Anna Smith, spokeswoman for the Pentagon, in Paris. "
+        "Dupont later flew home.")
+    roles = {(r["entity_id"], r["role"], r["country"]) for r in facts["person_roles"].iter_rows(named=True)}
+    assert roles == {("PERSON:Jean Dupont", "Foreign Minister of France", "FR"),
+                     ("PERSON:Anna Smith", "spokeswoman for the Pentagon", "US")}
+    found = people(facts)
+    assert (found["Jean Dupont"]["country"], found["Anna Smith"]["country"]) == ("FR", "US")
+    assert set(found["Jean Dupont"]["aliases"]) == {"Jean Dupont", "Dupont"}
+
+
+def test_a_nationality_and_title_refers_back_to_that_countrys_person():
+    facts = facts_of("German Chancellor Olaf Scholz met Polish President Andrzej Duda. "
+                     "The German chancellor said “we stand together on this question”.")
+    quote = facts["quotes"].row(0, named=True)
+    assert quote["speaker_entity_id"] == "PERSON:Olaf Scholz"
+    nominal = facts["entity_mentions"].filter(pl.col("text") == "The German chancellor")
+    assert nominal["entity_id"].to_list() == ["PERSON:Olaf Scholz"]
+
+
+def test_meetings_have_actors_place_and_date_but_not_their_reporters():
+    facts = facts_of("According to John Brown, Vladimir Putin met Emmanuel Macron in Paris on March 3, 2025.",
+                     "Belarus and Russia held the Zapad-2025 exercises, Anna Smith said.")
+    events = facts["events"]
+    meeting = events.filter((pl.col("doc_id") == "d0") & (pl.col("kind") == "meeting")).row(0, named=True)
+    assert meeting["actor_entity_ids"] == ["PERSON:Vladimir Putin", "PERSON:Emmanuel Macron"]
+    assert (meeting["place_entity_id"], meeting["event_date"]) == ("LOCATION:Paris", date(2025, 3, 3))
+    exercise = events.filter((pl.col("doc_id") == "d1") & (pl.col("kind") == "exercise")).row(0, named=True)
+    assert exercise["name"] == "Zapad-2025"
+    assert exercise["actor_entity_ids"] == ["LOCATION:Belarus", "LOCATION:Russia"]
+    statement = events.filter((pl.col("doc_id") == "d1") & (pl.col("kind") == "statement")).row(0, named=True)
+    assert statement["actor_entity_ids"] == ["PERSON:Anna Smith"]
+
+
+def test_a_place_no_gazetteer_knows_takes_the_country_of_the_place_it_is_near():
+    facts = facts_of("The leaders met in Zavidovo, near Moscow, on Friday.")
+    place = facts["entities"].filter(pl.col("canonical_name") == "Zavidovo").row(0, named=True)
+    assert (place["type"], place["country"]) == ("LOCATION", "RU")
