@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from conftest import EXPECTED, SEED_FILES, clean_seed_articles
-from pipelines.extraction.facts import extract_facts
+from pipelines.extraction.facts import extract_facts, extract_in_batches, merge_entities
 
 
 @pytest.fixture(scope="module")
@@ -132,3 +132,13 @@ def test_events(facts, doc):
         for word in expected.get("note", "").split():  # a free-text hint: its words are in the sentence
             hits = hits.filter(pl.col("sentence_text").str.contains(word, literal=True))
         assert hits.height >= 1, expected
+
+
+def test_batches_give_the_same_facts_as_one_pass(facts):
+    articles = facts["articles"]
+    batches = [articles.slice(i, 1) for i in range(articles.height)]
+    per_batch = list(extract_in_batches(batches, workers=1))
+    assert merge_entities([t["entities"] for t in per_batch]).equals(facts["entities"])
+    for table in ("entity_mentions", "person_roles", "quotes", "amounts", "date_mentions", "events"):
+        columns = [c for c in facts[table].columns if facts[table].schema[c] != pl.List(pl.String)]
+        assert pl.concat([t[table] for t in per_batch]).sort(columns).equals(facts[table].sort(columns)), table

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
-from pipelines.extraction.tokens import ABBREVIATIONS, shifted
+from pipelines.extraction.tokens import ABBREVIATIONS, joined_text, shifted
 
 CONNECTORS = ["of", "the", "for", "on", "de", "du", "al", "bin"]
 # Capitalised words that open sentences or headlines rather than names.
@@ -26,6 +26,7 @@ ADMIN_UNIT_SUFFIX = rf" (?:{ADMIN_UNITS})$"
 # Named landforms and waters: "Mount Sinjar", "Tigris River", "Black Sea".
 LANDFORM = (r"^(?:Mount|Mt\.?|Lake|Gulf of|Cape|Port)\s+[A-Z]"
             r"|\s(?:River|Mountains?|Sea|Ocean|Gulf|Bay|Strait|Island|Islands|Valley|Desert|Peninsula|Lake)$")
+FOLLOWING_TOKENS = 5
 NEAR_PLACE = r"^,?\s(?:near|outside|close to|not far from)\s([A-Z][\w’'.-]+(?:\s[A-Z][\w’'-]+)?)"
 MENTION_SCHEMA = {
     "doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
@@ -34,48 +35,55 @@ MENTION_SCHEMA = {
 
 
 def _flag_name_tokens(tokens: pl.DataFrame) -> pl.DataFrame:
-    """Mark tokens that belong to a capitalised name run and number the runs."""
-    first_names = list(word_list("first_names"))
-    token, prev, nxt = pl.col("token"), shifted("token", 1), shifted("token", -1)
-    next2 = shifted("token", -2)
-    cap = token.str.contains(r"^[A-ZА-ЯЁ]")
-    prev_cap, next_cap = prev.str.contains(r"^[A-ZА-ЯЁ]"), nxt.str.contains(r"^[A-ZА-ЯЁ]")
+    """Mark tokens that belong to a capitalised name run and number the runs. Word tests run
+    once per token; neighbours read the shifted flags."""
+    token = pl.col("token")
+    flags = tokens.with_columns(
+        cap=token.str.contains(r"^[A-ZА-ЯЁ]"), given=token.is_in(list(word_list("first_names"))),
+        connector=token.is_in(CONNECTORS), possessive=token.is_in(POSSESSIVE), abbreviation=token.is_in(ABBREVIATIONS),
+        ordinal=token.str.contains(r"^\d+(?:st|nd|rd|th)$"), starter=token.is_in(STARTERS + CONNECTORS),
+    )
+    prev, nxt = shifted("token", 1), shifted("token", -1)
+    prev_cap, next_cap = shifted("cap", 1), shifted("cap", -1)
     same_sentence = pl.col("sentence") == shifted("sentence", 1)
-    prev2 = shifted("token", 2)
     in_name = (
-        cap
-        | (token.is_in(CONNECTORS) & prev_cap & next_cap)
-        | ((token == "of") & prev_cap & (nxt == "the") & next2.str.contains(r"^[A-Z]"))
-        | ((token == "the") & (prev == "of") & prev2.str.contains(r"^[A-Z]") & next_cap)
-        | (token.str.contains(r"^\d+(?:st|nd|rd|th)$") & next_cap)
-        | ((token == ".") & prev.is_in(ABBREVIATIONS) & next_cap)
-        | (token.is_in(POSSESSIVE) & prev_cap & (nxt == "s") & next2.str.contains(r"^[A-Z]"))
-        | ((token == "s") & prev.is_in(POSSESSIVE) & next_cap)
+        pl.col("cap")
+        | (pl.col("connector") & prev_cap & next_cap)
+        | ((token == "of") & prev_cap & (nxt == "the") & shifted("cap", -2))
+        | ((token == "the") & (prev == "of") & shifted("cap", 2) & next_cap)
+        | (pl.col("ordinal") & next_cap)
+        | ((token == ".") & shifted("abbreviation", 1) & next_cap)
+        | (pl.col("possessive") & prev_cap & (nxt == "s") & shifted("cap", -2))
+        | ((token == "s") & shifted("possessive", 1) & next_cap)
     ).fill_null(False)
     # A given name after another capitalised word starts a new name ("Belarus Vladimir Putin").
-    new_name = token.is_in(first_names) & prev_cap.fill_null(False) & ~prev.is_in(first_names).fill_null(False)
-    flagged = tokens.with_columns(in_name=in_name)
+    new_name = pl.col("given") & prev_cap.fill_null(False) & ~shifted("given", 1).fill_null(False)
+    flagged = flags.with_columns(in_name=in_name)
     for _ in range(2):  # a starter word opening a run is not part of the name ("In Moscow")
         starts = pl.col("in_name") & ~(shifted("in_name", 1).fill_null(False) & same_sentence)
-        flagged = flagged.with_columns(in_name=pl.col("in_name") & ~(starts & token.is_in(STARTERS + CONNECTORS)))
+        flagged = flagged.with_columns(in_name=pl.col("in_name") & ~(starts & pl.col("starter")))
     breaks = ~pl.col("in_name") | ~same_sentence.fill_null(False) | new_name
-    return flagged.with_columns(run=breaks.cast(pl.Int32).cum_sum())
+    return flagged.with_columns(run=breaks.cast(pl.Int32).cum_sum()).drop(
+        "cap", "given", "connector", "possessive", "abbreviation", "ordinal", "starter")
 
 
-def name_spans(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def name_spans(tokens: pl.DataFrame) -> pl.DataFrame:
     """Capitalised name spans with their text, offsets, sentence and tokens."""
-    flagged = _flag_name_tokens(tokens).filter(pl.col("in_name"))
+    # The words after each token: the unit of "Grodno region", the "near Moscow" of a village.
+    following = pl.concat_str([shifted("chunk", -k) for k in range(1, FOLLOWING_TOKENS + 1)], ignore_nulls=True)
+    flagged = _flag_name_tokens(tokens).with_columns(following=following).filter(pl.col("in_name"))
     spans = (
-        flagged.group_by("doc_id", "run", maintain_order=True)
-        .agg(start=pl.col("start").first(), end=pl.col("end").last(), sentence=pl.col("sentence").first(),
-             words=pl.col("token").filter(pl.col("token").str.contains(r"^\w")))
-        .join(articles.select("doc_id", full="text"), on="doc_id")
+        flagged.with_columns(word=pl.col("token").str.contains(r"^\w"))
+        .group_by("run").agg(pl.col("doc_id").first(), start=pl.col("start").first(), end=pl.col("end").last(),
+                             sentence=pl.col("sentence").first(), words=pl.col("token").filter(pl.col("word")),
+                             text=joined_text(pl.col("chunk")), following=pl.col("following").last())
+        .sort("run")
         # "Grodno region", "Mosul district": the lower-case unit word belongs to the place's name.
-        .with_columns(unit=pl.col("full").str.slice(pl.col("end"), 14).str.extract(ADMIN_UNIT))
-        .with_columns(end=pl.col("end") + pl.col("unit").str.len_chars().fill_null(0).cast(pl.Int64))
-        .with_columns(text=pl.col("full").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
-                      following=pl.col("full").str.slice(pl.col("end"), 40))
-        .drop("run", "full", "unit")
+        .with_columns(unit=pl.col("following").str.extract(ADMIN_UNIT))
+        .with_columns(end=pl.col("end") + pl.col("unit").str.len_chars().fill_null(0).cast(pl.Int64),
+                      text=pl.col("text") + pl.col("unit").fill_null(""),
+                      following=pl.col("following").str.slice(pl.col("unit").str.len_chars().fill_null(0)))
+        .drop("run", "unit")
     )
     return spans
 
@@ -187,9 +195,9 @@ def _org_key(text: pl.Expr) -> pl.Expr:
     )
 
 
-def entity_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def entity_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
     """Typed mentions with a merge key; surnames alone and places inside titles included."""
-    spans = split_titles_and_nested_orgs(name_spans(tokens, articles))
+    spans = split_titles_and_nested_orgs(name_spans(tokens))
     people_after_titles = titled_people(spans)
     spans = pl.concat([spans.with_columns(titled=pl.lit(False), name_key=pl.lit(None, pl.String)),
                        people_after_titles.with_columns(titled=pl.lit(True))], how="diagonal")
@@ -243,9 +251,9 @@ def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def named_mentions(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+def named_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
     """Mentions by name (no pronouns yet), each with the merge key of its entity."""
-    return with_acronyms_resolved(entity_mentions(tokens, articles))
+    return with_acronyms_resolved(entity_mentions(tokens))
 
 
 def with_entity_ids(mentions: pl.DataFrame) -> pl.DataFrame:

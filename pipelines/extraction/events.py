@@ -38,14 +38,22 @@ LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1}
 
 
 def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, sentence, kind) of each sentence with a trigger of that kind, its first trigger
+    word and where it stands. Only candidate tokens are lower-cased and paired."""
     trigger_kinds = pl.DataFrame(
-        [(word, kind) for kind, words in TRIGGERS.items() for word in words] + [(w, "statement") for w in word_list("speech_verbs") if w not in NOT_STATEMENTS],
-        schema={"trigger": pl.String, "kind": pl.String}, orient="row").unique("trigger")
-    word = pl.col("token").str.to_lowercase()
-    pair = word + " " + shifted("token", -1).str.to_lowercase()
-    pairs = [t for t in trigger_kinds["trigger"] if " " in t]
+        [(word, kind) for kind, words in TRIGGERS.items() for word in words]
+        + [(w, "statement") for w in word_list("speech_verbs") if w not in NOT_STATEMENTS],
+        schema={"trigger": pl.String, "kind": pl.String}, orient="row").unique("trigger", keep="first")
+    words = [t for t in trigger_kinds["trigger"] if " " not in t]
+    pair_heads = {t.split()[0] for t in trigger_kinds["trigger"] if " " in t}
+    candidates = sorted({form for w in words + list(pair_heads) for form in (w, w.capitalize())})
+    nxt = tokens.select("doc_no", "token_no", next_token="token").with_columns(token_no=pl.col("token_no") - 1)
     return (
-        tokens.with_columns(trigger=pl.when(pair.is_in(pairs)).then(pair).otherwise(word))
+        tokens.filter(pl.col("token").is_in(candidates))
+        .join(nxt, on=["doc_no", "token_no"], how="left")
+        .with_columns(word=pl.col("token").str.to_lowercase())
+        .with_columns(trigger=pl.when(pl.col("word").is_in(list(pair_heads)))
+                      .then(pl.col("word") + " " + pl.col("next_token").str.to_lowercase()).otherwise(pl.col("word")))
         .join(trigger_kinds, on="trigger")
         .group_by("doc_id", "sentence", "kind")
         .agg(trigger=pl.col("trigger").first(), trigger_start=pl.col("start").min())
@@ -56,18 +64,24 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     """Entity ids of each event's actors: the people in its sentence, less those only reporting
     it ("According to X", "As X said"); the organisations, failing people; else the places."""
     verbs = list(word_list("speech_verbs"))
-    around = tokens.with_columns(before=shifted("token", 1), before2=shifted("token", 2),
-                                 after=shifted("token", -1), after2=shifted("token", -2))
-    sentence_opening = tokens.group_by("doc_id", "sentence").agg(opening=pl.col("token").sort_by("start").first())
+    token = pl.col("token")
+    # Reporting cues as boolean flags on every token, read where a mention starts or ends.
+    cues = tokens.with_columns(
+        according_to_before=(shifted("token", 1) == "to") & shifted("token", 2).is_in(["according", "According"]),
+        comma_before=shifted("token", 1) == ",",
+        verb_after=shifted("token", -1).is_in(verbs),
+        clause_ends_after_verb=shifted("token", -2).is_in([".", "!", "?"]) | shifted("token", -2).is_null(),
+        opens_with_as=(token == "As") & (pl.col("sentence") != shifted("sentence", 1)).fill_null(True),
+    )
+    as_sentences = cues.filter("opens_with_as").select("doc_id", "sentence").unique()
     candidates = (
-        mentions.join(around.select("doc_id", "start", "before", "before2"), on=["doc_id", "start"], how="left")
-        .join(around.select("doc_id", "end", "after", "after2"), on=["doc_id", "end"], how="left")
-        .join(sentence_opening, on=["doc_id", "sentence"], how="left")
+        mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before"), on=["doc_id", "start"], how="left")
+        .join(cues.select("doc_id", "end", "verb_after", "clause_ends_after_verb"), on=["doc_id", "end"], how="left")
+        .join(as_sentences.with_columns(as_sentence=pl.lit(True)), on=["doc_id", "sentence"], how="left")
         .with_columns(source=(
-            ((pl.col("before") == "to") & (pl.col("before2").str.to_lowercase() == "according"))      # according to X
-            | ((pl.col("opening") == "As") & pl.col("after").is_in(verbs))                          # As X said, ...
-            | ((pl.col("before") == ",") & pl.col("after").is_in(verbs)
-               & (pl.col("after2").is_in([".", "!", "?"]) | pl.col("after2").is_null()))             # ..., X said.
+            pl.col("according_to_before")                                                        # according to X
+            | (pl.col("as_sentence") & pl.col("verb_after"))                                       # As X said, ...
+            | (pl.col("comma_before") & pl.col("verb_after") & pl.col("clause_ends_after_verb"))  # ..., X said.
         ).fill_null(False))
     )
     rank = (pl.when(pl.col("type") == "PERSON").then(0).when(pl.col("type") == "ORGANIZATION").then(1)
@@ -85,7 +99,7 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     )
 
 
-def events(tokens: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
     """Events from `mentions` (with entity ids) and `dates` (date_mentions with sentence): doc_id,
     sentence, kind, trigger, name, actor_entity_ids, place_entity_id, event_date, date_text,
     start, end, sentence_text."""
@@ -120,7 +134,8 @@ def events(tokens: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame,
     ]).unique()
     with_text = (
         coded.join(_actors(tokens, mentions, coded), on=["doc_id", "sentence", "kind"], how="left")
-        .join(sentence_table(tokens, articles), on=["doc_id", "sentence"])
+        .join(sentence_table(tokens.join(found.select("doc_id", "sentence").unique(), on=["doc_id", "sentence"], how="semi")),
+              on=["doc_id", "sentence"])
         .with_columns(actor_entity_ids=pl.col("actor_entity_ids").fill_null(pl.lit([], pl.List(pl.String))),
                       **{f"name_{i}": pl.when(pl.col("kind") == "exercise").then(pl.col("sentence_text").str.extract(p))
                          for i, p in enumerate(EXERCISE_NAMES)})

@@ -1,6 +1,13 @@
-"""Entry point of extraction: a batch of articles to the fact tables, as polars frames."""
+"""Entry point of extraction: batches of articles to the fact tables, as polars frames."""
 
 from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 import polars as pl
 
@@ -8,12 +15,15 @@ from pipelines.extraction.amounts import AMOUNT, amounts
 from pipelines.extraction.coreference import MENTION_COLUMNS, nominal_mentions, pronoun_mentions
 from pipelines.extraction.date_mentions import DATE, date_mentions
 from pipelines.extraction.events import events
+from pipelines.extraction.gazetteer import places
 from pipelines.extraction.entities import entity_table, named_mentions, with_entity_ids
 from pipelines.extraction.quotes import quotes
 from pipelines.extraction.roles import person_countries, person_roles, with_role_details
 from pipelines.extraction.tokens import pattern_matches, token_table, with_sentence
 
 FACT_TABLES = ("entities", "entity_mentions", "person_roles", "quotes", "amounts", "date_mentions", "events")
+# Articles per extraction batch: memory follows this, not the corpus (see bench/extract_speed.py).
+BATCH_SIZE = 500
 
 
 def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -23,7 +33,7 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         articles = articles.with_columns(published_date=pl.lit(None, pl.Date))
     articles = articles.select("doc_id", "text", "published_date")
     tokens = token_table(articles)
-    named = named_mentions(tokens, articles)
+    named = named_mentions(tokens)
     roles = with_role_details(person_roles(tokens, named), articles, named)
     countries = person_countries(roles, named)
     mentions = with_entity_ids(pl.concat([
@@ -44,5 +54,64 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "quotes": quotes(articles, tokens, mentions),
         "amounts": with_sentence(amounts(numbers.filter(~is_date), articles), tokens),
         "date_mentions": dates,
-        "events": events(tokens, articles, mentions, dates),
+        "events": events(tokens, mentions, dates),
     }
+
+
+def extract_in_batches(batches: Iterable[pl.DataFrame], workers: int) -> Iterator[dict[str, pl.DataFrame]]:
+    """extract_facts of each batch, in order, in `workers` processes. At most two batches per
+    worker are in flight, so memory follows the batch size. Workers are spawned, not forked:
+    polars' thread pool does not survive a fork."""
+    if workers <= 1:
+        yield from map(extract_facts, batches)
+        return
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # Start every worker now, with one polars thread each (workers x threads = cores, not
+        # cores squared), and build the gazetteers in all of them at once.
+        with _environment(POLARS_MAX_THREADS="1"):
+            for started in [pool.submit(_start_worker) for _ in range(workers)]:
+                started.result()
+        pending = deque()
+        for batch in batches:
+            pending.append(pool.submit(extract_facts, batch))
+            if len(pending) >= 2 * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _start_worker() -> int:
+    return places().height
+
+
+@contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Environment variables set for processes started inside the block."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def merge_entities(batch_entities: list[pl.DataFrame]) -> pl.DataFrame:
+    """One entities table from the per-batch ones: aliases united, the longest name of an
+    organisation, and a person's most frequent country across batches."""
+    everything = pl.concat(batch_entities)
+    longest = pl.col("canonical_name").sort_by(pl.col("canonical_name").str.len_chars(), descending=True).first()
+    return (
+        everything.group_by("entity_id")
+        .agg(pl.col("type").first(),
+             canonical_name=pl.when(pl.col("type").first() == "ORGANIZATION").then(longest)
+             .otherwise(pl.col("canonical_name").first()),
+             country=pl.col("country").drop_nulls().mode().sort().first(),
+             latitude=pl.col("latitude").drop_nulls().first(), longitude=pl.col("longitude").drop_nulls().first(),
+             aliases=pl.col("aliases").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
+        .select(everything.columns)
+        .sort("entity_id")
+    )

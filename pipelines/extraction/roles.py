@@ -13,7 +13,7 @@ import polars as pl
 
 from pipelines.extraction.entities import STARTERS
 from pipelines.extraction.gazetteer import word_list
-from pipelines.extraction.tokens import shifted
+from pipelines.extraction.tokens import shifted, token_key, tokens_within
 
 ROLE_CONNECTORS = ["of", "the", "for", "on", "at", "in", "and", "de", "’", "'", "s"]
 # Lower-case forms of titles that are mostly other words when lower-case ("a major exercise").
@@ -46,18 +46,10 @@ def _people(mentions: pl.DataFrame) -> pl.DataFrame:
 
 def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     """Tokens with `run`: consecutive role-like tokens share it; names and other words break it."""
-    inside = (
-        tokens.select("doc_id", "start").sort("doc_id", "start")
-        .join_asof(people.select("doc_id", p_start="start", p_end="end").sort("doc_id", "p_start"),
-                   left_on="start", right_on="p_start", by="doc_id", strategy="backward", check_sortedness=False)
-        .select("doc_id", "start", in_name=(pl.col("start") < pl.col("p_end")).fill_null(False))
-    )
     token = pl.col("token")
-    wordlike = (
-        (token.str.contains(r"^[A-ZА-ЯЁ]") | token.is_in(role_words()) | token.is_in(ROLE_CONNECTORS))
-        & ~pl.col("in_name")
-    )
-    flagged = tokens.sort("doc_id", "token_no").join(inside, on=["doc_id", "start"], how="left").with_columns(wordlike=wordlike)
+    flagged = tokens.with_columns(in_name=token_key().is_in(tokens_within(tokens, people).implode())).with_columns(
+        wordlike=(token.str.contains(r"^[A-ZА-ЯЁ]") | token.is_in(role_words()) | token.is_in(ROLE_CONNECTORS))
+        & ~pl.col("in_name"))
     # A comma continues a run into more title words ("Minister of Russia, Chief of ...", ", the
     # Defense Minister's Aide") or into the name the run describes ("The head of X, Sergei Shoigu").
     next_token = shifted("token", -1)

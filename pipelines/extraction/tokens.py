@@ -7,40 +7,39 @@ from __future__ import annotations
 
 import polars as pl
 
-TOKEN = r"\w+(?:-\w+)*|\s+|[^\w\s]"
+# A token with the space before it: running lengths then give offsets without space rows.
+SPACED_TOKEN = r"\s*(?:\w+(?:-\w+)*|[^\w\s])"
 SENTENCE_END = [".", "!", "?"]
 ABBREVIATIONS = ["St", "Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Adm", "Capt", "Sgt", "Jr", "Sr", "U", "S"]
 
 
 def shifted(column: str, n: int) -> pl.Expr:
     """`column` n rows away within the same article (null across an article boundary). Rows
-    are grouped by article, so a plain shift with a boundary mask replaces a costly `.over()`."""
-    return pl.when(pl.col("doc_id").shift(n) == pl.col("doc_id")).then(pl.col(column).shift(n))
+    are grouped by article, so a plain shift with a boundary mask replaces a costly `.over()`;
+    the mask compares the integer `doc_no` of the token table, not the doc_id strings."""
+    return pl.when(pl.col("doc_no").shift(n) == pl.col("doc_no")).then(pl.col(column).shift(n))
 
 
 def token_table(articles: pl.DataFrame) -> pl.DataFrame:
-    """One row per non-space token: doc_id, token_no, token, start, end, sentence, and flags."""
-    tokens = (
-        articles.select("doc_id", token=pl.col("text").str.extract_all(TOKEN))
-        .explode("token")
-        .drop_nulls("token")
-        .with_columns(length=pl.col("token").str.len_chars().cast(pl.Int64))
-        .with_columns(end=pl.col("length").cum_sum().over("doc_id"))
-        .with_columns(start=pl.col("end") - pl.col("length"))
+    """One row per token (word or punctuation mark): doc_no, doc_id, token_no, token, chunk (the
+    token with the space before it), start, end, sentence. A sentence ends at ".", "!" or "?" (not after an abbreviation) or a line break."""
+    chunks = (
+        articles.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("doc_no"), "doc_id",
+                        chunk=pl.col("text").str.extract_all(SPACED_TOKEN))
+        .explode("chunk")
+        .drop_nulls("chunk")
+        .with_columns(end=pl.col("chunk").str.len_chars().cast(pl.Int64).cum_sum().over("doc_no"),
+                      token=pl.col("chunk").str.strip_chars_start(),
+                      new_line=pl.col("chunk").str.contains("\n", literal=True))
+        .with_columns(start=pl.col("end") - pl.col("token").str.len_chars().cast(pl.Int64),
+                      token_no=pl.int_range(pl.len()).over("doc_no"))
     )
-    space = pl.col("token").str.contains(r"^\s+$")
-    paragraph_break = pl.col("token").str.contains("\n")
-    previous_word = shifted("token", 1)
-    ends_sentence = (
-        (pl.col("token").is_in(SENTENCE_END) & ~previous_word.is_in(ABBREVIATIONS)) | (space & paragraph_break)
-    )
+    ends = pl.col("token").is_in(SENTENCE_END) & ~shifted("token", 1).is_in(ABBREVIATIONS).fill_null(False)
+    starts = (shifted("ends", 1) | pl.col("new_line")).fill_null(False) & (pl.col("token_no") > 0)
     return (
-        # A full stop closes its own sentence: the next one starts after it.
-        tokens.with_columns(ends=ends_sentence.cast(pl.Int32).fill_null(0), is_space=space)
-        .with_columns(sentence=pl.col("ends").cum_sum().over("doc_id") - pl.col("ends"))
-        .filter(~pl.col("is_space"))
-        .drop("is_space", "length", "ends")
-        .with_columns(token_no=pl.int_range(pl.len()).over("doc_id"))
+        chunks.with_columns(ends=ends)
+        .with_columns(sentence=starts.cast(pl.Int32).cum_sum().over("doc_no"))
+        .select("doc_no", "doc_id", "token_no", "token", "chunk", "start", "end", "sentence")
     )
 
 
@@ -71,12 +70,34 @@ def with_sentence(rows: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
         on="start", by="doc_id", strategy="backward", check_sortedness=False)
 
 
-def sentence_table(tokens: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """One row per sentence: doc_id, sentence, start, end, sentence_text."""
+def token_key() -> pl.Expr:
+    """One integer per token of a batch: (doc_no, token_no) packed, for fast membership tests."""
+    return pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col("token_no")
+
+
+def tokens_within(tokens: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
+    """token_key() of every token inside `spans` (doc_id, start, end that fall on token edges)."""
+    edges = tokens.select("doc_id", "doc_no", "token_no", "start", "end")
+    ranges = (
+        spans.select("doc_id", "start", "end")
+        .join(edges.select("doc_id", "start", "doc_no", first="token_no"), on=["doc_id", "start"])
+        .join(edges.select("doc_id", "end", last="token_no"), on=["doc_id", "end"])
+        .select("doc_no", token_no=pl.int_ranges("first", pl.col("last") + 1))
+        .explode("token_no")
+    )
+    return ranges.select(token_key())["doc_no"]
+
+
+def joined_text(chunks: pl.Expr) -> pl.Expr:
+    """The text a run of tokens covers, rebuilt from their chunks (no slicing of the article,
+    which would scan it from the start for every row)."""
+    return chunks.str.join("").str.strip_chars_start()
+
+
+def sentence_table(tokens: pl.DataFrame) -> pl.DataFrame:
+    """One row per sentence of `tokens`: doc_id, sentence, start, end, sentence_text."""
     return (
-        tokens.group_by("doc_id", "sentence").agg(start=pl.col("start").min(), end=pl.col("end").max())
-        .join(articles.select("doc_id", "text"), on="doc_id")
-        .select("doc_id", "sentence", "start", "end",
-                sentence_text=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
+        tokens.group_by("doc_id", "sentence")
+        .agg(start=pl.col("start").min(), end=pl.col("end").max(), sentence_text=joined_text(pl.col("chunk")))
         .sort("doc_id", "sentence")
     )

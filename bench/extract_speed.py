@@ -1,0 +1,71 @@
+"""Extraction speed: the facts stage (pipelines.extraction) on clean article texts, in batches
+and worker processes exactly as the `facts` asset runs it.
+
+    python bench/extract_speed.py TEXTS_DIR [--workers 2] [--repeat 1] [--batch-size 500]
+
+TEXTS_DIR holds clean texts as `<id>.txt` (extraction-dev's gold/ folder). --repeat feeds the
+corpus several times over, to show that peak memory follows the batch size, not the corpus.
+Prints articles per second and the peak resident memory of this process and of the largest
+worker. Skips cleanly (exit 0) when TEXTS_DIR is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import polars as pl
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pipelines.extraction import facts as extraction  # noqa: E402
+
+
+def batches(files: list[Path], repeat: int, size: int) -> Iterator[pl.DataFrame]:
+    """Articles read from disk one batch at a time, so the corpus is never all in memory."""
+    ids = [(round_no, path) for round_no in range(repeat) for path in files]
+    for i in range(0, len(ids), size):
+        chunk = ids[i:i + size]
+        yield pl.DataFrame({"doc_id": [f"{n}-{p.stem}" for n, p in chunk],
+                            "text": [p.read_text(errors="replace") for _, p in chunk],
+                            "published_date": [None] * len(chunk)}, schema_overrides={"published_date": pl.Date})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("texts", type=Path)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=extraction.BATCH_SIZE)
+    args = parser.parse_args()
+    if not args.texts.is_dir():
+        print(f"skipped: {args.texts} is absent")
+        return 0
+    files = sorted(args.texts.glob("*.txt"))
+    started = time.perf_counter()
+    rows = dict.fromkeys(extraction.FACT_TABLES, 0)
+    entities = []
+    for tables in extraction.extract_in_batches(batches(files, args.repeat, args.batch_size), args.workers):
+        entities.append(tables["entities"])
+        for name, frame in tables.items():
+            rows[name] += frame.height
+    merged = extraction.merge_entities(entities)
+    elapsed = time.perf_counter() - started
+    articles = len(files) * args.repeat
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{articles} articles ({len(files)} texts x {args.repeat}), batches of {args.batch_size}, "
+          f"{args.workers} worker(s)")
+    print(f"time {elapsed:.2f} s (worker start-up included): {articles / elapsed:.0f} articles/s")
+    print("rows: " + ", ".join(f"{rows[n]} {n}" for n in extraction.FACT_TABLES if n != "entities")
+          + f", {merged.height} entities")
+    print(f"peak RSS: main process {own:.0f} MiB, largest worker {worker:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
