@@ -56,7 +56,7 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
                       .then(pl.col("word") + " " + pl.col("next_token").str.to_lowercase()).otherwise(pl.col("word")))
         .join(trigger_kinds, on="trigger")
         .group_by("doc_id", "sentence", "kind")
-        .agg(trigger=pl.col("trigger").first(), trigger_start=pl.col("start").min())
+        .agg(trigger=pl.col("trigger").sort_by("start").first(), trigger_start=pl.col("start").min())
     )
 
 
