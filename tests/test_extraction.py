@@ -102,3 +102,12 @@ def test_a_place_no_gazetteer_knows_takes_the_country_of_the_place_it_is_near():
     facts = facts_of("The leaders met in Zavidovo, near Moscow, on Friday.")
     place = facts["entities"].filter(pl.col("canonical_name") == "Zavidovo").row(0, named=True)
     assert (place["type"], place["country"]) == ("LOCATION", "RU")
+
+
+def test_offsets_count_characters_not_bytes():
+    text = "Quora’s café «SEO» team met Deputy Minister of Russia Viktor Goremykin and Anna Smith’s Paris staff."
+    facts = facts_of(text)
+    for row in facts["entity_mentions"].iter_rows(named=True):
+        assert text[row["start"]:row["end"]] == row["text"], row
+    for row in facts["person_roles"].iter_rows(named=True):
+        assert text[row["start"]:row["end"]] == row["role"], row

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
-from pipelines.extraction.tokens import ABBREVIATIONS, joined_text, shifted
+from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, joined_text, shifted
 
 CONNECTORS = ["of", "the", "for", "on", "de", "du", "al", "bin"]
 # Capitalised words that open sentences or headlines rather than names.
@@ -106,7 +106,7 @@ def split_titles_and_nested_orgs(spans: pl.DataFrame) -> pl.DataFrame:
                      pl.col("text").str.len_chars())
     head_words = "|".join(heads)
     nested = pl.col("text").str.contains(r"\b(?:" + head_words + r")\b.* of the .*\b(?:" + head_words + r")\b")
-    outer = pl.col("text").str.find(" of the ").cast(pl.Int64)
+    outer = char_offset(pl.col("text"), " of the ")
     whole = spans.filter(~nested.fill_null(False))
     parts = spans.filter(nested.fill_null(False))
     left = _reslice(parts, pl.lit(0, pl.Int64), outer)
@@ -134,7 +134,7 @@ def titled_people(spans: pl.DataFrame) -> pl.DataFrame:
         & pl.col("tail").list.len().is_between(1, 3)
         & ~pl.col("tail").list.eval(pl.element().is_in(titles + heads + CONNECTORS)).list.any()
     )
-    offset = pl.col("text").str.find(pl.col("titled_text"), literal=True)
+    offset = char_offset(pl.col("text"), pl.col("titled_text"))
     return (
         candidates.filter(offset.is_not_null())
         .with_columns(start=pl.col("start") + offset.cast(pl.Int64), text=pl.col("titled_text"), words=pl.col("tail"))
@@ -224,7 +224,7 @@ def entity_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
         .explode("words")
         .join(places().filter((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
               .select("alias", place_type2="type", country2="country"), left_on="words", right_on="alias")
-        .with_columns(offset=pl.col("text").str.find(pl.col("words"), literal=True))
+        .with_columns(offset=char_offset(pl.col("text"), pl.col("words")))
         .select("doc_id", "sentence", text=pl.col("words"), start=pl.col("start") + pl.col("offset"),
                 type=pl.col("place_type2"), country=pl.col("country2"), key=pl.col("words"))
     )

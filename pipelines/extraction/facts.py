@@ -23,7 +23,7 @@ from pipelines.extraction.tokens import pattern_matches, token_table, with_sente
 
 FACT_TABLES = ("entities", "entity_mentions", "person_roles", "quotes", "amounts", "date_mentions", "events")
 # Articles per extraction batch: memory follows this, not the corpus (see bench/extract_speed.py).
-BATCH_SIZE = 500
+BATCH_SIZE = 250
 
 
 def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:

@@ -13,7 +13,7 @@ import polars as pl
 
 from pipelines.extraction.entities import STARTERS
 from pipelines.extraction.gazetteer import word_list
-from pipelines.extraction.tokens import shifted, token_key, tokens_within
+from pipelines.extraction.tokens import char_offset, shifted, token_key, tokens_within
 
 ROLE_CONNECTORS = ["of", "the", "for", "on", "at", "in", "and", "de", "’", "'", "s"]
 # Lower-case forms of titles that are mostly other words when lower-case ("a major exercise").
@@ -40,7 +40,7 @@ def organisation_countries() -> dict[str, str]:
 def _people(mentions: pl.DataFrame) -> pl.DataFrame:
     """Person mentions by name (`mentions` holds no pronouns yet), starting where the name starts ("President Hollande" at Hollande)."""
     named = mentions.filter(pl.col("type") == "PERSON")
-    name_offset = pl.col("text").str.find(pl.col("key").str.split(" ").list.first(), literal=True).fill_null(0)
+    name_offset = char_offset(pl.col("text"), pl.col("key").str.split(" ").list.first()).fill_null(0)
     return named.select("doc_id", "key", "end", "sentence", start=pl.col("start") + name_offset.cast(pl.Int64))
 
 

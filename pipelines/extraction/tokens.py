@@ -88,6 +88,14 @@ def tokens_within(tokens: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
     return ranges.select(token_key())["doc_no"]
 
 
+def char_offset(haystack: pl.Expr, needle: pl.Expr | str) -> pl.Expr:
+    """Character index of the first `needle` in `haystack`, NULL if absent. (`str.find` gives
+    a byte index, which is wrong for offsets into text with any non-ASCII character before.)"""
+    needle = pl.lit(needle) if isinstance(needle, str) else needle
+    before = haystack.str.split(needle).list.first().str.len_chars().cast(pl.Int64)
+    return pl.when(haystack.str.contains(needle, literal=True)).then(before)
+
+
 def joined_text(chunks: pl.Expr) -> pl.Expr:
     """The text a run of tokens covers, rebuilt from their chunks (no slicing of the article,
     which would scan it from the start for every row)."""
