@@ -213,7 +213,10 @@ def entity_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
         lone.join(people.unique(), on="doc_id")
         .filter((pl.col("text") == pl.col("surname"))
                 | ((pl.col("text").str.len_chars() >= 6) & (pl.col("text").str.slice(0, 7) == pl.col("surname").str.slice(0, 7))))
-        .unique(["doc_id", "start"], keep="first")
+        # Where two people share the surname, the exact match wins, then the first full name in
+        # alphabetical order: the choice must not depend on join order, or ids flap between runs.
+        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), "full")
+        .unique(["doc_id", "start"], keep="first", maintain_order=True)
         .select("doc_id", "start", full_name=pl.col("full"))
     )
     typed = typed.join(surname_hits, on=["doc_id", "start"], how="left").with_columns(

@@ -66,9 +66,10 @@ def _country_rows() -> list[dict]:
                          "latitude": None, "longitude": None, "population": 0})
         demonym = info.get("demonym")
         if demonym and LATIN_NAME.match(demonym):
+            # A demonym several territories share ("French", "Chinese") goes to the most populous.
             for alias in (demonym, demonym + "s"):
                 rows.append({"alias": alias, "name": demonym, "type": "NATIONALITY", "country": iso,
-                             "latitude": None, "longitude": None, "population": 0})
+                             "latitude": None, "longitude": None, "population": info.get("population") or 0})
     return rows
 
 
@@ -91,13 +92,13 @@ def _city_rows(excluded: frozenset[str]) -> list[dict]:
 @cache
 def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
-    then the most populous city."""
+    then the most populous place, then the first listed (a stable sort: the same choice every run)."""
     excluded = word_list("first_names") | word_list("titles") | word_list("org_heads") | COMMON_CAPITALISED
     countries = pl.DataFrame(_curated_rows() + _country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
     cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
     return (
         pl.concat([countries, cities])
-        .sort(["alias", "rank", "population"], descending=[False, False, True])
+        .sort(["alias", "rank", "population"], descending=[False, False, True], maintain_order=True)
         .unique("alias", keep="first", maintain_order=True)
         .drop("rank")
     )
