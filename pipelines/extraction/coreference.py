@@ -10,18 +10,14 @@ from pipelines.extraction.entities import PERSON_PRONOUNS
 from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import shifted
 
-MENTION_COLUMNS = ["doc_id", "start", "end", "text", "type", "sentence", "key", "country"]
-
-
-def _named_people(mentions: pl.DataFrame, person_countries: pl.DataFrame) -> pl.DataFrame:
+def _named_people(mentions: pl.DataFrame) -> pl.DataFrame:
     return (mentions.filter(pl.col("type") == "PERSON").select("doc_id", person_start="start", person_key="key")
-            .join(person_countries.select(person_key="key", person_country="country"), on="person_key", how="left")
             .sort("doc_id", "person_start"))
 
 
 def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """"he" and "she" as mentions of the nearest person named before them in the article."""
-    people = _named_people(mentions, pl.DataFrame(schema={"key": pl.String, "country": pl.String}))
+    people = _named_people(mentions)
     pronouns = tokens.filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
         "doc_id", "start", "end", "sentence", text="token").sort("doc_id", "start")
     return (
@@ -49,7 +45,8 @@ def nominal_mentions(tokens: pl.DataFrame, articles: pl.DataFrame, mentions: pl.
         .select("doc_id", "sentence", "nationality_country", start="before_start", end="title_end")
         .sort("doc_id", "start")
     )
-    people = _named_people(mentions, person_countries).drop_nulls("person_country")
+    people = _named_people(mentions).join(person_countries.select(person_key="key", person_country="country"),
+                                          on="person_key").sort("doc_id", "person_start")
     return (
         phrases.join_asof(people, left_on="start", right_on="person_start", by_left=["doc_id", "nationality_country"],
                           by_right=["doc_id", "person_country"], strategy="backward", check_sortedness=False)

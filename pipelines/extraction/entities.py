@@ -259,9 +259,13 @@ def named_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
     return with_acronyms_resolved(entity_mentions(tokens))
 
 
+def entity_id(type_: str | pl.Expr, key: pl.Expr) -> pl.Expr:
+    """A readable, stable entity id: the type and merge key ("PERSON:Sergei Shoigu")."""
+    return pl.concat_str(pl.lit(type_) if isinstance(type_, str) else type_, pl.lit(":"), key)
+
+
 def with_entity_ids(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Mentions with a readable, stable entity id: the type and merge key ("PERSON:Sergei Shoigu")."""
-    return mentions.with_columns(entity_id=pl.concat_str(pl.col("type"), pl.lit(":"), pl.col("key")))
+    return mentions.with_columns(entity_id=entity_id(pl.col("type"), pl.col("key")))
 
 
 def entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame) -> pl.DataFrame:

@@ -128,10 +128,8 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
         found.join(place, on=["doc_id", "sentence", "kind"], how="left")
         .join(date, on=["doc_id", "sentence", "kind"], how="left")
     )
-    not_names = pl.concat([
-        mentions.filter(pl.col("type") != "ORGANIZATION").select("doc_id", "text"),
-        pl.DataFrame({"text": NOT_EXERCISE_NAMES}).join(mentions.select("doc_id").unique(), how="cross").select("doc_id", "text"),
-    ]).unique()
+    named_here = mentions.filter(pl.col("type") != "ORGANIZATION").select("doc_id", "text").unique().with_columns(
+        excluded=pl.lit(True))
     with_text = (
         coded.join(_actors(tokens, mentions, coded), on=["doc_id", "sentence", "kind"], how="left")
         .join(sentence_table(tokens.join(found.select("doc_id", "sentence").unique(), on=["doc_id", "sentence"], how="semi")),
@@ -141,9 +139,9 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
                          for i, p in enumerate(EXERCISE_NAMES)})
     )
     for i in range(len(EXERCISE_NAMES)):  # a place, person or qualifier is not the exercise's name
-        with_text = with_text.join(not_names.with_columns(excluded=pl.lit(True)), how="left",
-                                   left_on=["doc_id", f"name_{i}"], right_on=["doc_id", "text"]).with_columns(
-            pl.when(pl.col("excluded").is_null()).then(pl.col(f"name_{i}")).alias(f"name_{i}")).drop("excluded")
+        name = pl.col(f"name_{i}")
+        with_text = with_text.join(named_here, how="left", left_on=["doc_id", f"name_{i}"], right_on=["doc_id", "text"]).with_columns(
+            pl.when(pl.col("excluded").is_null() & ~name.is_in(NOT_EXERCISE_NAMES)).then(name).alias(f"name_{i}")).drop("excluded")
     with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES)))))
     return with_text.select(
         "doc_id", "sentence", "kind", "trigger", "name", "actor_entity_ids", "place_entity_id", "event_date",

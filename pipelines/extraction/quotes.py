@@ -6,9 +6,11 @@ import polars as pl
 
 from pipelines.extraction.entities import PERSON_PRONOUNS
 from pipelines.extraction.gazetteer import word_list
+from pipelines.extraction.tokens import pattern_matches, with_sentence
 
-# Partitions the text into quoted passages and everything else, so running lengths give offsets.
-QUOTE_OR_NOT = r"“[^”]*”|\"[^\"]*\"|«[^»]*»|[^“\"«]+|[“\"«]"
+QUOTED = r"“[^”]*”|\"[^\"]*\"|«[^»]*»"
+# Between quoted passages: any run without an opening mark, or an opening mark left unclosed.
+NOT_QUOTED = r"[^“\"«]+|[“\"«]"
 MIN_QUOTE_WORDS = 2
 
 
@@ -18,18 +20,14 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     the nearest person before the quote in the sentence, else, for "he"/"she" or a speech verb
     with no person, the nearest person mentioned before it in the article."""
     verbs = list(word_list("speech_verbs"))
-    chunks = (
-        articles.select("doc_id", chunk=pl.col("text").str.extract_all(QUOTE_OR_NOT))
-        .explode("chunk").drop_nulls("chunk")
-        .with_columns(end=pl.col("chunk").str.len_chars().cast(pl.Int64).cum_sum().over("doc_id"))
-        .with_columns(start=pl.col("end") - pl.col("chunk").str.len_chars().cast(pl.Int64))
-        .filter(pl.col("chunk").str.contains(r"^[“\"«].*[”\"»]$") & (pl.col("chunk").str.count_matches(r"\w+") >= MIN_QUOTE_WORDS))
-        .with_columns(quote=pl.col("chunk").str.slice(1, pl.col("chunk").str.len_chars() - 2))
-        .drop("chunk")
-    )
-    sentence_of = tokens.select("doc_id", "start", "sentence")
-    located = chunks.sort("doc_id", "start").join_asof(
-        sentence_of.sort("doc_id", "start"), on="start", by="doc_id", strategy="backward", check_sortedness=False)
+    located = with_sentence(
+        pattern_matches(articles, QUOTED, between=NOT_QUOTED)
+        # A passage that runs over a line break is a stray mark, not a quotation.
+        .filter(~pl.col("match").str.contains("\n", literal=True)
+                & (pl.col("match").str.count_matches(r"\w+") >= MIN_QUOTE_WORDS))
+        .with_columns(quote=pl.col("match").str.slice(1, pl.col("match").str.len_chars() - 2))
+        .drop("match"),
+        tokens)
     in_sentence = tokens.filter(pl.col("token").is_in(verbs + PERSON_PRONOUNS)).group_by("doc_id", "sentence").agg(
         verb=pl.col("token").filter(pl.col("token").is_in(verbs)).first(),
         pronoun=pl.col("token").is_in(PERSON_PRONOUNS).any())

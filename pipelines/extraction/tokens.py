@@ -1,7 +1,7 @@
 """Articles to a token table with character offsets and sentence numbers, all in polars.
 
-Tokens partition the text (words, runs of space, single punctuation marks), so a token's end is
-the running sum of token lengths and every offset points into `articles.text`."""
+Each token carries the space before it (its "chunk"), so the chunks partition the text, a
+token's end is the running sum of chunk lengths and every offset points into `articles.text`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ def shifted(column: str, n: int) -> pl.Expr:
 
 def token_table(articles: pl.DataFrame) -> pl.DataFrame:
     """One row per token (word or punctuation mark): doc_no, doc_id, token_no, token, chunk (the
-    token with the space before it), start, end, sentence. A sentence ends at ".", "!" or "?" (not after an abbreviation) or a line break."""
+    token with the space before it), start, end, sentence. A sentence ends at ".", "!" or "?"
+    (not after an abbreviation) or a line break."""
     chunks = (
         articles.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("doc_no"), "doc_id",
                         chunk=pl.col("text").str.extract_all(SPACED_TOKEN))
@@ -49,12 +50,12 @@ def token_table(articles: pl.DataFrame) -> pl.DataFrame:
 BETWEEN_MATCHES = r"\w+(?:-\w+)*[^\w$€£]*|[^\w$€£]+|[$€£]"
 
 
-def pattern_matches(articles: pl.DataFrame, pattern: str) -> pl.DataFrame:
-    """Every non-overlapping match of `pattern` that starts at a word, with its offsets: doc_id,
-    start, end, match. The text is partitioned into matches and what lies between them, so running
-    lengths give offsets without a per-article loop."""
+def pattern_matches(articles: pl.DataFrame, pattern: str, between: str = BETWEEN_MATCHES) -> pl.DataFrame:
+    """Every non-overlapping match of `pattern` that starts where `between` stops (by default at a
+    word), with its offsets: doc_id, start, end, match. The text is partitioned into matches and
+    what lies between them, so running lengths give offsets without a per-article loop."""
     chunks = (
-        articles.select("doc_id", match=pl.col("text").str.extract_all(f"(?:{pattern})|{BETWEEN_MATCHES}"))
+        articles.select("doc_id", match=pl.col("text").str.extract_all(f"(?:{pattern})|{between}"))
         .explode("match").drop_nulls("match")
         .with_columns(length=pl.col("match").str.len_chars().cast(pl.Int64))
         .with_columns(end=pl.col("length").cum_sum().over("doc_id"))
