@@ -111,3 +111,11 @@ def test_offsets_count_characters_not_bytes():
         assert text[row["start"]:row["end"]] == row["text"], row
     for row in facts["person_roles"].iter_rows(named=True):
         assert text[row["start"]:row["end"]] == row["role"], row
+
+
+def test_shared_demonyms_and_surnames_resolve_the_same_way_every_run():
+    facts = facts_of("French and Chinese officials spoke. Mary M Cheh and Mary Cheh arrived; Cheh left.")
+    countries = dict(facts["entities"].select("canonical_name", "country").iter_rows())
+    assert (countries["French"], countries["Chinese"]) == ("FR", "CN")
+    cheh = facts["entity_mentions"].filter(pl.col("text") == "Cheh")["entity_id"].to_list()
+    assert cheh == ["PERSON:Mary Cheh"]
