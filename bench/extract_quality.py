@@ -1,11 +1,19 @@
-"""Score entity extraction against gold spans (re3d-dev.jsonl format).
+"""Score the product's entity extraction against gold spans.
 
-    python bench/extract_quality.py GOLD.jsonl [--out PREDICTIONS.jsonl]
+    python bench/extract_quality.py GOLD [GOLD ...] [--out PREDICTIONS.jsonl]
 
-Runs the product's extraction on each document's text, writes predictions in the gold format
-and prints precision, recall and F1 per type and micro-averaged, for exact spans (same start,
-end and type) and overlapping spans (same type, any shared character), over the four types we
-produce. Skips cleanly (exit 0) when GOLD is absent.
+GOLD is re3d JSON lines (ner-dev/re3d-dev.jsonl) or a CoNLL-style IOB file (Universal NER
+`.iob2`, Wikigold, the Broad Twitter Corpus). Runs the product's extraction (`extract_facts`) on
+each document's text and prints precision, recall and F1 per type and micro-averaged, for exact
+spans (same start, end and type) and overlapping spans (same type, any shared character).
+
+- re3d: Person, Organisation, Location and Nationality, against every mention the product makes
+  (re3d also tags pronouns and nominals, which the product resolves to people).
+- IOB files: PER, ORG and LOC names, against the product's mentions by name (`is_name`), flat:
+  a place named inside an organisation's name ("Russian" in "Russian Defense Ministry"), which the
+  product keeps as a mention of its own for roles, is left out, as the gold annotation is flat.
+
+Predictions in the re3d format go to --out. Skips cleanly (exit 0) when a GOLD is absent.
 """
 
 from __future__ import annotations
@@ -20,9 +28,10 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipelines.extraction.facts import extract_facts  # noqa: E402
+from pipelines.extraction.ner_corpora import read_corpus  # noqa: E402
 
-TYPE_NAMES = {"PERSON": "Person", "ORGANIZATION": "Organisation", "LOCATION": "Location", "NATIONALITY": "Nationality"}
-SCORED = list(TYPE_NAMES.values())
+RE3D_TYPES = {"PERSON": "Person", "ORGANIZATION": "Organisation", "LOCATION": "Location", "NATIONALITY": "Nationality"}
+IOB_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC"}
 
 
 def overlaps(a: tuple, b: tuple) -> bool:
@@ -43,44 +52,82 @@ def prf(hits: int, found: int, n_pred: int, n_gold: int) -> str:
     return f"P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("gold", type=Path)
-    parser.add_argument("--out", type=Path, default=Path("bench/out/extract_predictions.jsonl"))
-    args = parser.parse_args()
-    if not args.gold.is_file():
-        print(f"skipped: {args.gold} is absent")
-        return 0
-    docs = [json.loads(line) for line in args.gold.read_text().splitlines() if line.strip()]
-    articles = pl.DataFrame({"doc_id": [d["doc_id"] for d in docs], "text": [d["text"] for d in docs]})
-    mentions = extract_facts(articles)["entity_mentions"]
-    predicted_by_doc: dict[str, list[dict]] = {}
-    for row in mentions.iter_rows(named=True):
-        predicted_by_doc.setdefault(row["doc_id"], []).append(
-            {"start": row["start"], "end": row["end"], "type": TYPE_NAMES[row["type"]], "text": row["text"]})
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w") as out:
-        for doc in docs:
-            out.write(json.dumps({"doc_id": doc["doc_id"], "text": doc["text"],
-                                  "entities": predicted_by_doc.get(doc["doc_id"], [])}) + "\n")
-    rules = {"exact": lambda p, g: p == g, "overlap": overlaps}
-    print(f"documents {len(docs)}, predictions written to {args.out}")
-    for rule_name, rule in rules.items():
-        totals = {t: [0, 0, 0, 0] for t in SCORED}
-        for doc in docs:
-            gold = {(doc["doc_id"], e["start"], e["end"], e["type"]) for e in doc["entities"] if e["type"] in SCORED}
-            pred = {(doc["doc_id"], p["start"], p["end"], p["type"]) for p in predicted_by_doc.get(doc["doc_id"], [])}
-            for type_name in SCORED:
-                g = {x for x in gold if x[3] == type_name}
-                p = {x for x in pred if x[3] == type_name}
-                hits, found, n_pred = score(g, p, rule)
-                for i, value in enumerate((hits, found, n_pred, len(g))):
-                    totals[type_name][i] += value
+def gold_and_documents(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str, str]]:
+    """(documents, gold spans doc_id/start/end/type, product type -> gold type) of one file."""
+    if path.suffix == ".jsonl":
+        docs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+        documents = pl.DataFrame({"doc_id": [d["doc_id"] for d in docs], "text": [d["text"] for d in docs]})
+        gold = pl.DataFrame([(d["doc_id"], e["start"], e["end"], e["type"]) for d in docs for e in d["entities"]
+                             if e["type"] in RE3D_TYPES.values()],
+                            schema={"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "type": pl.String}, orient="row")
+        return documents, gold, RE3D_TYPES
+    documents, gold = read_corpus(path, normalise=False).frames()
+    return documents, gold.filter(pl.col("type").is_in(list(IOB_TYPES.values()))), IOB_TYPES
+
+
+def predictions(documents: pl.DataFrame, types: dict[str, str], flat: bool) -> pl.DataFrame:
+    """The product's mentions in the gold's types (doc_id, start, end, type, text)."""
+    facts = extract_facts(documents)
+    mentions = facts["entity_mentions"].filter(pl.col("type").is_in(list(types)))
+    if flat:
+        names = mentions.join(facts["entities"].select("entity_id", "aliases"), on="entity_id")
+        mentions = names.filter(pl.col("aliases").list.contains(pl.col("text"))).drop("aliases")
+        outer = mentions.select("doc_id", outer_start="start", outer_end="end")
+        nested = (mentions.join(outer, on="doc_id")
+                  .filter((pl.col("outer_start") <= pl.col("start")) & (pl.col("end") <= pl.col("outer_end"))
+                          & ((pl.col("outer_end") - pl.col("outer_start")) > (pl.col("end") - pl.col("start"))))
+                  .select("doc_id", "start", "end").unique())
+        mentions = mentions.join(nested, on=["doc_id", "start", "end"], how="anti")
+    return mentions.select("doc_id", "start", "end", pl.col("type").replace_strict(types), "text").unique().sort("doc_id", "start")
+
+
+def report(path: Path, out: Path | None) -> None:
+    documents, gold, types = gold_and_documents(path)
+    predicted = predictions(documents, types, flat=path.suffix != ".jsonl")
+    if out is not None:
+        by_doc = {doc: rows for (doc,), rows in predicted.group_by("doc_id")}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w") as handle:
+            for doc_id, text in documents.iter_rows():
+                rows = by_doc.get(doc_id, predicted.clear()).select("start", "end", "type", "text").to_dicts()
+                handle.write(json.dumps({"doc_id": doc_id, "text": text, "entities": rows}) + "\n")
+    gold_rows = set(gold.select("doc_id", "start", "end", "type").iter_rows())
+    predicted_rows = set(predicted.select("doc_id", "start", "end", "type").iter_rows())
+    print(f"{path.name}: documents {documents.height}, gold names {len(gold_rows)}, predicted {len(predicted_rows)}"
+          + (f", predictions written to {out}" if out else ""))
+    for rule_name, rule in {"exact": lambda p, g: p == g, "overlap": overlaps}.items():
+        totals = {}
+        for type_name in types.values():
+            g = {x for x in gold_rows if x[3] == type_name}
+            p = {x for x in predicted_rows if x[3] == type_name}
+            totals[type_name] = (*_by_document(g, p, rule), len(g))
         print(f"{rule_name} spans")
         for type_name, (hits, found, n_pred, n_gold) in totals.items():
             print(f"  {type_name:13s} {prf(hits, found, n_pred, n_gold)}  (gold {n_gold}, predicted {n_pred})")
         micro = [sum(t[i] for t in totals.values()) for i in range(4)]
         print(f"  {'micro':13s} {prf(*micro)}")
+
+
+def _by_document(gold: set[tuple], predicted: set[tuple], rule) -> tuple[int, int, int]:
+    """score() summed over documents (matching only within a document keeps it fast)."""
+    documents = {x[0] for x in gold} | {x[0] for x in predicted}
+    sums = [0, 0, 0]
+    for doc in documents:
+        for i, value in enumerate(score({g for g in gold if g[0] == doc}, {p for p in predicted if p[0] == doc}, rule)):
+            sums[i] += value
+    return tuple(sums)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("gold", type=Path, nargs="+")
+    parser.add_argument("--out", type=Path, help="predictions of the first GOLD, in the re3d format")
+    args = parser.parse_args()
+    for number, path in enumerate(args.gold):
+        if not path.exists():
+            print(f"skipped: {path} is absent")
+            continue
+        report(path, args.out if number == 0 else None)
     return 0
 
 

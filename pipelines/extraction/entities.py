@@ -88,64 +88,20 @@ def name_spans(tokens: pl.DataFrame) -> pl.DataFrame:
     return spans
 
 
-WORDS = r"\w+(?:-\w+)*"
-
-
-def _reslice(spans: pl.DataFrame, skip: pl.Expr, keep: pl.Expr) -> pl.DataFrame:
-    """Spans narrowed to `keep` characters after the first `skip`, with words and offsets redone."""
-    return spans.with_columns(start=pl.col("start") + skip, text=pl.col("text").str.slice(skip, keep)).with_columns(
-        end=pl.col("start") + pl.col("text").str.len_chars(), words=pl.col("text").str.extract_all(WORDS))
-
-
-def split_titles_and_nested_orgs(spans: pl.DataFrame) -> pl.DataFrame:
-    """"Chief of the Central Office" names the office, not a person or an organisation called
-    Chief; "Center of the Russian Defense Ministry" names two organisations."""
-    titles, heads = sorted(word_list("titles")), sorted(word_list("org_heads"))
-    title_prefix = pl.col("text").str.extract(r"^((?:(?:" + "|".join(titles) + r")\s+)+of\s+(?:the\s+)?)[A-Z]")
-    spans = _reslice(spans, title_prefix.str.len_chars().fill_null(0).cast(pl.Int64),
-                     pl.col("text").str.len_chars())
-    head_words = "|".join(heads)
-    nested = pl.col("text").str.contains(r"\b(?:" + head_words + r")\b.* of the .*\b(?:" + head_words + r")\b")
-    outer = char_offset(pl.col("text"), " of the ")
-    whole = spans.filter(~nested.fill_null(False))
-    parts = spans.filter(nested.fill_null(False))
-    left = _reslice(parts, pl.lit(0, pl.Int64), outer)
-    right = _reslice(parts, outer + len(" of the "), pl.col("text").str.len_chars())
-    return pl.concat([whole, left, right]).sort("doc_id", "start")
-
-
-def titled_people(spans: pl.DataFrame) -> pl.DataFrame:
-    """Spans that end in a name after a title ("President Hollande", "Prime Minister Abadi"):
-    the title run and the name become a person span, flagged `titled`, whose `name_key` is the
-    name alone."""
-    titles, heads = list(word_list("titles")), list(word_list("org_heads"))
-    words = pl.col("words")
-    is_title = words.list.eval(pl.element().is_in(titles))
-    last_title = words.list.len() - 1 - is_title.list.reverse().list.arg_max()
-    # The run of titles that ends at last_title: walk back while words are titles.
-    before = is_title.list.slice(0, last_title + 1).list.reverse()
-    title_run = before.list.eval(pl.element().cum_min()).list.sum()
-    tail = words.list.slice(last_title + 1)
-    candidates = spans.with_columns(
-        tail=tail, name_key=tail.list.join(" "),
-        titled_text=words.list.slice(last_title + 1 - title_run).list.join(" "),
-    ).filter(
-        is_title.list.any()
-        & pl.col("tail").list.len().is_between(1, 3)
-        & ~pl.col("tail").list.eval(pl.element().is_in(titles + heads + CONNECTORS)).list.any()
-    )
-    offset = char_offset(pl.col("text"), pl.col("titled_text"))
-    return (
-        candidates.filter(offset.is_not_null())
-        .with_columns(start=pl.col("start") + offset.cast(pl.Int64), text=pl.col("titled_text"), words=pl.col("tail"))
-        .with_columns(end=pl.col("start") + pl.col("text").str.len_chars())
-        .drop("tail", "titled_text")
-    )
+def with_gazetteer_places(spans: pl.DataFrame) -> pl.DataFrame:
+    """`spans` with the place or nationality their text names in the gazetteers: place_name,
+    place_type, place_country (NULL when none)."""
+    gazetteer = places().select("alias", place_name="name", place_type="type", place_country="country")
+    # An all-capitals dateline place ("MINSK") is looked up as "Minsk".
+    # The place of "Grodno region" is Grodno.
+    base = pl.col("text").str.replace(ADMIN_UNIT_SUFFIX, "")
+    lookup = pl.when(base.str.contains(r"^[A-Z]{4,}$")).then(base.str.to_titlecase()).otherwise(base)
+    return spans.with_columns(lookup=lookup).join(gazetteer, left_on="lookup", right_on="alias", how="left").drop("lookup")
 
 
 def classify(spans: pl.DataFrame) -> pl.DataFrame:
-    """Each span as PERSON, ORGANIZATION, LOCATION or NATIONALITY, or dropped; a merge key."""
-    gazetteer = places().select("alias", place_name="name", place_type="type", place_country="country")
+    """Each span as PERSON, ORGANIZATION, LOCATION or NATIONALITY by the rules (the
+    recogniser's rule features), or NULL."""
     heads, titles, first_names = (list(word_list(n)) for n in ("org_heads", "titles", "first_names"))
     words = pl.col("words")
     n = words.list.len()
@@ -155,13 +111,9 @@ def classify(spans: pl.DataFrame) -> pl.DataFrame:
     acronym = (n == 1) & pl.col("text").str.contains(ACRONYM)
     known_org = pl.col("text").is_in(list(word_list("known_organisations")))
     feature = pl.col("text").str.contains(LANDFORM)
-    # An all-capitals dateline place ("MINSK") is looked up as "Minsk".
-    # The place of "Grodno region" is Grodno.
-    base = pl.col("text").str.replace(ADMIN_UNIT_SUFFIX, "")
-    lookup = pl.when(base.str.contains(r"^[A-Z]{4,}$")).then(base.str.to_titlecase()).otherwise(base)
-    typed = spans.with_columns(lookup=lookup).join(gazetteer, left_on="lookup", right_on="alias", how="left").drop("lookup").with_columns(
+    typed = with_gazetteer_places(spans).with_columns(
         type=pl.when(pl.col("place_type").is_not_null()).then(pl.col("place_type"))
-        .when(person | pl.col("titled")).then(pl.lit("PERSON"))
+        .when(person).then(pl.lit("PERSON"))
         .when(feature & ~has_head).then(pl.lit("LOCATION"))
         .when(has_head & ~all_title | acronym | known_org).then(pl.lit("ORGANIZATION"))
         .otherwise(None),
@@ -175,7 +127,8 @@ def with_places_located_by_neighbours(typed: pl.DataFrame) -> pl.DataFrame:
     Moscow"), is a location in that place's country."""
     anchors = places().filter(pl.col("type") == "LOCATION").select("alias", anchor_country="country")
     anchor = pl.col("following").str.extract(NEAR_PLACE)
-    unknown = pl.col("type").is_null() & (pl.col("words").list.len() <= 3)
+    unplaced = pl.col("type").is_null() | ((pl.col("type") == "LOCATION") & pl.col("country").is_null())
+    unknown = unplaced & (pl.col("words").list.len() <= 3)
     return (
         typed.with_columns(anchor=pl.when(unknown).then(anchor))
         .join(anchors, left_on="anchor", right_on="alias", how="left")
@@ -185,7 +138,7 @@ def with_places_located_by_neighbours(typed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _org_key(text: pl.Expr) -> pl.Expr:
+def org_key(text: pl.Expr) -> pl.Expr:
     """Variants of one organisation share a key: content words, sorted ("Russian Ministry of
     Defense" and "Russian Defense Ministry" both become "defense ministry russian")."""
     return (
@@ -193,51 +146,6 @@ def _org_key(text: pl.Expr) -> pl.Expr:
         .list.eval(pl.element().filter(~pl.element().is_in(["of", "the", "for", "on", "and"]))).list.sort()
         .list.join(" ")
     )
-
-
-def entity_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
-    """Typed mentions with a merge key; surnames alone and places inside titles included."""
-    spans = split_titles_and_nested_orgs(name_spans(tokens))
-    people_after_titles = titled_people(spans)
-    spans = pl.concat([spans.with_columns(titled=pl.lit(False), name_key=pl.lit(None, pl.String)),
-                       people_after_titles.with_columns(titled=pl.lit(True))], how="diagonal")
-    typed = with_places_located_by_neighbours(
-        classify(spans).filter(~(pl.col("titled") & pl.col("place_type").is_not_null())))
-    people = typed.filter(pl.col("type") == "PERSON").select(
-        "doc_id", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
-        full=pl.coalesce("name_key", "text"))
-    # A lone capitalised word that is (nearly) a person's surname in the same article is that person
-    # ("Shoigu"; "Lukashenka" for Lukashenko: the same name up to its last letters).
-    lone = typed.filter(pl.col("type").is_null() & (pl.col("words").list.len() == 1))
-    surname_hits = (
-        lone.join(people.unique(), on="doc_id")
-        .filter((pl.col("text") == pl.col("surname"))
-                | ((pl.col("text").str.len_chars() >= 6) & (pl.col("text").str.slice(0, 7) == pl.col("surname").str.slice(0, 7))))
-        # Where two people share the surname, the exact match wins, then the first full name in
-        # alphabetical order: the choice must not depend on join order, or ids flap between runs.
-        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), "full")
-        .unique(["doc_id", "start"], keep="first", maintain_order=True)
-        .select("doc_id", "start", full_name=pl.col("full"))
-    )
-    typed = typed.join(surname_hits, on=["doc_id", "start"], how="left").with_columns(
-        type=pl.when(pl.col("full_name").is_not_null()).then(pl.lit("PERSON")).otherwise(pl.col("type")))
-    # Places and nationalities named inside titles and unclassified spans ("Minister of Russia").
-    inner = (
-        typed.filter((pl.col("type").is_null() | (pl.col("type") == "ORGANIZATION")) & (pl.col("words").list.len() > 1))
-        .explode("words")
-        .join(places().filter((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
-              .select("alias", place_type2="type", country2="country"), left_on="words", right_on="alias")
-        .with_columns(offset=char_offset(pl.col("text"), pl.col("words")))
-        .select("doc_id", "sentence", text=pl.col("words"), start=pl.col("start") + pl.col("offset"),
-                type=pl.col("place_type2"), country=pl.col("country2"), key=pl.col("words"))
-    )
-    inner = inner.with_columns(end=pl.col("start") + pl.col("text").str.len_chars())
-    mentions = typed.filter(pl.col("type").is_not_null()).with_columns(
-        key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "name_key", "text"))
-        .when(pl.col("type") == "ORGANIZATION").then(_org_key(pl.col("text")))
-        .otherwise(pl.coalesce("place_name", "text"))
-    )
-    return pl.concat([mentions.select(list(MENTION_SCHEMA)), inner.select(list(MENTION_SCHEMA))]).sort("doc_id", "start")
 
 
 def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
@@ -252,11 +160,6 @@ def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
         mentions.join(initials, left_on=["doc_id", "text"], right_on=["doc_id", "acronym"], how="left")
         .with_columns(key=pl.coalesce("long_key", "key")).drop("long_key")
     )
-
-
-def named_mentions(tokens: pl.DataFrame) -> pl.DataFrame:
-    """Mentions by name (no pronouns yet), each with the merge key of its entity."""
-    return with_acronyms_resolved(entity_mentions(tokens))
 
 
 def entity_id(type_: str | pl.Expr, key: pl.Expr) -> pl.Expr:
@@ -282,6 +185,8 @@ def entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame) -> pl.D
         .with_columns(canonical_name=pl.when(pl.col("type") == "ORGANIZATION").then(pl.col("canonical")).otherwise(pl.col("key")),
                       country=pl.when(pl.col("type") == "PERSON").then(pl.col("person_country")).otherwise(pl.col("country")))
         .join(gazetteer, left_on="canonical_name", right_on="alias", how="left")
+        # Coordinates belong to places only: a person called Kennedy is not in Bogota.
+        .with_columns([pl.when(pl.col("type") == "LOCATION").then(pl.col(c)).alias(c) for c in ("latitude", "longitude")])
         .select("entity_id", "canonical_name", "type", "country", "latitude", "longitude", "aliases")
         .sort("entity_id")
     )

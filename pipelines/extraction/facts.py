@@ -16,8 +16,9 @@ from pipelines.extraction.coreference import nominal_mentions, pronoun_mentions
 from pipelines.extraction.date_mentions import DATE, date_mentions
 from pipelines.extraction.events import events
 from pipelines.extraction.gazetteer import places
-from pipelines.extraction.entities import MENTION_SCHEMA, entity_id, entity_table, named_mentions, with_entity_ids
+from pipelines.extraction.entities import MENTION_SCHEMA, entity_id, entity_table, with_entity_ids
 from pipelines.extraction.quotes import quotes
+from pipelines.extraction.recogniser import load_model, named_mentions
 from pipelines.extraction.roles import person_countries, person_roles, with_role_details
 from pipelines.extraction.tokens import pattern_matches, token_table, with_sentence
 
@@ -81,7 +82,8 @@ def extract_in_batches(batches: Iterable[pl.DataFrame], workers: int) -> Iterato
 
 
 def _start_worker() -> int:
-    return places().height
+    """Build the gazetteers and load the recogniser's weights once per worker."""
+    return places().height + len(load_model().labels)
 
 
 @contextmanager

@@ -89,6 +89,24 @@ def _city_rows(excluded: frozenset[str]) -> list[dict]:
     return rows
 
 
+# Surnames of the census list this common or more (per cent of people): the rarer ones are
+# mostly everyday words and place names as often as names.
+MIN_SURNAME_SHARE = 0.001
+
+
+@cache
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(first names, surnames) of the 1990 US Census name lists (public domain), as shipped in
+    the `names` package: title-cased ("James", "Smith")."""
+    def read(name: str, min_share: float = 0.0) -> frozenset[str]:
+        text = resources.files("names").joinpath(name).read_text()
+        rows = (line.split() for line in text.splitlines() if line.strip())
+        return frozenset(row[0].title() for row in rows if float(row[1]) >= min_share)
+
+    given = read("dist.male.first") | read("dist.female.first")
+    return given, read("dist.all.last", MIN_SURNAME_SHARE)
+
+
 @cache
 def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
