@@ -108,6 +108,17 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def english_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    """(common words, proper names) of Webster's Second International dictionary (public domain),
+    as shipped in the `english-words` package: a word the dictionary lists in lower case is a
+    common word, one it lists capitalised is a name ("Aaron")."""
+    from english_words import get_english_words_set
+
+    words = get_english_words_set(["web2"], lower=False, alpha=False)
+    return frozenset(w for w in words if w[:1].islower()), frozenset(w for w in words if w[:1].isupper())
+
+
+@cache
 def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
     then the most populous place, then the first listed (a stable sort: the same choice every run)."""

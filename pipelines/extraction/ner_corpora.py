@@ -58,7 +58,8 @@ class Corpus:
 
 def _normalised(text: str, start: int, end: int, type_: str) -> tuple[int, int, str]:
     """One convention for every corpus, the one the product follows: a name starts at a
-    capitalised word ("the United States" is "United States"); a person's name holds no title,
+    capitalised word and ends with one ("the United States" is "United States", "Iraqi
+    security forces" is no name); a person's name holds no title,
     honorific or description ("Foreign Secretary Boris Johnson" is "Boris Johnson", "Dr.
     Guruswamy" is "Guruswamy") and no common word ("A Foreign Office spokesman" is no name).
     An empty span (start == end) is dropped."""
@@ -71,6 +72,8 @@ def _normalised(text: str, start: int, end: int, type_: str) -> tuple[int, int, 
         words = words[1:]
     if not words or (type_ == "PER" and any(w[:1].islower() and w not in _PARTICLES for _, w in words)):
         return start, start, type_
+    if words[-1][1][:1].islower():
+        return start, start, type_  # a description, not a name ("Iraqi security forces")
     return start + words[0][0], end, type_
 
 

@@ -20,14 +20,19 @@ from pipelines.extraction.entities import (
     ADMIN_UNIT, CONNECTORS, FOLLOWING_TOKENS, MENTION_SCHEMA, classify, name_spans, org_key, with_acronyms_resolved,
     with_gazetteer_places, with_places_located_by_neighbours,
 )
-from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_names, places, word_list
-from pipelines.extraction.tokens import char_offset, shifted
+from pipelines.extraction.gazetteer import (
+    MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_names, english_lexicon, places, word_list,
+)
+from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, shifted
 
 MODEL_FILE = "data/ner_model.npz"
 OUTSIDE = "O"
 # A sentence whose words are mostly capitalised is a headline: capitals say little there.
 HEADLINE_CAPITALS = 0.7
 HEADLINE_MIN_WORDS = 4
+# Lower-case words that join the capitalised words of one name.
+NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "al", "bin", "ibn", "la", "le", "and",
+                   "&", "'", "’", "s", ".", "-", "for", "on", "y", "upon"]
 RULE_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "NATIONALITY": "NAT"}
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
 # A surname this long that shares its first letters with a person's surname in the same article
@@ -35,37 +40,112 @@ PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT
 VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
 
 
-def _same_sentence(column: str, n: int, edge: str) -> pl.Expr:
-    """`column` n tokens away in the same sentence, else an edge marker."""
-    return pl.when(shifted("sentence", n) == pl.col("sentence")).then(shifted(column, n)).otherwise(pl.lit(edge))
-
-
 def _flag(condition: pl.Expr) -> pl.Expr:
     """A binary feature: "1" where `condition` holds, absent elsewhere."""
     return pl.when(condition).then(pl.lit("1"))
 
 
+def _in_segment(column: str, n: int) -> pl.Expr:
+    """`column` n candidate tokens away within the same segment, else NULL."""
+    return pl.when(shifted("segment", n) == pl.col("segment")).then(shifted(column, n))
+
+
 @cache
-def _lists() -> dict[str, list[str]]:
+def _lists() -> dict[str, pl.Series]:
+    """The word lists and gazetteers the features and post-checks test tokens against, built
+    once per process (as Series: `is_in` would convert a Python list on every call)."""
     gazetteer = places()
     one_word = gazetteer.filter(~pl.col("alias").str.contains(" ")
                                 & ((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS)))
-    return {
-        "given": sorted(word_list("first_names") | census_names()[0]), "surname": sorted(census_names()[1]),
-        "title": sorted(word_list("titles")),
-        "honorific": sorted(word_list("honorifics")), "org_head": sorted(word_list("org_heads")),
-        "known_organisation": sorted(word_list("known_organisations")),
-        "place": one_word.filter(pl.col("type") == "LOCATION")["alias"].to_list(),
-        "nationality": gazetteer.filter(pl.col("type") == "NATIONALITY")["alias"].to_list(),
-        "multiword_place": gazetteer.filter(pl.col("alias").str.contains(" ") & (pl.col("type") == "LOCATION"))["alias"].to_list(),
+    lists = {
+        "given": word_list("first_names") | census_names()[0], "surname": census_names()[1],
+        "title": word_list("titles"), "honorific": word_list("honorifics"), "org_head": word_list("org_heads"),
+        "known_organisation": word_list("known_organisations"),
+        "place": one_word.filter(pl.col("type") == "LOCATION")["alias"],
+        "nationality": gazetteer.filter(pl.col("type") == "NATIONALITY")["alias"],
+        "multiword_place": gazetteer.filter(pl.col("alias").str.contains(" ") & (pl.col("type") == "LOCATION"))["alias"],
     }
+    lists["place_or_nationality"] = list(lists["place"]) + list(lists["nationality"])
+    lists["common_word"], lists["dictionary_name"] = english_lexicon()
+    return {name: pl.Series(name, sorted(words), dtype=pl.String) for name, words in lists.items()}
 
 
-def _rule_features(tokens: pl.DataFrame) -> pl.DataFrame:
-    """Per token (doc_no, token_no): where it sits in a capitalised name run (B or I) and the
-    class the rules give that run (PER, ORG, LOC, NAT or none), as "B-ORG", "I-none", ..."""
-    spans = classify(name_spans(tokens).with_columns(titled=pl.lit(False)))
-    edges = tokens.select("doc_id", "doc_no", "token_no", "start", "end")
+def _coarse_shape(token: pl.Expr) -> pl.Expr:
+    """A neighbour's shape in four classes (capitalised, all capitals, lower case, digits) or,
+    for punctuation, the mark itself."""
+    return (pl.when(token.str.contains(r"^\p{Lu}\P{Lu}")).then(pl.lit("Xx"))
+            .when(token.str.contains(r"^\p{Lu}")).then(pl.lit("X"))
+            .when(token.str.contains(r"^\p{Ll}")).then(pl.lit("x"))
+            .when(token.str.contains(r"^\d")).then(pl.lit("d"))
+            .otherwise(token))
+
+
+def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
+    """The tokens that may belong to a name, in segments that the recogniser labels as sequences:
+    runs of words with a capital letter, the connectors between them ("Bank of the West") and an
+    ordinal before one ("52nd Battalion"). Every other token is outside every name: in news a
+    name without a capital is rare, and leaving the other ~85% of tokens out keeps tagging fast.
+
+    Each row carries what its features and post-checks need from the whole token table: its
+    neighbours (two either side, in the same sentence), whether the sentence is a headline,
+    whether the word is written in lower case elsewhere in the article, and the text after it."""
+    n = tokens.height
+    token = pl.col("token")
+    flags = tokens.select(
+        capital=token.str.contains(r"\p{Lu}"), connector=token.is_in(NAME_CONNECTORS),
+        ordinal=token.str.contains(r"^\d+(?:st|nd|rd|th)$"))
+    capital = flags["capital"].to_numpy()
+    connector = flags["connector"].to_numpy()
+    doc_no, sentence = tokens["doc_no"].to_numpy(), tokens["sentence"].to_numpy()
+
+    @cache
+    def near(k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Row k away from every row, and whether it is in the same sentence."""
+        j = np.clip(np.arange(n) + k, 0, max(n - 1, 0))
+        return j, (np.arange(n) + k >= 0) & (np.arange(n) + k < n) & (doc_no[j] == doc_no) & (sentence[j] == sentence)
+
+    (p1, in_p1), (p2, in_p2), (n1, in_n1), (n2, in_n2) = near(-1), near(-2), near(1), near(2)
+    capital_before = (in_p1 & capital[p1]) | (in_p2 & capital[p2] & connector[p1])
+    capital_after = (in_n1 & capital[n1]) | (in_n2 & capital[n2] & connector[n1])
+    keep = capital | (connector & capital_before & capital_after) | (flags["ordinal"].to_numpy() & in_n1 & capital[n1])
+    rows = np.flatnonzero(keep)
+    if not len(rows):
+        return tokens.clear().with_columns(segment=pl.lit(0, pl.Int64))
+
+    def around(column: str, k: int, edge: str | None = None) -> pl.Series:
+        """`column` of the token k rows away from each kept row, `edge` across a sentence."""
+        j, same = near(k)
+        values = tokens[column].gather(j[rows])
+        return pl.select(pl.when(pl.Series(same[rows])).then(values).otherwise(pl.lit(edge))).to_series()
+
+    words = tokens.select("doc_no", "sentence", word=token.str.contains(r"^\w"), capitalised=token.str.contains(r"^\p{Lu}"))
+    headlines = (words.group_by("doc_no", "sentence").agg(pl.col("word").sum(), pl.col("capitalised").sum())
+                 .filter((pl.col("word") >= HEADLINE_MIN_WORDS) & (pl.col("capitalised") >= HEADLINE_CAPITALS * pl.col("word")))
+                 .select("doc_no", "sentence", headline=pl.lit(True)))
+    lower_case_words = tokens.filter(~flags["capital"]).select("doc_no", lower="token").unique().with_columns(
+        lower_elsewhere=pl.lit(True))
+    following = pl.concat_str([around("chunk", k) for k in range(1, FOLLOWING_TOKENS + 1)], ignore_nulls=True)
+    kept = tokens[rows].with_columns(
+        prev1=around("token", -1, "<s>"), prev2=around("token", -2, "<s>"),
+        next1=around("token", 1, "</s>"), next2=around("token", 2, "</s>"),
+        first=pl.Series(~near(-1)[1][rows]), following=following,
+    ).with_columns(lower=token.str.to_lowercase())
+    starts = ((pl.col("token_no") != pl.col("token_no").shift(1) + 1) | (pl.col("doc_no") != pl.col("doc_no").shift(1))
+              | (pl.col("sentence") != pl.col("sentence").shift(1))).fill_null(True)
+    return (
+        kept.with_columns(segment=starts.cum_sum())
+        .join(headlines, on=["doc_no", "sentence"], how="left", maintain_order="left")
+        .join(lower_case_words, on=["doc_no", "lower"], how="left", maintain_order="left")
+        .with_columns(pl.col("headline", "lower_elsewhere").fill_null(False))
+    )
+
+
+def _rule_features(segments: pl.DataFrame) -> pl.DataFrame:
+    """Per candidate (doc_no, token_no): where it sits in a capitalised name run of the rules (B
+    or I) and the class the rules give that run (PER, ORG, LOC, NAT or none): "B-ORG", "I-none"."""
+    as_sentences = segments.select("doc_no", "doc_id", "token_no", "token", "chunk", "start", "end", sentence="segment")
+    spans = classify(name_spans(as_sentences))
+    edges = as_sentences.select("doc_id", "doc_no", "token_no", "start", "end")
     runs = (
         spans.select("doc_id", "start", "end", rule=pl.col("type").replace_strict(RULE_TYPES, default="none"))
         .join(edges.select("doc_id", "start", "doc_no", first="token_no"), on=["doc_id", "start"])
@@ -77,60 +157,64 @@ def _rule_features(tokens: pl.DataFrame) -> pl.DataFrame:
         pl.when(pl.col("token_no") == pl.col("first")).then(pl.lit("B-")).otherwise(pl.lit("I-")), "rule"))
 
 
-def token_features(tokens: pl.DataFrame) -> pl.DataFrame:
-    """One row per token of `tokens` (same order), one String column per feature template;
-    NULL where a feature is absent."""
+def token_features(segments: pl.DataFrame) -> pl.DataFrame:
+    """One row per candidate of `segments` (same order), one String column per feature
+    template; NULL where a feature is absent."""
     lists = _lists()
-    token, lower = pl.col("token"), pl.col("token").str.to_lowercase()
+    token, lower = pl.col("token"), pl.col("lower")
     shape = (token.str.replace_all(r"\p{Lu}", "X").str.replace_all(r"\p{Ll}", "x").str.replace_all(r"\d", "d")
              .str.replace_all("x{2,}", "x").str.replace_all("X{2,}", "X").str.replace_all("d{2,}", "d"))
     capitalised = token.str.contains(r"^\p{Lu}")
-    bigram = pl.concat_str(token, pl.lit(" "), shifted("token", -1))
-    base = tokens.with_columns(
-        lower=lower, shape=shape, capitalised=capitalised,
-        first=(pl.col("sentence") != shifted("sentence", 1)).fill_null(True),
-        honorific=token.is_in(lists["honorific"]), given=token.is_in(lists["given"]),
-        in_bigram_place=bigram.is_in(lists["multiword_place"]),
-        in_trigram_place=pl.concat_str(bigram, pl.lit(" "), shifted("token", -2)).is_in(lists["multiword_place"]),
-    ).with_columns(
-        # Words with capitals in the sentence: headlines capitalise every word.
-        headline=((pl.col("capitalised").sum().over("doc_no", "sentence")
-                   >= HEADLINE_CAPITALS * token.str.contains(r"^\w").sum().over("doc_no", "sentence"))
-                  & (token.str.contains(r"^\w").sum().over("doc_no", "sentence") >= HEADLINE_MIN_WORDS)),
-        after_honorific=(shifted("honorific", 1) | ((shifted("token", 1) == ".") & shifted("honorific", 2))).fill_null(False),
-        after_given=(shifted("given", 1) & pl.col("capitalised")).fill_null(False),
-        place_ngram=(pl.col("in_bigram_place") | shifted("in_bigram_place", 1)
-                     | pl.col("in_trigram_place") | shifted("in_trigram_place", 1) | shifted("in_trigram_place", 2)).fill_null(False),
+    prev1, prev2, next1, next2 = (pl.col(c) for c in ("prev1", "prev2", "next1", "next2"))
+    multiword = lists["multiword_place"]
+    place_ngram = (
+        pl.concat_str(token, pl.lit(" "), next1).is_in(multiword) | pl.concat_str(prev1, pl.lit(" "), token).is_in(multiword)
+        | pl.concat_str(token, pl.lit(" "), next1, pl.lit(" "), next2).is_in(multiword)
+        | pl.concat_str(prev1, pl.lit(" "), token, pl.lit(" "), next1).is_in(multiword)
+        | pl.concat_str(prev2, pl.lit(" "), prev1, pl.lit(" "), token).is_in(multiword))
+    honorifics = lists["honorific"]
+    # A dictionary's lemma: "hopes" and "hoped" are common words because "hope" is.
+    stem = lower.str.replace(r"(?:'s|’s|ies|es|s|ed|ing|ly)$", "")
+    common = lower.is_in(lists["common_word"]) | stem.is_in(lists["common_word"]) | (stem + "e").is_in(lists["common_word"])
+    lexicon = (pl.when(common).then(pl.lit("common")).when(token.is_in(lists["dictionary_name"])).then(pl.lit("name"))
+               .otherwise(pl.lit("unknown")))
+    base = segments.with_columns(
+        shape=shape, capitalised=capitalised, lexicon=lexicon,
+        after_honorific=prev1.is_in(honorifics) | ((prev1 == ".") & prev2.is_in(honorifics)),
+        after_given=prev1.is_in(lists["given"]) & capitalised,
     )
-    word = token.str.contains(r"^\w")
     in_document = ["doc_no", "lower"]
-    features = base.join(_rule_features(tokens), on=["doc_no", "token_no"], how="left", maintain_order="left").select(
+    w_1, w1 = prev1.str.to_lowercase(), next1.str.to_lowercase()
+    shape_1, shape1 = _coarse_shape(prev1), _coarse_shape(next1)
+    features = base.join(_rule_features(segments), on=["doc_no", "token_no"], how="left", maintain_order="left").select(
         bias=pl.lit("1"),
         w=lower,
         shape=pl.col("shape"),
         p3=lower.str.slice(0, 3),
         s2=lower.str.slice(-2), s3=lower.str.slice(-3), s4=lower.str.slice(-4),
-        w_1=_same_sentence("lower", 1, "<s>"), w_2=_same_sentence("lower", 2, "<s>"),
-        w1=_same_sentence("lower", -1, "</s>"), w2=_same_sentence("lower", -2, "</s>"),
-        shape_1=_same_sentence("shape", 1, "<s>"), shape1=_same_sentence("shape", -1, "</s>"),
-        w_1w=pl.concat_str(_same_sentence("lower", 1, "<s>"), lower, separator="|"),
-        ww1=pl.concat_str(lower, _same_sentence("lower", -1, "</s>"), separator="|"),
-        shapes=pl.concat_str(_same_sentence("shape", 1, "<s>"), pl.col("shape"), _same_sentence("shape", -1, "</s>"), separator="|"),
+        w_1=w_1, w_2=prev2.str.to_lowercase(), w1=w1, w2=next2.str.to_lowercase(),
+        w_1w=pl.concat_str(w_1, lower, separator="|"), ww1=pl.concat_str(lower, w1, separator="|"),
+        shape_1=shape_1, shape1=shape1,
+        shapes=pl.concat_str(shape_1, pl.col("shape"), shape1, separator="|"),
         first=_flag(pl.col("first")),
+        lexicon=pl.when(pl.col("capitalised")).then(pl.col("lexicon")),
+        lexicon_first=pl.when(pl.col("capitalised") & pl.col("first")).then(pl.col("lexicon")),
+        lexicon_1=pl.when(pl.col("capitalised")).then(pl.concat_str(pl.col("lexicon").shift(1).over("segment"), pl.col("lexicon"))),
         first_shape=pl.when(pl.col("first")).then(pl.col("shape")),
         headline_shape=pl.when(pl.col("headline")).then(pl.col("shape")),
-        given=_flag(pl.col("given")), surname=_flag(token.is_in(lists["surname"])), title=_flag(token.is_in(lists["title"])),
-        honorific=_flag(pl.col("honorific")), org_head=_flag(token.is_in(lists["org_head"])),
+        given=_flag(token.is_in(lists["given"])), surname=_flag(token.is_in(lists["surname"])),
+        title=_flag(token.is_in(lists["title"])),
+        honorific=_flag(token.is_in(honorifics)), org_head=_flag(token.is_in(lists["org_head"])),
         connector=_flag(token.is_in(CONNECTORS)),
         place=_flag(token.is_in(lists["place"])), nationality=_flag(token.is_in(lists["nationality"])),
-        place_ngram=_flag(pl.col("place_ngram")),
+        place_ngram=_flag(place_ngram),
         after_honorific=_flag(pl.col("after_honorific")),
-        after_title=_flag(shifted("token", 1).is_in(lists["title"]).fill_null(False) & pl.col("capitalised")),
+        after_title=_flag(prev1.is_in(lists["title"]) & pl.col("capitalised")),
         after_given=_flag(pl.col("after_given")),
-        before_org_head=_flag(shifted("token", -1).is_in(lists["org_head"]).fill_null(False)),
+        before_org_head=_flag(next1.is_in(lists["org_head"])),
         # How the same word is written elsewhere in the article: lower-case somewhere means a
         # common word; capitalised mid-sentence, after an honorific or a first name, a name.
-        lower_in_doc=_flag(word & (token == lower).any().over(in_document) & (token != lower)),
+        lower_in_doc=_flag(pl.col("lower_elsewhere") & pl.col("capitalised")),
         capitalised_mid_doc=_flag(pl.col("first") & (pl.col("capitalised") & ~pl.col("first")).any().over(in_document)),
         after_honorific_in_doc=_flag(pl.col("capitalised") & pl.col("after_honorific").any().over(in_document)),
         after_given_in_doc=_flag(pl.col("capitalised") & pl.col("after_given").any().over(in_document)),
@@ -141,7 +225,7 @@ def token_features(tokens: pl.DataFrame) -> pl.DataFrame:
 
 FEATURE_TEMPLATES = (
     "bias", "w", "shape", "p3", "s2", "s3", "s4", "w_1", "w_2", "w1", "w2", "w_1w", "ww1", "shape_1", "shape1", "shapes", "first",
-    "first_shape", "headline_shape", "given", "surname", "title", "honorific", "org_head", "connector", "place", "nationality",
+    "first_shape", "lexicon", "lexicon_first", "lexicon_1", "headline_shape", "given", "surname", "title", "honorific", "org_head", "connector", "place", "nationality",
     "place_ngram", "after_honorific", "after_title", "after_given", "before_org_head", "lower_in_doc",
     "capitalised_mid_doc", "after_honorific_in_doc", "after_given_in_doc", "rule",
 )
@@ -219,39 +303,36 @@ def load_model() -> Model:
             return Model.from_arrays(dict(arrays))
 
 
-def tag(tokens: pl.DataFrame, model: Model | None = None) -> pl.Series:
-    """A label (B-PER, I-ORG, O, ...) for each token of `tokens`, one sentence a sequence."""
+def tag(segments: pl.DataFrame, model: Model | None = None) -> pl.Series:
+    """A label (B-PER, I-ORG, O, ...) for each candidate of `segments`, a segment a sequence."""
     model = model or load_model()
-    if tokens.height == 0:
+    if segments.height == 0:
         return pl.Series("label", [], pl.String)
-    lengths = tokens.group_by("doc_no", "sentence", maintain_order=True).len()["len"].to_numpy()
-    labels = model.decode(model.emissions(token_features(tokens)), lengths)
+    lengths = segments.group_by("segment", maintain_order=True).len()["len"].to_numpy()
+    labels = model.decode(model.emissions(token_features(segments)), lengths)
     return pl.Series("label", np.array(model.labels)[labels])
 
 
-def tagged_spans(tokens: pl.DataFrame, labels: pl.Series) -> pl.DataFrame:
-    """Labelled tokens to spans: doc_id, start, end, sentence, type, text, words and any other
-    token column, as its value at the span's first token. An I- label after another type starts
-    a span of its own."""
-    type_ = labels.str.slice(2)
-    extra = [pl.col(c).first() for c in tokens.columns
-             if c not in ("doc_id", "sentence", "start", "end", "chunk", "token", "token_no")]
-    labelled = tokens.with_columns(type=type_, begins=labels.str.starts_with("B-")).with_columns(
+def tagged_spans(segments: pl.DataFrame, labels: pl.Series) -> pl.DataFrame:
+    """Labelled candidates to spans: doc_no, doc_id, sentence, type, start, end, text, words, the
+    two tokens before the span (prev1, prev2) and the text after it (following). An I- label
+    after another type, or across a gap between segments, starts a span of its own."""
+    labelled = segments.with_columns(type=labels.str.slice(2), begins=labels.str.starts_with("B-")).with_columns(
         begins=pl.col("begins") | (pl.col("type") != shifted("type", 1)).fill_null(True)
-        | (pl.col("sentence") != shifted("sentence", 1)).fill_null(True),
+        | (pl.col("segment") != shifted("segment", 1)).fill_null(True),
     ).filter(pl.col("type") != "")
     return (
         labelled.with_columns(span=pl.col("begins").cum_sum())
         .group_by("span", maintain_order=True)
-        .agg(pl.col("doc_id").first(), pl.col("type").first(), pl.col("sentence").first(),
-             start=pl.col("start").first(), end=pl.col("end").last(),
+        .agg(pl.col("doc_no", "doc_id", "sentence", "type", "start", "prev1", "prev2").first(),
+             pl.col("end", "following").last(),
              text=pl.col("chunk").str.join("").str.strip_chars_start(),
-             words=pl.col("token").filter(pl.col("token").str.contains(r"^\w")), *extra)
+             words=pl.col("token").filter(pl.col("token").str.contains(r"^\w")))
         .drop("span")
     )
 
 
-def _relabelled(tokens: pl.DataFrame, labels: pl.Series) -> pl.Series:
+def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Post-checks on the labels, for what the training corpora do not show:
     - an honorific (and its full stop) is never part of a name, nor a title opening a person's
       name ("President Barack Obama" names Barack Obama);
@@ -264,24 +345,26 @@ def _relabelled(tokens: pl.DataFrame, labels: pl.Series) -> pl.Series:
       ("BelTA", "Gazprom") left outside every name is that organisation, and a dateline's
       capitalised place ("MINSK, 28 November") is that place."""
     lists = _lists()
-    token, label, next_label = pl.col("token"), pl.col("label"), shifted("label", -1)
-    honorific = token.is_in(lists["honorific"]) | ((token == ".") & shifted("token", 1).is_in(lists["honorific"]))
+    token, label, next_label, previous_label = pl.col("token"), pl.col("label"), _in_segment("label", -1), _in_segment("label", 1)
+    honorific = token.is_in(lists["honorific"]) | ((token == ".") & pl.col("prev1").is_in(lists["honorific"]))
     opens_person = (label == "B-PER") & (next_label == "I-PER")
-    place_word = token.is_in(lists["place"]) | token.is_in(lists["nationality"])
-    place_before_given = opens_person & place_word & shifted("token", -1).is_in(lists["given"])
-    given_after_place = (label == "I-PER") & shifted("token", 1).is_in(lists["place"] + lists["nationality"]) \
-        & (shifted("label", 1) == "B-PER") & token.is_in(lists["given"])
+    place_word = token.is_in(lists["place_or_nationality"])
+    place_before_given = opens_person & place_word & ~token.is_in(lists["given"]) & pl.col("next1").is_in(lists["given"])
+    given_after_place = ((label == "I-PER") & pl.col("prev1").is_in(lists["place_or_nationality"])
+                         & ~pl.col("prev1").is_in(lists["given"])
+                         & (previous_label == "B-PER") & token.is_in(lists["given"]))
     outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
-    dateline = (shifted("token", 1).is_null() | shifted("token", 1).str.contains("\n").fill_null(False)
-                | (pl.col("token_no") == 0)) & token.str.contains(r"^[A-Z]{3,}$") & (shifted("token", -1) == ",")
+    dateline = (((pl.col("token_no") == 0) | pl.col("chunk").str.contains("\n")) & token.str.contains(r"^[A-Z]{3,}$")
+                & (pl.col("next1") == ","))
     acronym_of_organisation = (label == OUTSIDE) & token.str.contains(r"^[A-Z]{2,6}$") & (
-        ((shifted("token", 1) == "of") & shifted("in_organisation", 2))
-        | ((shifted("token", 1) == "the") & (shifted("token", 2) == "of") & shifted("in_organisation", 3)))
+        ((pl.col("prev1") == "of") & _in_segment("in_organisation", 2))
+        | ((pl.col("prev1") == "the") & (pl.col("prev2") == "of") & _in_segment("in_organisation", 3)))
     ordinal = token.str.contains(r"^\d+(?:st|nd|rd|th)$")
     qualifier = (ordinal & (label == OUTSIDE)) | (token.is_in(lists["nationality"]) & outside)
     qualifier_opens = qualifier & (next_label == "B-ORG")
-    after_qualifier = (label == "B-ORG") & shifted("qualifier", 1)
-    relabelled = tokens.select("doc_no", "token", "token_no", label=labels).with_columns(
+    after_qualifier = (label == "B-ORG") & _in_segment("qualifier", 1)
+    relabelled = segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1",
+                                 label=labels).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
         pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
         .then(pl.lit(OUTSIDE))
@@ -298,13 +381,13 @@ def _relabelled(tokens: pl.DataFrame, labels: pl.Series) -> pl.Series:
     return relabelled.to_series()
 
 
-def _consistent_in_document(tokens: pl.DataFrame, labels: pl.Series) -> pl.Series:
+def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """A person named once in an article is the same person later: a capitalised word left
     outside every name that is tagged a person elsewhere in the article, alone or as the
     surname of a full name ("Trump" after "Donald Trump"), is that person; and an acronym whose
     letters are the initials of an organisation named in the article is that organisation.
     (Spreading every one-word name this way mostly spreads capitalised common words.)"""
-    spans = tagged_spans(tokens.select("doc_no", "doc_id", "sentence", "start", "end", "chunk", "token"), labels)
+    spans = tagged_spans(segments, labels)
     known = (
         pl.concat([
             spans.filter((pl.col("type") == "PER") & (pl.col("words").list.len() == 1))
@@ -321,7 +404,7 @@ def _consistent_in_document(tokens: pl.DataFrame, labels: pl.Series) -> pl.Serie
         .select("doc_no", token="word", known_type="type")
     )
     return (
-        tokens.select("doc_no", "token", label=labels)
+        segments.select("doc_no", "token", label=labels)
         .join(known, on=["doc_no", "token"], how="left", maintain_order="left")
         .select(pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
                         & pl.col("token").str.contains(r"^\p{Lu}"))
@@ -334,19 +417,21 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     """Mentions by name (no pronouns yet), typed PERSON, ORGANIZATION, LOCATION or NATIONALITY,
     each with the merge key of its entity and, for places, the country."""
     honorifics = _lists()["honorific"]
-    after_honorific = shifted("token", 1).is_in(honorifics) | ((shifted("token", 1) == ".") & shifted("token", 2).is_in(honorifics))
-    following = pl.concat_str([shifted("chunk", -k) for k in range(1, FOLLOWING_TOKENS + 1)], ignore_nulls=True)
-    context = tokens.select("doc_no", "doc_id", "sentence", "start", "end", "chunk", "token",
-                            after_honorific=after_honorific.fill_null(False))
-    ends = tokens.select("doc_id", "end", following=following)
+    segments = candidates(tokens)
+    labels = _consistent_in_document(segments, _relabelled(segments, tag(segments, model)))
+    after_honorific = pl.col("prev1").is_in(honorifics) | ((pl.col("prev1") == ".") & pl.col("prev2").is_in(honorifics))
     spans = (
-        tagged_spans(context, _consistent_in_document(tokens, _relabelled(tokens, tag(tokens, model))))
-        .join(ends, on=["doc_id", "end"], how="left")
+        tagged_spans(segments, labels)
         # The surname after an honorific is a person's, whatever else it could be ("Mr Houston").
-        .with_columns(type=pl.when(pl.col("after_honorific")).then(pl.lit("PER")).otherwise(pl.col("type")))
+        .with_columns(type=pl.when(after_honorific).then(pl.lit("PER")).otherwise(pl.col("type")))
         .with_columns(type=pl.col("type").replace_strict(PRODUCT_TYPES))
     )
-    spans = _organisations_joined(spans)
+    # The full stop of an initial or an abbreviation ending a name belongs to it ("U.S.", "Corp.").
+    abbreviated = (pl.col("words").list.last().str.contains(r"^\p{Lu}$") | pl.col("words").list.last().is_in(ABBREVIATIONS)) \
+        & pl.col("following").str.starts_with(".")
+    spans = _organisations_joined(spans.with_columns(
+        end=pl.col("end") + abbreviated.cast(pl.Int64), text=pl.col("text") + pl.when(abbreviated).then(pl.lit(".")).otherwise(pl.lit("")),
+        following=pl.when(abbreviated).then(pl.col("following").str.slice(1)).otherwise(pl.col("following"))))
     # "Grodno region", "Mosul district": the lower-case unit word belongs to the place's name.
     unit = pl.when(pl.col("type") == "LOCATION").then(pl.col("following").str.extract(ADMIN_UNIT))
     unit_length = pl.col("unit").str.len_chars().fill_null(0).cast(pl.Int64)
@@ -391,7 +476,7 @@ def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
         spans.with_columns(joins=joins_previous, gap=pl.when(joins_previous).then(gap).otherwise(pl.lit("")))
         .with_columns(group=(~pl.col("joins")).cum_sum())
         .group_by("group", maintain_order=True)
-        .agg(pl.col("doc_id", "doc_no", "sentence", "start", "after_honorific").first(),
+        .agg(pl.col("doc_id", "doc_no", "sentence", "start", "prev1", "prev2").first(),
              type=pl.when(pl.len() > 1).then(pl.lit("ORGANIZATION")).otherwise(pl.col("type").first()),
              end=pl.col("end").last(), text=pl.concat_str("gap", "text").str.join(""),
              words=pl.col("words").list.explode(keep_nulls=False, empty_as_null=False), following=pl.col("following").last())

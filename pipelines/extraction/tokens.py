@@ -10,7 +10,8 @@ import polars as pl
 # A token with the space before it: running lengths then give offsets without space rows.
 SPACED_TOKEN = r"\s*(?:\w+(?:-\w+)*|[^\w\s])"
 SENTENCE_END = [".", "!", "?"]
-ABBREVIATIONS = ["St", "Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Adm", "Capt", "Sgt", "Jr", "Sr", "U", "S"]
+ABBREVIATIONS = ["St", "Mr", "Mrs", "Ms", "Dr", "Gen", "Col", "Lt", "Maj", "Adm", "Capt", "Sgt", "Jr", "Sr", "U", "S",
+                 "Prof", "Rev", "Gov", "Sen", "Rep", "Ft", "Mt", "Corp", "Inc", "Ltd", "Co", "Bros", "Messrs", "No", "Vol"]
 
 
 def shifted(column: str, n: int) -> pl.Expr:
@@ -35,7 +36,9 @@ def token_table(articles: pl.DataFrame) -> pl.DataFrame:
         .with_columns(start=pl.col("end") - pl.col("token").str.len_chars().cast(pl.Int64),
                       token_no=pl.int_range(pl.len()).over("doc_no"))
     )
-    ends = pl.col("token").is_in(SENTENCE_END) & ~shifted("token", 1).is_in(ABBREVIATIONS).fill_null(False)
+    # Not after an abbreviation or an initial ("George W. Bush", "N.J."): those stops end no sentence.
+    after_abbreviation = shifted("token", 1).is_in(ABBREVIATIONS) | shifted("token", 1).str.contains(r"^\p{Lu}$")
+    ends = pl.col("token").is_in(SENTENCE_END) & ~after_abbreviation.fill_null(False)
     starts = (shifted("ends", 1) | pl.col("new_line")).fill_null(False) & (pl.col("token_no") > 0)
     return (
         chunks.with_columns(ends=ends)

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.ner_corpora import SPAN_TYPES, read_corpus
-from pipelines.extraction.recogniser import OUTSIDE, feature_strings, token_features
+from pipelines.extraction.recogniser import OUTSIDE, candidates, feature_strings, token_features
 from pipelines.extraction.tokens import token_table
 
 REPO = Path(__file__).resolve().parents[2]
@@ -54,11 +54,12 @@ def token_labels(tokens: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
 
 
 def labelled_sequences(documents: pl.DataFrame, spans: pl.DataFrame) -> pl.DataFrame:
-    """One row per sentence of the product's tokenisation: its features and gold labels."""
-    tokens = token_table(documents)
-    frame = tokens.select("doc_no", "sentence").with_columns(
-        features=feature_strings(token_features(tokens)), label=token_labels(tokens, spans))
-    return frame.group_by("doc_no", "sentence", maintain_order=True).agg("features", "label")
+    """One row per segment of candidate tokens (as the product tags them): features and gold
+    labels. Gold names without a capital letter fall outside the candidates and are not learnt."""
+    segments = candidates(token_table(documents))
+    frame = segments.select("segment").with_columns(
+        features=feature_strings(token_features(segments)), label=token_labels(segments, spans))
+    return frame.group_by("segment", maintain_order=True).agg("features", "label")
 
 
 def train(sequences: pl.DataFrame, parameters: dict, verbose: bool = False) -> dict[str, np.ndarray]:
@@ -116,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     documents, spans = load_corpora(paths)
     sequences = labelled_sequences(documents, spans)
-    print(f"{documents.height} documents, {spans.height} names, {sequences.height} sentences, "
+    print(f"{documents.height} documents, {spans.height} names, {sequences.height} segments, "
           f"{sequences['label'].list.len().sum()} tokens ({time.perf_counter() - began:.1f} s)")
     arrays = train(sequences, {**TRAINER_PARAMETERS, "max_iterations": args.max_iterations, "c1": args.c1, "c2": args.c2})
     args.out.parent.mkdir(parents=True, exist_ok=True)
