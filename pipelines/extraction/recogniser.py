@@ -17,7 +17,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.entities import (
-    ADMIN_UNIT, CONNECTORS, FOLLOWING_TOKENS, MENTION_SCHEMA, classify, name_spans, org_key, with_acronyms_resolved,
+    ADMIN_UNIT, CONNECTORS, FOLLOWING_TOKENS, MENTION_SCHEMA, STARTERS, classify, name_spans, org_key, with_acronyms_resolved,
     with_gazetteer_places, with_places_located_by_neighbours,
 )
 from pipelines.extraction.gazetteer import (
@@ -33,6 +33,9 @@ HEADLINE_MIN_WORDS = 4
 # Lower-case words that join the capitalised words of one name.
 NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "al", "bin", "ibn", "la", "le", "and",
                    "&", "'", "’", "s", ".", "-", "for", "on", "y", "upon"]
+# Capitalised words that open a clause, never a name ("As Kremlin spokesman ..."); "The" may
+# open a name ("The Hague"), so the recogniser decides on it.
+CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
 RULE_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "NATIONALITY": "NAT"}
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
 # A surname this long that shares its first letters with a person's surname in the same article
@@ -67,7 +70,7 @@ def _lists() -> dict[str, pl.Series]:
     }
     lists["place_or_nationality"] = list(lists["place"]) + list(lists["nationality"])
     lists["common_word"], lists["dictionary_name"] = english_lexicon()
-    return {name: pl.Series(name, sorted(words), dtype=pl.String) for name, words in lists.items()}
+    return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in lists.items()}
 
 
 def _coarse_shape(token: pl.Expr) -> pl.Expr:
@@ -335,7 +338,8 @@ def tagged_spans(segments: pl.DataFrame, labels: pl.Series) -> pl.DataFrame:
 def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Post-checks on the labels, for what the training corpora do not show:
     - an honorific (and its full stop) is never part of a name, nor a title opening a person's
-      name ("President Barack Obama" names Barack Obama);
+      name ("President Barack Obama" names Barack Obama), nor a function word opening a
+      sentence ("As Kremlin spokesman ...");
     - a place or demonym right before a first name in a person's span is a name of its own
       ("Foreign Minister of France Jean Dupont");
     - an ordinal or a demonym right before an organisation opens its name ("52nd Independent
@@ -349,9 +353,10 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     honorific = token.is_in(lists["honorific"]) | ((token == ".") & pl.col("prev1").is_in(lists["honorific"]))
     opens_person = (label == "B-PER") & (next_label == "I-PER")
     place_word = token.is_in(lists["place_or_nationality"])
-    place_before_given = opens_person & place_word & ~token.is_in(lists["given"]) & pl.col("next1").is_in(lists["given"])
+    place_before_given = (opens_person & place_word & (~token.is_in(lists["given"]) | (pl.col("prev1") == "of"))
+                          & pl.col("next1").is_in(lists["given"]))
     given_after_place = ((label == "I-PER") & pl.col("prev1").is_in(lists["place_or_nationality"])
-                         & ~pl.col("prev1").is_in(lists["given"])
+                         & (~pl.col("prev1").is_in(lists["given"]) | (pl.col("prev2") == "of"))
                          & (previous_label == "B-PER") & token.is_in(lists["given"]))
     outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
     dateline = (((pl.col("token_no") == 0) | pl.col("chunk").str.contains("\n")) & token.str.contains(r"^[A-Z]{3,}$")
@@ -363,11 +368,15 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     qualifier = (ordinal & (label == OUTSIDE)) | (token.is_in(lists["nationality"]) & outside)
     qualifier_opens = qualifier & (next_label == "B-ORG")
     after_qualifier = (label == "B-ORG") & _in_segment("qualifier", 1)
+    starter = token.is_in(CLAUSE_OPENERS) & label.str.starts_with("B-")
+    after_starter = label.str.starts_with("I-") & _in_segment("starter", 1)
     relabelled = segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1",
-                                 label=labels).with_columns(
+                                 label=labels).with_columns(starter=starter).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
         pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
         .then(pl.lit(OUTSIDE))
+        .when(pl.col("starter")).then(pl.lit(OUTSIDE))
+        .when(after_starter.fill_null(False)).then(pl.concat_str(pl.lit("B-"), label.str.slice(2)))
         .when(place_before_given.fill_null(False))
         .then(pl.when(token.is_in(lists["nationality"])).then(pl.lit("B-NAT")).otherwise(pl.lit("B-LOC")))
         .when(given_after_place.fill_null(False)).then(pl.lit("B-PER"))
@@ -379,6 +388,22 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         .when((label == OUTSIDE) & token.is_in(lists["nationality"])).then(pl.lit("B-NAT"))
         .otherwise(label))
     return relabelled.to_series()
+
+
+def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
+    """Two or more capitalised words left outside every name and ending in an organisation's head
+    word are an organisation ("International Military Center", "Independent Search Battalion")."""
+    heads = _lists()["org_head"]
+    frame = segments.select("segment", "token", label=labels).with_columns(
+        free=(pl.col("label") == OUTSIDE) & pl.col("token").str.contains(r"^\p{Lu}"))
+    runs = frame.with_columns(run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1))
+                                   | ~pl.col("free").shift(1)).fill_null(True).cum_sum())
+    organisation = (pl.col("free") & (pl.len().over("run") >= 2)
+                    & pl.col("token").last().over("run").is_in(heads))
+    first_in_run = pl.col("run") != pl.col("run").shift(1)
+    return runs.select(
+        pl.when(organisation & first_in_run.fill_null(True)).then(pl.lit("B-ORG"))
+        .when(organisation).then(pl.lit("I-ORG")).otherwise(pl.col("label"))).to_series()
 
 
 def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
@@ -418,7 +443,7 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     each with the merge key of its entity and, for places, the country."""
     honorifics = _lists()["honorific"]
     segments = candidates(tokens)
-    labels = _consistent_in_document(segments, _relabelled(segments, tag(segments, model)))
+    labels = _consistent_in_document(segments, _headed_organisations(segments, _relabelled(segments, tag(segments, model))))
     after_honorific = pl.col("prev1").is_in(honorifics) | ((pl.col("prev1") == ".") & pl.col("prev2").is_in(honorifics))
     spans = (
         tagged_spans(segments, labels)
@@ -460,9 +485,11 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
 
 
 def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
-    """An organisation named by its head word, then "of" or "of the" and another organisation or
-    a place, is one organisation ("Council of Defense Ministers of the CIS", "Ministry of Defence
-    of Belarus"); the place inside still becomes a mention of its own for roles."""
+    """An organisation named by its head word, then "of" or "of the" and an organisation or place
+    without a head word of its own, is one organisation ("Council of Defense Ministers of the
+    CIS", "Ministry of Defence of Belarus"; the place inside still becomes a mention of its own
+    for roles). With heads on both sides they are two ("International Military Center of the
+    Russian Defense Ministry")."""
     heads = sorted(word_list("org_heads"))
     gap_length = (pl.col("start") - pl.col("end").shift(1)).clip(0, len(" of the "))
     gap = pl.col("following").shift(1).str.slice(0, gap_length)
@@ -470,6 +497,7 @@ def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
         (pl.col("doc_id") == pl.col("doc_id").shift(1)) & (pl.col("sentence") == pl.col("sentence").shift(1))
         & (pl.col("type").shift(1) == "ORGANIZATION") & pl.col("type").is_in(["ORGANIZATION", "LOCATION"])
         & pl.col("words").shift(1).list.eval(pl.element().is_in(heads)).list.any()
+        & ~pl.col("words").list.eval(pl.element().is_in(heads)).list.any()
         & gap.is_in([" of ", " of the "])
     ).fill_null(False)
     return (
