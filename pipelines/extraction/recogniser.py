@@ -1,14 +1,17 @@
 """A trained recogniser of names: PER, ORG, LOC and MISC spans from the token table.
 
 Token features are polars expressions (the word, its shape, prefixes and suffixes, neighbouring
-words, sentence position, membership in the gazetteers and word lists, how the same word is used
-elsewhere in the article, and the capitalised-run rules of `entities.name_spans` with their
-gazetteer class). A linear-chain CRF scores them (weights trained by
-`python -m pipelines.extraction.train_ner`, shipped in pipelines/data/ner_model.npz) and Viterbi
-decoding, vectorised over every sentence of a batch in numpy, gives the labels."""
+words, sentence position, membership in the gazetteers, name and title lists, a dictionary's
+verdict on the word, and how the same word is used elsewhere in the article). A linear-chain CRF
+scores them (weights trained by `python -m pipelines.extraction.train_ner`, shipped in
+pipelines/data/ner_model.npz) and Viterbi decoding, vectorised over every segment of a batch in
+numpy, gives the labels. Post-checks then apply what the training corpora do not teach (news
+datelines, honorifics, curated organisations), and the spans become typed mentions with merge
+keys: the rules and gazetteers inform the model and check it, they do not override it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,7 +20,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.entities import (
-    ADMIN_UNIT, CONNECTORS, FOLLOWING_TOKENS, MENTION_SCHEMA, STARTERS, classify, name_spans, org_key, with_acronyms_resolved,
+    ADMIN_UNIT, CONNECTORS, FOLLOWING_TOKENS, MENTION_SCHEMA, STARTERS, org_key, with_acronyms_resolved,
     with_gazetteer_places, with_places_located_by_neighbours,
 )
 from pipelines.extraction.gazetteer import (
@@ -36,7 +39,8 @@ NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "a
 # Capitalised words that open a clause, never a name ("As Kremlin spokesman ..."); "The" may
 # open a name ("The Hague"), so the recogniser decides on it.
 CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
-RULE_TYPES = {"PERSON": "PER", "ORGANIZATION": "ORG", "LOCATION": "LOC", "NATIONALITY": "NAT"}
+SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
+LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
 # A surname this long that shares its first letters with a person's surname in the same article
 # is that person spelt another way ("Lukashenka" for Lukashenko).
@@ -49,28 +53,61 @@ def _flag(condition: pl.Expr) -> pl.Expr:
 
 
 def _in_segment(column: str, n: int) -> pl.Expr:
-    """`column` n candidate tokens away within the same segment, else NULL."""
-    return pl.when(shifted("segment", n) == pl.col("segment")).then(shifted(column, n))
+    """`column` n candidate tokens away within the same segment, else NULL (segment numbers run
+    across the whole batch, so no article boundary needs checking)."""
+    return pl.when(pl.col("segment").shift(n) == pl.col("segment")).then(pl.col(column).shift(n))
+
+
+@cache
+def _word_sets() -> dict[str, frozenset[str]]:
+    """The word lists and gazetteers the features and post-checks test words against."""
+    gazetteer = places()
+    one_word = gazetteer.filter(~pl.col("alias").str.contains(" ")
+                                & ((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS)))
+    common, dictionary_names = english_lexicon()
+    sets = {
+        "given": word_list("first_names") | census_names()[0], "surname": census_names()[1],
+        "title": word_list("titles"), "honorific": word_list("honorifics"), "org_head": word_list("org_heads"),
+        "known_organisation": word_list("known_organisations"),
+        "place": frozenset(one_word.filter(pl.col("type") == "LOCATION")["alias"]),
+        "nationality": frozenset(gazetteer.filter(pl.col("type") == "NATIONALITY")["alias"]),
+        "multiword_place": frozenset(gazetteer.filter(pl.col("alias").str.contains(" ") & (pl.col("type") == "LOCATION"))["alias"]),
+        "common_word": common, "dictionary_name": dictionary_names,
+    }
+    sets["place_or_nationality"] = sets["place"] | sets["nationality"]
+    return sets
 
 
 @cache
 def _lists() -> dict[str, pl.Series]:
-    """The word lists and gazetteers the features and post-checks test tokens against, built
-    once per process (as Series: `is_in` would convert a Python list on every call)."""
-    gazetteer = places()
-    one_word = gazetteer.filter(~pl.col("alias").str.contains(" ")
-                                & ((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS)))
-    lists = {
-        "given": word_list("first_names") | census_names()[0], "surname": census_names()[1],
-        "title": word_list("titles"), "honorific": word_list("honorifics"), "org_head": word_list("org_heads"),
-        "known_organisation": word_list("known_organisations"),
-        "place": one_word.filter(pl.col("type") == "LOCATION")["alias"],
-        "nationality": gazetteer.filter(pl.col("type") == "NATIONALITY")["alias"],
-        "multiword_place": gazetteer.filter(pl.col("alias").str.contains(" ") & (pl.col("type") == "LOCATION"))["alias"],
-    }
-    lists["place_or_nationality"] = list(lists["place"]) + list(lists["nationality"])
-    lists["common_word"], lists["dictionary_name"] = english_lexicon()
-    return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in lists.items()}
+    """The small word lists as Series for `is_in` (built once: `is_in` hashes its list on every
+    call, so the large ones are looked up per distinct word by `_word_facts` instead)."""
+    return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in _word_sets().items()
+            if name in SMALL_LISTS}
+
+
+# Inflections stripped to find a dictionary's lemma: "hopes" and "hoped" are common words because "hope" is.
+INFLECTION = re.compile(r"(?:'s|’s|ies|es|s|ed|ing|ly)$")
+
+
+def _lexicon_class(word: str, common: frozenset[str], names: frozenset[str]) -> str:
+    lower = word.lower()
+    stem = INFLECTION.sub("", lower)
+    if lower in common or stem in common or stem + "e" in common:
+        return "common"
+    return "name" if word in names else "unknown"
+
+
+def _word_facts(words: pl.Series) -> pl.DataFrame:
+    """Per distinct word of `words`: its membership in the large lists (given name, surname,
+    place, nationality) and its dictionary class (common word, name, unknown)."""
+    sets = _word_sets()
+    distinct = words.drop_nulls().unique().to_list()
+    return pl.DataFrame({
+        "word": distinct,
+        **{name: [w in sets[name] for w in distinct] for name in LARGE_LISTS},
+        "lexicon": [_lexicon_class(w, sets["common_word"], sets["dictionary_name"]) for w in distinct],
+    }, schema={"word": pl.String, **{name: pl.Boolean for name in LARGE_LISTS}, "lexicon": pl.String})
 
 
 def _coarse_shape(token: pl.Expr) -> pl.Expr:
@@ -143,23 +180,6 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _rule_features(segments: pl.DataFrame) -> pl.DataFrame:
-    """Per candidate (doc_no, token_no): where it sits in a capitalised name run of the rules (B
-    or I) and the class the rules give that run (PER, ORG, LOC, NAT or none): "B-ORG", "I-none"."""
-    as_sentences = segments.select("doc_no", "doc_id", "token_no", "token", "chunk", "start", "end", sentence="segment")
-    spans = classify(name_spans(as_sentences))
-    edges = as_sentences.select("doc_id", "doc_no", "token_no", "start", "end")
-    runs = (
-        spans.select("doc_id", "start", "end", rule=pl.col("type").replace_strict(RULE_TYPES, default="none"))
-        .join(edges.select("doc_id", "start", "doc_no", first="token_no"), on=["doc_id", "start"])
-        .join(edges.select("doc_id", "end", last="token_no"), on=["doc_id", "end"])
-        .select("doc_no", "first", "rule", token_no=pl.int_ranges("first", pl.col("last") + 1))
-        .explode("token_no")
-    )
-    return runs.select("doc_no", "token_no", rule=pl.concat_str(
-        pl.when(pl.col("token_no") == pl.col("first")).then(pl.lit("B-")).otherwise(pl.lit("I-")), "rule"))
-
-
 def token_features(segments: pl.DataFrame) -> pl.DataFrame:
     """One row per candidate of `segments` (same order), one String column per feature
     template; NULL where a feature is absent."""
@@ -169,27 +189,36 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
              .str.replace_all("x{2,}", "x").str.replace_all("X{2,}", "X").str.replace_all("d{2,}", "d"))
     capitalised = token.str.contains(r"^\p{Lu}")
     prev1, prev2, next1, next2 = (pl.col(c) for c in ("prev1", "prev2", "next1", "next2"))
-    multiword = lists["multiword_place"]
-    place_ngram = (
-        pl.concat_str(token, pl.lit(" "), next1).is_in(multiword) | pl.concat_str(prev1, pl.lit(" "), token).is_in(multiword)
-        | pl.concat_str(token, pl.lit(" "), next1, pl.lit(" "), next2).is_in(multiword)
-        | pl.concat_str(prev1, pl.lit(" "), token, pl.lit(" "), next1).is_in(multiword)
-        | pl.concat_str(prev2, pl.lit(" "), prev1, pl.lit(" "), token).is_in(multiword))
+    # Words of a multi-word place name ("New York", "Nizhny Novgorod"): the bigram and trigram that
+    # start at each word are looked up (per distinct string), and their words marked.
+    bigram = pl.concat_str(token, pl.lit(" "), next1)
+    trigram = pl.concat_str(token, pl.lit(" "), next1, pl.lit(" "), next2)
+    multiword = _word_sets()["multiword_place"]
+    starts = segments.select(bigram=pl.when(capitalised).then(bigram), trigram=pl.when(capitalised).then(trigram))
+    distinct = pl.concat([starts["bigram"], starts["trigram"]]).drop_nulls().unique().to_list()
+    known_ngrams = pl.Series([n for n in distinct if n in multiword], dtype=pl.String).implode()
+    facts = _word_facts(pl.concat([segments["token"], segments.filter(pl.col("prev1").str.contains(r"^\p{Lu}"))["prev1"]]))
     honorifics = lists["honorific"]
-    # A dictionary's lemma: "hopes" and "hoped" are common words because "hope" is.
-    stem = lower.str.replace(r"(?:'s|’s|ies|es|s|ed|ing|ly)$", "")
-    common = lower.is_in(lists["common_word"]) | stem.is_in(lists["common_word"]) | (stem + "e").is_in(lists["common_word"])
-    lexicon = (pl.when(common).then(pl.lit("common")).when(token.is_in(lists["dictionary_name"])).then(pl.lit("name"))
-               .otherwise(pl.lit("unknown")))
-    base = segments.with_columns(
-        shape=shape, capitalised=capitalised, lexicon=lexicon,
-        after_honorific=prev1.is_in(honorifics) | ((prev1 == ".") & prev2.is_in(honorifics)),
-        after_given=prev1.is_in(lists["given"]) & capitalised,
+    base = (
+        segments
+        .join(facts, left_on="token", right_on="word", how="left", maintain_order="left")
+        .join(facts.select("word", prev_given="given"), left_on="prev1", right_on="word", how="left", maintain_order="left")
+        .with_columns(
+            shape=shape, capitalised=capitalised, shape_1=_coarse_shape(prev1), shape1=_coarse_shape(next1),
+            starts_bigram=bigram.is_in(known_ngrams), starts_trigram=trigram.is_in(known_ngrams),
+            after_honorific=prev1.is_in(honorifics) | ((prev1 == ".") & prev2.is_in(honorifics)),
+            after_given=pl.col("prev_given") & capitalised,
+        )
+        .with_columns(
+            place_ngram=pl.col("starts_bigram") | pl.col("starts_trigram") | _in_segment("starts_bigram", 1)
+            | _in_segment("starts_trigram", 1) | _in_segment("starts_trigram", 2),
+            lexicon_1=pl.concat_str(_in_segment("lexicon", 1), pl.col("lexicon")),
+        )
     )
     in_document = ["doc_no", "lower"]
     w_1, w1 = prev1.str.to_lowercase(), next1.str.to_lowercase()
-    shape_1, shape1 = _coarse_shape(prev1), _coarse_shape(next1)
-    features = base.join(_rule_features(segments), on=["doc_no", "token_no"], how="left", maintain_order="left").select(
+    shape_1, shape1 = pl.col("shape_1"), pl.col("shape1")
+    return base.select(
         bias=pl.lit("1"),
         w=lower,
         shape=pl.col("shape"),
@@ -202,15 +231,15 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
         first=_flag(pl.col("first")),
         lexicon=pl.when(pl.col("capitalised")).then(pl.col("lexicon")),
         lexicon_first=pl.when(pl.col("capitalised") & pl.col("first")).then(pl.col("lexicon")),
-        lexicon_1=pl.when(pl.col("capitalised")).then(pl.concat_str(pl.col("lexicon").shift(1).over("segment"), pl.col("lexicon"))),
+        lexicon_1=pl.when(pl.col("capitalised")).then(pl.col("lexicon_1")),
         first_shape=pl.when(pl.col("first")).then(pl.col("shape")),
         headline_shape=pl.when(pl.col("headline")).then(pl.col("shape")),
-        given=_flag(token.is_in(lists["given"])), surname=_flag(token.is_in(lists["surname"])),
+        given=_flag(pl.col("given")), surname=_flag(pl.col("surname")),
         title=_flag(token.is_in(lists["title"])),
         honorific=_flag(token.is_in(honorifics)), org_head=_flag(token.is_in(lists["org_head"])),
         connector=_flag(token.is_in(CONNECTORS)),
-        place=_flag(token.is_in(lists["place"])), nationality=_flag(token.is_in(lists["nationality"])),
-        place_ngram=_flag(place_ngram),
+        place=_flag(pl.col("place")), nationality=_flag(pl.col("nationality")),
+        place_ngram=_flag(pl.col("place_ngram")),
         after_honorific=_flag(pl.col("after_honorific")),
         after_title=_flag(prev1.is_in(lists["title"]) & pl.col("capitalised")),
         after_given=_flag(pl.col("after_given")),
@@ -221,16 +250,14 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
         capitalised_mid_doc=_flag(pl.col("first") & (pl.col("capitalised") & ~pl.col("first")).any().over(in_document)),
         after_honorific_in_doc=_flag(pl.col("capitalised") & pl.col("after_honorific").any().over(in_document)),
         after_given_in_doc=_flag(pl.col("capitalised") & pl.col("after_given").any().over(in_document)),
-        rule=pl.col("rule"),
     )
-    return features
 
 
 FEATURE_TEMPLATES = (
     "bias", "w", "shape", "p3", "s2", "s3", "s4", "w_1", "w_2", "w1", "w2", "w_1w", "ww1", "shape_1", "shape1", "shapes", "first",
     "first_shape", "lexicon", "lexicon_first", "lexicon_1", "headline_shape", "given", "surname", "title", "honorific", "org_head", "connector", "place", "nationality",
     "place_ngram", "after_honorific", "after_title", "after_given", "before_org_head", "lower_in_doc",
-    "capitalised_mid_doc", "after_honorific_in_doc", "after_given_in_doc", "rule",
+    "capitalised_mid_doc", "after_honorific_in_doc", "after_given_in_doc",
 )
 
 
@@ -352,12 +379,10 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     token, label, next_label, previous_label = pl.col("token"), pl.col("label"), _in_segment("label", -1), _in_segment("label", 1)
     honorific = token.is_in(lists["honorific"]) | ((token == ".") & pl.col("prev1").is_in(lists["honorific"]))
     opens_person = (label == "B-PER") & (next_label == "I-PER")
-    place_word = token.is_in(lists["place_or_nationality"])
-    place_before_given = (opens_person & place_word & (~token.is_in(lists["given"]) | (pl.col("prev1") == "of"))
-                          & pl.col("next1").is_in(lists["given"]))
-    given_after_place = ((label == "I-PER") & pl.col("prev1").is_in(lists["place_or_nationality"])
-                         & (~pl.col("prev1").is_in(lists["given"]) | (pl.col("prev2") == "of"))
-                         & (previous_label == "B-PER") & token.is_in(lists["given"]))
+    place_before_given = (opens_person & pl.col("place_or_nationality") & (~pl.col("given") | (pl.col("prev1") == "of"))
+                          & pl.col("next_given"))
+    given_after_place = ((label == "I-PER") & pl.col("prev_place") & (~pl.col("prev_given") | (pl.col("prev2") == "of"))
+                         & (previous_label == "B-PER") & pl.col("given"))
     outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
     dateline = (((pl.col("token_no") == 0) | pl.col("chunk").str.contains("\n")) & token.str.contains(r"^[A-Z]{3,}$")
                 & (pl.col("next1") == ","))
@@ -365,29 +390,60 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         ((pl.col("prev1") == "of") & _in_segment("in_organisation", 2))
         | ((pl.col("prev1") == "the") & (pl.col("prev2") == "of") & _in_segment("in_organisation", 3)))
     ordinal = token.str.contains(r"^\d+(?:st|nd|rd|th)$")
-    qualifier = (ordinal & (label == OUTSIDE)) | (token.is_in(lists["nationality"]) & outside)
+    qualifier = (ordinal & (label == OUTSIDE)) | (pl.col("nationality") & outside)
     qualifier_opens = qualifier & (next_label == "B-ORG")
     after_qualifier = (label == "B-ORG") & _in_segment("qualifier", 1)
     starter = token.is_in(CLAUSE_OPENERS) & label.str.starts_with("B-")
     after_starter = label.str.starts_with("I-") & _in_segment("starter", 1)
-    relabelled = segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1",
-                                 label=labels).with_columns(starter=starter).with_columns(
+    facts = _word_facts(pl.concat([segments["token"], segments["token"].str.to_titlecase()]))
+    relabelled = (
+        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", label=labels)
+        .join(facts.select("word", "given", "nationality", "place_or_nationality"), left_on="token", right_on="word",
+              how="left", maintain_order="left")
+        .join(facts.select("word", titled_place="place"), left_on=token.str.to_titlecase(), right_on="word",
+              how="left", maintain_order="left")
+        .with_columns(next_given=_in_segment("given", -1), prev_given=_in_segment("given", 1),
+                      prev_place=_in_segment("place_or_nationality", 1))
+        .with_columns(pl.col("given", "nationality", "place_or_nationality", "titled_place", "next_given", "prev_given",
+                             "prev_place").fill_null(False))
+    ).with_columns(starter=starter).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
         pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
         .then(pl.lit(OUTSIDE))
         .when(pl.col("starter")).then(pl.lit(OUTSIDE))
         .when(after_starter.fill_null(False)).then(pl.concat_str(pl.lit("B-"), label.str.slice(2)))
         .when(place_before_given.fill_null(False))
-        .then(pl.when(token.is_in(lists["nationality"])).then(pl.lit("B-NAT")).otherwise(pl.lit("B-LOC")))
+        .then(pl.when(pl.col("nationality")).then(pl.lit("B-NAT")).otherwise(pl.lit("B-LOC")))
         .when(given_after_place.fill_null(False)).then(pl.lit("B-PER"))
         .when(qualifier_opens.fill_null(False)).then(pl.lit("B-ORG"))
         .when(after_qualifier.fill_null(False)).then(pl.lit("I-ORG"))
         .when(outside & token.is_in(lists["known_organisation"])).then(pl.lit("B-ORG"))
         .when(acronym_of_organisation.fill_null(False)).then(pl.lit("B-ORG"))
-        .when(outside & dateline.fill_null(False) & token.str.to_titlecase().is_in(lists["place"])).then(pl.lit("B-LOC"))
-        .when((label == OUTSIDE) & token.is_in(lists["nationality"])).then(pl.lit("B-NAT"))
+        .when(outside & dateline.fill_null(False) & pl.col("titled_place")).then(pl.lit("B-LOC"))
+        .when((label == OUTSIDE) & pl.col("nationality")).then(pl.lit("B-NAT"))
         .otherwise(label))
     return relabelled.to_series()
+
+
+def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
+    """A name the recogniser stopped on a connector ("Council of | Defense Ministers") goes on
+    through the capitalised words after it; a connector that still ends a name leaves it."""
+    connectors = pl.Series(NAME_CONNECTORS).implode()
+    frame = segments.select("segment", "token", label=labels).with_columns(
+        free=(pl.col("label") == OUTSIDE) & pl.col("token").str.contains(r"^\p{Lu}"),
+        open_end=pl.col("label").str.starts_with("I-") & pl.col("token").is_in(connectors))
+    runs = frame.with_columns(run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1))
+                                   | ~pl.col("free").shift(1)).fill_null(True).cum_sum())
+    opener = pl.when(pl.col("free") & (pl.col("run") != pl.col("run").shift(1)) & _in_segment("open_end", 1).fill_null(False))
+    continued = runs.with_columns(type=opener.then(_in_segment("label", 1).str.slice(2))).with_columns(
+        type=pl.when(pl.col("free")).then(pl.col("type").first().over("run")))
+    extended = continued.select("segment", "token", label=pl.when(pl.col("type").is_not_null())
+                                .then(pl.concat_str(pl.lit("I-"), "type")).otherwise(pl.col("label")))
+    dangling = (pl.col("label").str.starts_with("I-") & pl.col("token").is_in(connectors)
+                & ~_in_segment("label", -1).str.starts_with("I-").fill_null(False))
+    for _ in range(2):  # "of the" at the end: both go
+        extended = extended.with_columns(label=pl.when(dangling).then(pl.lit(OUTSIDE)).otherwise(pl.col("label")))
+    return extended["label"]
 
 
 def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
@@ -443,7 +499,8 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     each with the merge key of its entity and, for places, the country."""
     honorifics = _lists()["honorific"]
     segments = candidates(tokens)
-    labels = _consistent_in_document(segments, _headed_organisations(segments, _relabelled(segments, tag(segments, model))))
+    labels = _relabelled(segments, _completed_names(segments, tag(segments, model)))
+    labels = _consistent_in_document(segments, _headed_organisations(segments, labels))
     after_honorific = pl.col("prev1").is_in(honorifics) | ((pl.col("prev1") == ".") & pl.col("prev2").is_in(honorifics))
     spans = (
         tagged_spans(segments, labels)
@@ -465,7 +522,9 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
         following=pl.col("following").str.slice(unit_length)).drop("unit")
     # Places and nationalities take their country from the gazetteers, and so do other names
     # that are demonyms ("Belarusian"); the rest of the other names go. A person is never a place.
-    gazetteer_typed = pl.col("type").is_in(["LOCATION", "NATIONALITY", "MISC"]) & pl.col("place_type").is_not_null()
+    # A demonym alone is a nationality whatever the recogniser says ("the Belarusian leader").
+    gazetteer_typed = pl.col("place_type").is_not_null() & (
+        pl.col("type").is_in(["LOCATION", "NATIONALITY", "MISC"]) | (pl.col("place_type") == "NATIONALITY"))
     placed = with_gazetteer_places(spans).with_columns(
         type=pl.when(gazetteer_typed & ((pl.col("type") != "MISC") | (pl.col("place_type") == "NATIONALITY")))
         .then(pl.col("place_type")).otherwise(pl.col("type")),
