@@ -87,27 +87,29 @@ def _lists() -> dict[str, pl.Series]:
 
 
 # Inflections stripped to find a dictionary's lemma: "hopes" and "hoped" are common words because "hope" is.
-INFLECTION = re.compile(r"(?:'s|’s|ies|es|s|ed|ing|ly)$")
-
-
-def _lexicon_class(word: str, common: frozenset[str], names: frozenset[str]) -> str:
-    lower = word.lower()
-    stem = INFLECTION.sub("", lower)
-    if lower in common or stem in common or stem + "e" in common:
-        return "common"
-    return "name" if word in names else "unknown"
+INFLECTION = r"(?:'s|’s|ies|es|s|ed|ing|ly)$"
 
 
 def _word_facts(words: pl.Series) -> pl.DataFrame:
     """Per distinct word of `words`: its membership in the large lists (given name, surname,
-    place, nationality) and its dictionary class (common word, name, unknown)."""
+    place, nationality, and as a capitalised dateline word, place) and its dictionary class
+    (common word, name, unknown). Looked up in Python sets once per distinct word: `is_in`
+    would hash a list of 200,000 words on every call."""
     sets = _word_sets()
-    distinct = words.drop_nulls().unique().to_list()
+    distinct = words.drop_nulls().unique()
+    forms = distinct.to_frame("word").select(
+        "word", lower=pl.col("word").str.to_lowercase(), stem=pl.col("word").str.to_lowercase().str.replace(INFLECTION, ""),
+        titled=pl.col("word").str.to_titlecase())
+    words_, lowers, stems, titled = (forms[c].to_list() for c in ("word", "lower", "stem", "titled"))
+    common, names = sets["common_word"], sets["dictionary_name"]
     return pl.DataFrame({
-        "word": distinct,
-        **{name: [w in sets[name] for w in distinct] for name in LARGE_LISTS},
-        "lexicon": [_lexicon_class(w, sets["common_word"], sets["dictionary_name"]) for w in distinct],
-    }, schema={"word": pl.String, **{name: pl.Boolean for name in LARGE_LISTS}, "lexicon": pl.String})
+        "word": words_,
+        **{name: [w in sets[name] for w in words_] for name in LARGE_LISTS},
+        "titled_place": [t in sets["place"] for t in titled],
+        "lexicon": ["common" if (lo in common or st in common or st + "e" in common) else "name" if w in names else "unknown"
+                    for w, lo, st in zip(words_, lowers, stems)],
+    }, schema={"word": pl.String, **{name: pl.Boolean for name in LARGE_LISTS}, "titled_place": pl.Boolean,
+               "lexicon": pl.String})
 
 
 def _coarse_shape(token: pl.Expr) -> pl.Expr:
@@ -128,7 +130,8 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
 
     Each row carries what its features and post-checks need from the whole token table: its
     neighbours (two either side, in the same sentence), whether the sentence is a headline,
-    whether the word is written in lower case elsewhere in the article, and the text after it."""
+    whether the word is written in lower case elsewhere in the article, the text after it, and
+    what the word lists and the dictionary say of the word (`_word_facts`)."""
     n = tokens.height
     token = pl.col("token")
     flags = tokens.select(
@@ -176,6 +179,7 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
         kept.with_columns(segment=starts.cum_sum())
         .join(headlines, on=["doc_no", "sentence"], how="left", maintain_order="left")
         .join(lower_case_words, on=["doc_no", "lower"], how="left", maintain_order="left")
+        .join(_word_facts(kept["token"]), left_on="token", right_on="word", how="left", maintain_order="left")
         .with_columns(pl.col("headline", "lower_elsewhere").fill_null(False))
     )
 
@@ -197,17 +201,15 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
     starts = segments.select(bigram=pl.when(capitalised).then(bigram), trigram=pl.when(capitalised).then(trigram))
     distinct = pl.concat([starts["bigram"], starts["trigram"]]).drop_nulls().unique().to_list()
     known_ngrams = pl.Series([n for n in distinct if n in multiword], dtype=pl.String).implode()
-    facts = _word_facts(pl.concat([segments["token"], segments.filter(pl.col("prev1").str.contains(r"^\p{Lu}"))["prev1"]]))
     honorifics = lists["honorific"]
     base = (
         segments
-        .join(facts, left_on="token", right_on="word", how="left", maintain_order="left")
-        .join(facts.select("word", prev_given="given"), left_on="prev1", right_on="word", how="left", maintain_order="left")
         .with_columns(
             shape=shape, capitalised=capitalised, shape_1=_coarse_shape(prev1), shape1=_coarse_shape(next1),
             starts_bigram=bigram.is_in(known_ngrams), starts_trigram=trigram.is_in(known_ngrams),
             after_honorific=prev1.is_in(honorifics) | ((prev1 == ".") & prev2.is_in(honorifics)),
-            after_given=pl.col("prev_given") & capitalised,
+            # A capitalised word before is a candidate of the same segment: its facts are known.
+            after_given=_in_segment("given", 1).fill_null(False) & capitalised,
         )
         .with_columns(
             place_ngram=pl.col("starts_bigram") | pl.col("starts_trigram") | _in_segment("starts_bigram", 1)
@@ -395,17 +397,12 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     after_qualifier = (label == "B-ORG") & _in_segment("qualifier", 1)
     starter = token.is_in(CLAUSE_OPENERS) & label.str.starts_with("B-")
     after_starter = label.str.starts_with("I-") & _in_segment("starter", 1)
-    facts = _word_facts(pl.concat([segments["token"], segments["token"].str.to_titlecase()]))
     relabelled = (
-        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", label=labels)
-        .join(facts.select("word", "given", "nationality", "place_or_nationality"), left_on="token", right_on="word",
-              how="left", maintain_order="left")
-        .join(facts.select("word", titled_place="place"), left_on=token.str.to_titlecase(), right_on="word",
-              how="left", maintain_order="left")
+        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality",
+                        "place_or_nationality", "titled_place", label=labels)
         .with_columns(next_given=_in_segment("given", -1), prev_given=_in_segment("given", 1),
                       prev_place=_in_segment("place_or_nationality", 1))
-        .with_columns(pl.col("given", "nationality", "place_or_nationality", "titled_place", "next_given", "prev_given",
-                             "prev_place").fill_null(False))
+        .with_columns(pl.col("next_given", "prev_given", "prev_place").fill_null(False))
     ).with_columns(starter=starter).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
         pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
