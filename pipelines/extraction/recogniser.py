@@ -39,6 +39,8 @@ NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "a
 # Capitalised words that open a clause, never a name ("As Kremlin spokesman ..."); "The" may
 # open a name ("The Hague"), so the recogniser decides on it.
 CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
+REGNAL_NUMBER = r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)$"
+POST_NOMINALS = ["QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "MD", "Esq"]
 SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
 LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
@@ -371,6 +373,8 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
       sentence ("As Kremlin spokesman ...");
     - a place or demonym right before a first name in a person's span is a name of its own
       ("Foreign Minister of France Jean Dupont");
+    - a regnal number continues a person's name ("Ramesses II"), a post-nominal does not ("Guy
+      Mansfield QC");
     - an ordinal or a demonym right before an organisation opens its name ("52nd Independent
       Battalion", "Russian Ministry of Defense": the Russian one is not the Belarusian one), and
       an acronym after an organisation and "of (the)" names one ("Council ... of the CIS");
@@ -395,7 +399,8 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     qualifier = (ordinal & (label == OUTSIDE)) | (pl.col("nationality") & outside)
     qualifier_opens = qualifier & (next_label == "B-ORG")
     after_qualifier = (label == "B-ORG") & _in_segment("qualifier", 1)
-    starter = token.is_in(CLAUSE_OPENERS) & label.str.starts_with("B-")
+    # A name opens with a word: a stop or a quotation mark the recogniser took in is left out.
+    starter = (token.is_in(CLAUSE_OPENERS) | ~token.str.contains(r"^\w")) & label.str.starts_with("B-")
     after_starter = label.str.starts_with("I-") & _in_segment("starter", 1)
     relabelled = (
         segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality",
@@ -418,6 +423,10 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         .when(acronym_of_organisation.fill_null(False)).then(pl.lit("B-ORG"))
         .when(outside & dateline.fill_null(False) & pl.col("titled_place")).then(pl.lit("B-LOC"))
         .when((label == OUTSIDE) & pl.col("nationality")).then(pl.lit("B-NAT"))
+        .when((label == OUTSIDE) & token.str.contains(REGNAL_NUMBER) & previous_label.str.ends_with("-PER").fill_null(False))
+        .then(pl.lit("I-PER"))
+        .when(label.str.ends_with("-PER") & token.is_in(POST_NOMINALS) & previous_label.str.ends_with("-PER").fill_null(False))
+        .then(pl.lit(OUTSIDE))
         .otherwise(label))
     return relabelled.to_series()
 
@@ -444,15 +453,19 @@ def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
 
 
 def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
-    """Two or more capitalised words left outside every name and ending in an organisation's head
-    word are an organisation ("International Military Center", "Independent Search Battalion")."""
+    """Two or more capitalised words left outside every name, with the connectors between them,
+    and ending in an organisation's head word are an organisation ("International Military
+    Center", "Prosecutor General's Office")."""
     heads = _lists()["org_head"]
-    frame = segments.select("segment", "token", label=labels).with_columns(
-        free=(pl.col("label") == OUTSIDE) & pl.col("token").str.contains(r"^\p{Lu}"))
+    frame = segments.select("segment", "token", label=labels).with_columns(free=pl.col("label") == OUTSIDE)
     runs = frame.with_columns(run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1))
                                    | ~pl.col("free").shift(1)).fill_null(True).cum_sum())
-    organisation = (pl.col("free") & (pl.len().over("run") >= 2)
-                    & pl.col("token").last().over("run").is_in(heads))
+    capitalised = pl.col("token").str.contains(r"^\p{Lu}")
+    # Connectors after the run's last capitalised word ("... Center of the | Russian ...") stay out.
+    before_last_capital = capitalised.reverse().cum_max().reverse().over("run")
+    organisation = (pl.col("free") & before_last_capital & (capitalised.sum().over("run") >= 2)
+                    & capitalised.first().over("run")
+                    & pl.col("token").filter(capitalised).last().over("run").is_in(heads))
     first_in_run = pl.col("run") != pl.col("run").shift(1)
     return runs.select(
         pl.when(organisation & first_in_run.fill_null(True)).then(pl.lit("B-ORG"))
