@@ -41,6 +41,15 @@ NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "a
 CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
 REGNAL_NUMBER = r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)$"
 POST_NOMINALS = ["QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "MD", "Esq"]
+# Capitalised words that are never a name on their own: sentence openers, pronouns, months, days.
+# ("May" stays: Theresa May is "May" on her own.)
+FUNCTION_CAPITALS = sorted(set(STARTERS) | {
+    "January", "February", "March", "April", "June", "July", "August", "September", "October", "November", "December",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "I", "You", "Your", "My", "Me", "Mine", "Us", "Them", "There", "Here", "Yes", "No", "Not", "Then", "Now", "Just", "Even",
+    "Still", "Only", "Is", "Are", "Was", "Were", "Do", "Does", "Did", "Can", "Could", "Will", "Would", "Should", "Why",
+    "Where", "Who", "Which", "Please", "Thanks", "Thank", "Posted", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
 SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
 LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
@@ -138,7 +147,7 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
     token = pl.col("token")
     flags = tokens.select(
         capital=token.str.contains(r"\p{Lu}"), connector=token.is_in(NAME_CONNECTORS),
-        ordinal=token.str.contains(r"^\d+(?:st|nd|rd|th)$"))
+        ordinal=token.str.contains(r"^\d+(?:st|nd|rd|th)$"), function_word=token.is_in(FUNCTION_CAPITALS))
     capital = flags["capital"].to_numpy()
     connector = flags["connector"].to_numpy()
     doc_no, sentence = tokens["doc_no"].to_numpy(), tokens["sentence"].to_numpy()
@@ -152,10 +161,12 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
     (p1, in_p1), (p2, in_p2), (n1, in_n1), (n2, in_n2) = near(-1), near(-2), near(1), near(2)
     capital_before = (in_p1 & capital[p1]) | (in_p2 & capital[p2] & connector[p1])
     capital_after = (in_n1 & capital[n1]) | (in_n2 & capital[n2] & connector[n1])
-    keep = capital | (connector & capital_before & capital_after) | (flags["ordinal"].to_numpy() & in_n1 & capital[n1])
+    # A capitalised function word, month or weekday with no capitalised neighbour ("I", "But",
+    # "October") names nothing: leaving it out spares a quarter of the candidates.
+    lone_function_word = flags["function_word"].to_numpy() & ~(in_p1 & capital[p1]) & ~(in_n1 & capital[n1])
+    keep = (capital & ~lone_function_word) | (connector & capital_before & capital_after) \
+        | (flags["ordinal"].to_numpy() & in_n1 & capital[n1])
     rows = np.flatnonzero(keep)
-    if not len(rows):
-        return tokens.clear().with_columns(segment=pl.lit(0, pl.Int64))
 
     def around(column: str, k: int, edge: str | None = None) -> pl.Series:
         """`column` of the token k rows away from each kept row, `edge` across a sentence."""
@@ -457,19 +468,28 @@ def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Serie
     and ending in an organisation's head word are an organisation ("International Military
     Center", "Prosecutor General's Office")."""
     heads = _lists()["org_head"]
-    frame = segments.select("segment", "token", label=labels).with_columns(free=pl.col("label") == OUTSIDE)
-    runs = frame.with_columns(run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1))
-                                   | ~pl.col("free").shift(1)).fill_null(True).cum_sum())
     capitalised = pl.col("token").str.contains(r"^\p{Lu}")
-    # Connectors after the run's last capitalised word ("... Center of the | Russian ...") stay out.
-    before_last_capital = capitalised.reverse().cum_max().reverse().over("run")
-    organisation = (pl.col("free") & before_last_capital & (capitalised.sum().over("run") >= 2)
-                    & capitalised.first().over("run")
-                    & pl.col("token").filter(capitalised).last().over("run").is_in(heads))
-    first_in_run = pl.col("run") != pl.col("run").shift(1)
-    return runs.select(
-        pl.when(organisation & first_in_run.fill_null(True)).then(pl.lit("B-ORG"))
-        .when(organisation).then(pl.lit("I-ORG")).otherwise(pl.col("label"))).to_series()
+    runs = segments.select("segment", "token", label=labels).with_columns(
+        row=pl.int_range(pl.len()), free=pl.col("label") == OUTSIDE, capitalised=capitalised).with_columns(
+        run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1)) | ~pl.col("free").shift(1))
+        .fill_null(True).cum_sum())
+    # Runs that qualify, found by aggregates over the free tokens; connectors after the run's last
+    # capitalised word ("... Center of the | Russian ...") stay out of the name.
+    named = (
+        runs.filter("free").group_by("run")
+        .agg(first=pl.col("row").min(), last_capital=pl.col("row").filter("capitalised").max(),
+             capitals=pl.col("capitalised").sum(), opens_capitalised=pl.col("capitalised").sort_by("row").first(),
+             head=pl.col("token").sort_by("row").filter(pl.col("capitalised").sort_by("row")).last())
+        .filter((pl.col("capitals") >= 2) & pl.col("opens_capitalised") & pl.col("head").is_in(heads))
+        .select("first", "last_capital")
+    )
+    spans = named.select(row=pl.int_ranges("first", pl.col("last_capital") + 1), opens=pl.col("first")).explode("row")
+    return (
+        runs.join(spans, on="row", how="left", maintain_order="left")
+        .select(pl.when(pl.col("opens") == pl.col("row")).then(pl.lit("B-ORG"))
+                .when(pl.col("opens").is_not_null()).then(pl.lit("I-ORG")).otherwise(pl.col("label")))
+        .to_series()
+    )
 
 
 def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
