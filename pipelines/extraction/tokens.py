@@ -53,18 +53,24 @@ def token_table(articles: pl.DataFrame) -> pl.DataFrame:
 BETWEEN_MATCHES = r"\w+(?:-\w+)*[^\w$€£]*|[^\w$€£]+|[$€£]"
 
 
-def pattern_matches(articles: pl.DataFrame, pattern: str, between: str = BETWEEN_MATCHES) -> pl.DataFrame:
-    """Every non-overlapping match of `pattern` that starts where `between` stops (by default at a
-    word), with its offsets: doc_id, start, end, match. The text is partitioned into matches and
-    what lies between them, so running lengths give offsets without a per-article loop."""
-    chunks = (
+def text_partition(articles: pl.DataFrame, pattern: str, between: str = BETWEEN_MATCHES) -> pl.DataFrame:
+    """The text cut into matches of `pattern` and what lies between them (`between` stops where a
+    match may start), in order: doc_id, start, end, match, is_match. Running lengths give the
+    offsets without a per-article loop."""
+    return (
         articles.select("doc_id", match=pl.col("text").str.extract_all(f"(?:{pattern})|{between}"))
         .explode("match").drop_nulls("match")
         .with_columns(length=pl.col("match").str.len_chars().cast(pl.Int64))
         .with_columns(end=pl.col("length").cum_sum().over("doc_id"))
-        .with_columns(start=pl.col("end") - pl.col("length"))
+        .with_columns(start=pl.col("end") - pl.col("length"), is_match=pl.col("match").str.contains(f"^(?:{pattern})$"))
+        .select("doc_id", "start", "end", "match", "is_match")
     )
-    return chunks.filter(pl.col("match").str.contains(f"^(?:{pattern})$")).select("doc_id", "start", "end", "match")
+
+
+def pattern_matches(articles: pl.DataFrame, pattern: str, between: str = BETWEEN_MATCHES) -> pl.DataFrame:
+    """Every non-overlapping match of `pattern` that starts where `between` stops (by default at a
+    word), with its offsets: doc_id, start, end, match."""
+    return text_partition(articles, pattern, between).filter("is_match").drop("is_match")
 
 
 def with_sentence(rows: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:

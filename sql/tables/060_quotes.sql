@@ -8,10 +8,10 @@ CREATE TABLE IF NOT EXISTS quotes (
     speech_verb        VARCHAR,
     speaker_entity_id  VARCHAR
 );
-COMMENT ON TABLE quotes IS 'One row per quotation of two or more words in straight, curly or angle quotes.';
+COMMENT ON TABLE quotes IS 'One row per quotation in straight, curly or angle quotes, within a paragraph (a mark left open at a paragraph''s end closes there when the next paragraph opens one, as news style continues long quotes). Names, titles and scare quotes are left out: under five words a quote needs a speech verb beside it, and a short one in title case is never speech.';
 COMMENT ON COLUMN quotes.doc_id IS 'The article (articles.doc_id).';
 COMMENT ON COLUMN quotes.start IS 'Character offset of the opening quotation mark in articles.text.';
-COMMENT ON COLUMN quotes."end" IS 'Character offset just past the closing quotation mark.';
+COMMENT ON COLUMN quotes."end" IS 'Character offset just past the closing quotation mark (or the end of the paragraph, for a quotation continued in the next one).';
 COMMENT ON COLUMN quotes.quote IS 'The quoted words, without the quotation marks.';
-COMMENT ON COLUMN quotes.speech_verb IS 'The speech verb of the quote''s sentence (said, stated, added...), NULL if none.';
-COMMENT ON COLUMN quotes.speaker_entity_id IS 'Who said it (entities.entity_id): the person beside the speech verb, else the nearest before it; "he"/"she" resolve to the nearest person mentioned earlier. NULL when unknown.';
+COMMENT ON COLUMN quotes.speech_verb IS 'The verb of the attribution clause beside the quote (said, told, added, wrote, according...), NULL if none.';
+COMMENT ON COLUMN quotes.speaker_entity_id IS 'Who said it (entities.entity_id), a person or an organisation: the subject of the attribution clause (", said X", ", X said", ", X, a senior aide, said", "X said: ", "according to X"; "he"/"she" resolved by coreference); a quote with no clause of its own takes the speaker of the quote it continues. NULL when no clause names one (never a guess from the nearest name).';
