@@ -7,23 +7,73 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.extraction.entities import PERSON_PRONOUNS
+from pipelines.extraction.gazetteer import census_genders
 from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import shifted
+
+MALE_HONORIFICS = ["Mr", "Sir", "Lord", "Baron", "Herr", "Messrs"]
+FEMALE_HONORIFICS = ["Mrs", "Ms", "Miss", "Lady", "Dame", "Baroness", "Mme", "Mlle", "Frau"]
+PRONOUN_GENDERS = {"he": "male", "He": "male", "she": "female", "She": "female"}
+
 
 def _named_people(mentions: pl.DataFrame) -> pl.DataFrame:
     return (mentions.filter(pl.col("type") == "PERSON").select("doc_id", person_start="start", person_key="key")
             .sort("doc_id", "person_start"))
 
 
+def person_genders(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, person_key, gender) for people whose gender the article shows: an honorific
+    before one of their mentions ("Mrs Clinton"), else their first name (census lists)."""
+    people = mentions.filter(pl.col("type") == "PERSON").select("doc_id", "start", person_key="key")
+    honorific = (
+        tokens.select("doc_id", "token", start=pl.col("end")).filter(pl.col("token").is_in(MALE_HONORIFICS + FEMALE_HONORIFICS))
+        .select("doc_id", "start", by_title=pl.when(pl.col("token").is_in(MALE_HONORIFICS)).then(pl.lit("male"))
+                .otherwise(pl.lit("female")))
+    )
+    # "Mr Blair" and "Mr. Blair": the mention starts one or two characters after the honorific.
+    titled = pl.concat([people.join(honorific.with_columns(start=pl.col("start") + gap), on=["doc_id", "start"])
+                        for gap in (1, 2)])
+    by_title = titled.group_by("doc_id", "person_key").agg(pl.col("by_title").mode().sort().first())
+    by_name = people.select("doc_id", "person_key").unique().with_columns(
+        by_name=pl.col("person_key").str.extract(r"^(\S+)\s").replace_strict(census_genders(), default=None))
+    return (by_name.join(by_title, on=["doc_id", "person_key"], how="left")
+            .select("doc_id", "person_key", gender=pl.coalesce("by_title", "by_name")))
+
+
 def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """"he" and "she" as mentions of the nearest person named before them in the article."""
-    people = _named_people(mentions)
-    pronouns = tokens.filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
-        "doc_id", "start", "end", "sentence", text="token").sort("doc_id", "start")
+    """"he" and "she" as mentions of a person named before them whose gender, where the article
+    shows it, agrees ("she" after "Tony Blair met Hillary Clinton" is Clinton). A pronoun that
+    opens its sentence refers to the subject of an earlier sentence, the first person named in
+    it ("Lord Hattersley disagreed with Jim Callaghan. He said ..." is Hattersley); any other to
+    the nearest person named before it."""
+    genders = person_genders(tokens, mentions)
+    named = mentions.filter(pl.col("type") == "PERSON").select(
+        "doc_id", "sentence", person_start="start", person_key="key").join(genders, on=["doc_id", "person_key"], how="left")
+    people = named.sort("doc_id", "person_start")
+    subjects = (named.sort("doc_id", "sentence", "person_start").group_by("doc_id", "sentence", maintain_order=True).first()
+                .select("doc_id", "gender", "sentence", subject_key="person_key"))
+    opens_sentence = pl.col("sentence") != shifted("sentence", 1)
+    pronouns = tokens.with_columns(opens=opens_sentence.fill_null(True)).filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
+        "doc_id", "start", "end", "sentence", "opens", text="token").with_columns(
+        gender=pl.col("text").replace_strict(PRONOUN_GENDERS))
+    resolved = []
+    for gender in ("male", "female"):
+        agrees = pl.col("gender").is_null() | (pl.col("gender") == gender)
+        own = pronouns.filter(pl.col("gender") == gender).drop("gender")
+        opening = own.filter("opens").sort("doc_id", "sentence").join_asof(
+            subjects.filter(agrees).drop("gender"), on="sentence", by="doc_id", strategy="backward",
+            allow_exact_matches=False, check_sortedness=False).filter(pl.col("subject_key").is_not_null())
+        # Any other pronoun: the nearest person before it, a resolved sentence-opening pronoun included
+        # ("He said so, and he added" is one person).
+        antecedents = pl.concat([people.filter(agrees).select("doc_id", "person_start", "person_key"),
+                                 opening.select("doc_id", person_start="start", person_key="subject_key")])
+        nearest = own.join(opening.select("doc_id", "start"), on=["doc_id", "start"], how="anti").sort("doc_id", "start").join_asof(
+            antecedents.sort("doc_id", "person_start"), left_on="start", right_on="person_start", by="doc_id",
+            strategy="backward", check_sortedness=False)
+        resolved.append(pl.concat([nearest.select("doc_id", "start", "end", "sentence", "text", "person_key"),
+                                   opening.select("doc_id", "start", "end", "sentence", "text", person_key="subject_key")]))
     return (
-        pronouns.join_asof(people, left_on="start", right_on="person_start", by="doc_id", strategy="backward",
-                           check_sortedness=False)
-        .filter(pl.col("person_key").is_not_null())
+        pl.concat(resolved).filter(pl.col("person_key").is_not_null()).sort("doc_id", "start")
         .select("doc_id", "start", "end", "text", type=pl.lit("PERSON"), sentence="sentence",
                 key="person_key", country=pl.lit(None, pl.String))
     )

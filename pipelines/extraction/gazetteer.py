@@ -107,6 +107,29 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
     return given, read("dist.all.last", MIN_SURNAME_SHARE)
 
 
+# A first name tells a gender when one census list holds it this many times as often as the other.
+GENDER_RATIO = 3.0
+
+
+@cache
+def census_genders() -> dict[str, str]:
+    """First name -> "male" or "female", where the 1990 US Census lists say so clearly
+    ("Jordan", in both, has none)."""
+    def shares(name: str) -> dict[str, float]:
+        text = resources.files("names").joinpath(name).read_text()
+        return {row[0].title(): float(row[1]) for row in (line.split() for line in text.splitlines() if line.strip())}
+
+    male, female = shares("dist.male.first"), shares("dist.female.first")
+    genders = {}
+    for name in male.keys() | female.keys():
+        m, f = male.get(name, 0.0), female.get(name, 0.0)
+        if m >= GENDER_RATIO * f:
+            genders[name] = "male"
+        elif f >= GENDER_RATIO * m:
+            genders[name] = "female"
+    return genders
+
+
 @cache
 def english_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """(common words, proper names) of Webster's Second International dictionary (public domain),
