@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import pytest
 
 from pipelines.extraction.facts import extract_facts
 
@@ -119,3 +120,47 @@ def test_shared_demonyms_and_surnames_resolve_the_same_way_every_run():
     assert (countries["French"], countries["Chinese"]) == ("FR", "CN")
     cheh = facts["entity_mentions"].filter(pl.col("text") == "Cheh")["entity_id"].to_list()
     assert cheh == ["PERSON:Mary Cheh"]
+
+
+def speakers(facts) -> list[tuple[str, str | None]]:
+    return [(row["quote"], row["speaker_entity_id"]) for row in facts["quotes"].sort("start").iter_rows(named=True)]
+
+
+def test_a_quote_continued_over_paragraphs_keeps_its_speaker():
+    facts = facts_of("Gordon Brown told MPs the economy was stable.\n\n"
+                     "“We have met both of our fiscal rules this year and we will meet them again.\n\n"
+                     "“Borrowing will fall in each of the next three years,” Mr Brown said, “and debt will stay low.”\n\n"
+                     "Labour was pleased.")
+    quoted = speakers(facts)
+    assert [q for q, _ in quoted] == [
+        "We have met both of our fiscal rules this year and we will meet them again.",
+        "Borrowing will fall in each of the next three years,", "and debt will stay low."]
+    assert {speaker for _, speaker in quoted} == {"PERSON:Gordon Brown"}
+
+
+@pytest.mark.parametrize("text", [
+    "“The plan will not survive the winter,” said Mr. Trump on Monday.",
+    "“The plan will not survive the winter,” Jeremy Bird, a senior aide to the president, said.",
+    "“The plan will not survive the winter,” Jeremy Bird told BBC News.",
+    "Chancellor Gordon Brown said: “The plan will not survive the winter.”",
+    "According to Anna Smith, “the plan will not survive the winter”.",
+])
+def test_the_speaker_comes_from_the_attribution_clause(text):
+    quoted = speakers(facts_of("Donald Trump, Jeremy Bird, Gordon Brown and Anna Smith met in Washington.\n\n" + text))
+    assert len(quoted) == 1
+    name = next(n for n in ("Trump", "Jeremy Bird", "Gordon Brown", "Anna Smith") if n in text)
+    assert quoted[0][1] == f"PERSON:{'Donald Trump' if name == 'Trump' else name}"
+
+
+def test_names_terms_and_unattributed_quotes_are_not_speech_or_have_no_speaker():
+    facts = facts_of("Belarus and Russia held the “Allied Resolve” exercise, which critics call “a rehearsal”. "
+                     "Viktor Khrenin attended.\n\n“Nobody expected the drills to last this long or cost this much.”")
+    quoted = speakers(facts)
+    assert quoted == [("Nobody expected the drills to last this long or cost this much.", None)]
+
+
+def test_pronouns_agree_in_gender_and_follow_the_subject():
+    facts = facts_of("Tony Blair met Hillary Clinton in London. She said the talks went well. "
+                     "Lord Hattersley disagreed with Jim Callaghan. He said so, and he added more.")
+    resolved = facts["entity_mentions"].filter(pl.col("text").str.to_lowercase().is_in(["she", "he"]))
+    assert resolved["entity_id"].to_list() == ["PERSON:Hillary Clinton", "PERSON:Hattersley", "PERSON:Hattersley"]

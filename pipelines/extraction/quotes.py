@@ -49,7 +49,7 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
         .with_columns(quote=pl.when(closed).then(pl.col("match").str.slice(1, pl.col("match").str.len_chars() - 2))
                       .otherwise(pl.col("match").str.slice(1).str.strip_chars_end()))
         .filter(pl.col("quote").str.count_matches(r"\w+") >= MIN_QUOTE_WORDS)
-        .select("doc_id", "start", "end", "quote")
+        .select("doc_id", "start", "end", "quote", closed=closed)
     )
 
 
@@ -130,7 +130,8 @@ def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     pairs = attributed.join(names, on="doc_id")
     after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb") == "according"
     between_quote_and_verb = after & ~according & (pl.col("m_start") >= pl.col("end")) & (pl.col("m_end") <= pl.col("v_start"))
-    after_verb = (pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH) & (after | according)
+    after_verb = ((pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
+                  & (pl.col("m_sentence") == pl.col("v_sentence")) & (after | according))
     subject_before = (before & ~according & (pl.col("m_end") <= pl.col("v_start"))
                       & (pl.col("m_sentence") == pl.col("v_sentence")))
     ranked = pairs.with_columns(rank=pl.when(between_quote_and_verb).then(pl.col("m_start") - pl.col("end"))
@@ -146,8 +147,14 @@ def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
 
 def _continuations(resolved: pl.DataFrame) -> pl.DataFrame:
     """A quote with no attribution of its own takes the speaker of the quote it continues: the
-    one before it in the same paragraph, or the one opening the paragraph after."""
+    one before it in the same paragraph, or the one opening the paragraph after. A paragraph of
+    quotation left open takes the speaker named in the next paragraph of it."""
     continues = pl.col("verb").is_null() & (pl.col("paragraph") - pl.col("paragraph").shift(1)).is_between(0, 1)
     chains = resolved.with_columns(
         chain=(~continues.over("doc_id").fill_null(False)).cast(pl.Int32).cum_sum().over("doc_id"))
-    return chains.with_columns(speaker_entity_id=pl.col("speaker_entity_id").forward_fill().over("doc_id", "chain"))
+    forward = chains.with_columns(speaker_entity_id=pl.col("speaker_entity_id").forward_fill().over("doc_id", "chain"))
+    next_speaker = pl.col("speaker_entity_id").shift(-1).over("doc_id")
+    opens_next_paragraph = (pl.col("paragraph").shift(-1).over("doc_id") - pl.col("paragraph")) == 1
+    return forward.with_columns(speaker_entity_id=pl.when(
+        pl.col("speaker_entity_id").is_null() & ~pl.col("closed") & opens_next_paragraph.fill_null(False))
+        .then(next_speaker).otherwise(pl.col("speaker_entity_id")))
