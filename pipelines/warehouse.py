@@ -104,10 +104,32 @@ def object_name(sql_file: Path) -> str:
     return sql_file.stem.split("_", 1)[1]
 
 
+# Marks the DDL of a table that every run rebuilds in full from `articles` (the fact tables).
+DERIVED_MARKER = "-- Derived:"
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables from sql/tables (idempotent; comments refreshed every time)."""
+    """Create missing tables from sql/tables (idempotent; comments refreshed every time). A
+    derived table whose columns no longer match its DDL (a newer version of the product) is
+    dropped first: the same run rebuilds it, so nothing is lost."""
     for ddl in sql_files(TABLES_DIR):
-        con.execute(ddl.read_text())
+        text = ddl.read_text()
+        name = object_name(ddl)
+        if DERIVED_MARKER in text and table_exists(con, name) and _columns(con, name) != _ddl_columns(text, name):
+            con.execute(f"DROP TABLE {name}")
+        con.execute(text)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    return [row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall()]
+
+
+def _ddl_columns(ddl: str, name: str) -> list[str]:
+    """The columns a DDL file defines, read by running it in a scratch in-memory database."""
+    with duckdb.connect() as scratch:
+        scratch.execute(ddl)
+        return _columns(scratch, name)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -164,3 +164,15 @@ def test_pronouns_agree_in_gender_and_follow_the_subject():
                      "Lord Hattersley disagreed with Jim Callaghan. He said so, and he added more.")
     resolved = facts["entity_mentions"].filter(pl.col("text").str.to_lowercase().is_in(["she", "he"]))
     assert resolved["entity_id"].to_list() == ["PERSON:Hillary Clinton", "PERSON:Hattersley", "PERSON:Hattersley"]
+
+
+def test_money_has_its_value_in_units_and_an_iso_currency():
+    facts = facts_of("The Treasury will borrow £35bn this year and £37.5bn next. Google paid $10 billion, "
+                     "Russia spent 1.5 billion roubles and the deal is worth $285m. Shares rose 3.5% and "
+                     "inflation hit 2 per cent. Three out of four voters agreed. She ran a 5m race.")
+    rows = {(r["text"], r["value"], r["currency"], r["unit"]) for r in facts["amounts"].iter_rows(named=True)}
+    assert rows == {
+        ("£35bn", 35e9, "GBP", "money"), ("£37.5bn", 37.5e9, "GBP", "money"), ("$10 billion", 10e9, "USD", "money"),
+        ("1.5 billion roubles", 1.5e9, "RUB", "money"), ("$285m", 285e6, "USD", "money"),
+        ("3.5%", 3.5, None, "percent"), ("2 per cent", 2.0, None, "percent"),
+    }

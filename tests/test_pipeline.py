@@ -6,6 +6,8 @@ import gzip
 import shutil
 from datetime import date
 
+import duckdb
+
 from conftest import EXPECTED, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot
 from test_ingest import warc_bytes
 
@@ -151,3 +153,16 @@ def test_xhtml_page_declaring_its_encoding_is_cleaned(settings):
     titles = fetch(settings, "SELECT a.title FROM articles a JOIN raw_documents r USING (doc_id) "
                              "WHERE list_contains(r.paths, 'declared.xhtml')")
     assert titles == [("Minsk hosts CIS defence talks",)]
+
+
+def test_a_fact_table_from_an_older_version_is_rebuilt_with_the_new_columns(settings):
+    """A warehouse made before amounts had currency and unit: the next run recreates the derived
+    table and fills it; the articles stay."""
+    run_job(settings)
+    with duckdb.connect(str(settings.warehouse)) as con:
+        con.execute("DROP TABLE amounts")
+        con.execute("CREATE TABLE amounts (doc_id VARCHAR, start INTEGER, \"end\" INTEGER, text VARCHAR, value DOUBLE, "
+                    "value_high DOUBLE, qualifier VARCHAR, object VARCHAR, sentence INTEGER)")
+    run_job(settings)
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
+    assert fetch(settings, "SELECT count(*) FROM amounts WHERE unit IN ('count', 'money', 'percent')")[0][0] > 0

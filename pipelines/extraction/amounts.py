@@ -1,5 +1,7 @@
-"""Counted things ("about seven thousand soldiers", "over 160 agreements", "5,000-7,000 troops"):
-value, range, qualifier and object phrase, as polars expressions over regex matches."""
+"""Counted things ("about seven thousand soldiers", "over 160 agreements", "5,000-7,000 troops"),
+sums of money ("£37.5bn", "$10 billion", "1.5 billion roubles", with an ISO 4217 currency) and
+percentages: value in units, range, qualifier and object phrase, as polars expressions over
+regex matches."""
 
 from __future__ import annotations
 
@@ -11,28 +13,40 @@ UNIT_VALUES = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
     "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
-SCALE_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALE_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+                # Written against the digits of a sum of money: "£35bn", "$285m", "€1.2tn".
+                "k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SMALL = ("eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten"
           "|two|three|four|five|six|seven|eight|nine")
 _SCALE = "hundred|thousand|million|billion|trillion"
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+SCALE_SUFFIX = r"(?:bn|tn|m|k)"
 # "one" and "a" count only before a scale word ("a hundred"); alone they are rarely amounts.
 NUMBER_WORD = rf"(?:{_TENS})(?:-(?:one|{_SMALL}))?|{_SMALL}|(?:a|an|one)\s(?:{_SCALE})"
-NUMBER = rf"(?:{DIGITS}|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b)*"
+NUMBER = rf"(?:(?:{DIGITS}){SCALE_SUFFIX}?|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b)*"
 QUALIFIERS = ("about|around|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|up to"
               "|at least|at most|under|above|below|an estimated|as many as|as few as|between|from")
 OBJECT_WORD = r"[a-z][a-z’'-]*"
 AMOUNT = (
-    rf"(?:(?P<qualifier>(?i:{QUALIFIERS}))\s)?(?P<currency>[$€£]\s?)?(?P<low>{NUMBER})"
+    rf"(?:(?P<qualifier>(?i:{QUALIFIERS}))\s)?(?P<currency>[$€£¥]\s?)?(?P<low>{NUMBER})"
     rf"(?:\s?(?:-|–|to|and)\s?(?P<high>{NUMBER}))?(?P<percent>\s?%|\spercent\b|\sper cent\b)?"
 )
 # The words after a number that may name what it counts; read from the text after the match, so
 # they stay free to start the next amount ("seven thousand soldiers and three thousand pieces").
 TAIL = rf"^(?:\s{OBJECT_WORD}){{1,3}}"
 # A number after these words stands for things named earlier ("the other two aim to ...").
-PRONOMINAL = r"\b(?:other|another|last|first|next)\s$"
-CURRENCY_NAMES = {"$": "dollars", "€": "euros", "£": "pounds"}
+# After "out of" it is the whole of a ratio ("three out of four voters").
+PRONOMINAL = r"\b(?:other|another|last|first|next)\s$|\bout of\s$"
+CURRENCY_NAMES = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+# ISO 4217 codes of the currencies a sign or a word after the number names ("$" is taken as the US
+# dollar, the reading in most English news).
+CURRENCY_CODES = {
+    "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
+    "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
+    "roubles": "RUB", "rubles": "RUB", "rouble": "RUB", "ruble": "RUB", "rupees": "INR", "rupee": "INR",
+    "francs": "CHF", "hryvnias": "UAH", "hryvnia": "UAH", "zlotys": "PLN", "zloty": "PLN",
+}
 # Words that end an object phrase rather than belong to it.
 STOP_WORDS = [
     "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "but", "the", "a", "an", "that",
@@ -40,6 +54,8 @@ STOP_WORDS = [
     "could", "may", "might", "should", "said", "says", "this", "these", "those", "its", "their", "his", "her",
     "as", "than", "more", "per", "each", "while", "when", "into", "across", "during", "since", "after",
     "before", "also", "not", "took", "take", "it", "they", "we", "he", "she", "there", "here", "ago",
+    # "three out of four" is a ratio, not three of something called "out".
+    "out",
 ]
 # Measure words whose object follows "of" ("pieces of equipment", "tons of ammunition").
 MEASURE_WORDS = ["pieces", "piece", "units", "tons", "tonnes", "rounds", "items", "sets", "batches", "kinds",
@@ -118,7 +134,16 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         )
         .filter(pl.col("object").is_not_null())
     )
-    return found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"])).select(
-        "doc_id", "start", end=pl.col("start") + pl.col("text").str.len_chars(), text="text",
-        value="value", value_high="value_high", qualifier=pl.col("qualifier").str.to_lowercase(), object="object",
+    currency = pl.coalesce(pl.col("currency").str.strip_chars().replace_strict(CURRENCY_CODES, default=None),
+                           pl.col("object").replace_strict(CURRENCY_CODES, default=None))
+    # A scale letter against digits ("5m") is money's only: "a 5m race" measures, it does not count.
+    suffixed = pl.col("low").str.contains(rf"\d{SCALE_SUFFIX}\b")
+    return (
+        found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"]), currency=currency)
+        .filter(~suffixed | pl.col("currency").is_not_null())
+        .select("doc_id", "start", end=pl.col("start") + pl.col("text").str.len_chars(), text="text",
+                value="value", value_high="value_high", qualifier=pl.col("qualifier").str.to_lowercase(), object="object",
+                currency="currency",
+                unit=pl.when(pl.col("percent").is_not_null()).then(pl.lit("percent"))
+                .when(pl.col("currency").is_not_null()).then(pl.lit("money")).otherwise(pl.lit("count")))
     )

@@ -50,7 +50,7 @@ def token_table(articles: pl.DataFrame) -> pl.DataFrame:
 # What `pattern_matches` steps over between candidate matches: whole (hyphenated) words with the
 # punctuation after them, so a pattern is tried only where a word or a currency sign begins
 # ("F-16" and "Zapad-2025" are single words, never the number 16 or the year 2025).
-BETWEEN_MATCHES = r"\w+(?:-\w+)*[^\w$€£]*|[^\w$€£]+|[$€£]"
+BETWEEN_MATCHES = r"\w+(?:-\w+)*[^\w$€£¥]*|[^\w$€£¥]+|[$€£¥]"
 
 
 def text_partition(articles: pl.DataFrame, pattern: str, between: str = BETWEEN_MATCHES) -> pl.DataFrame:

@@ -1,5 +1,6 @@
 -- entities: people, organisations, places and nationalities, merged within and across articles.
 -- Producer: the `facts` multi-asset in pipelines/assets/facts.py.
+-- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
 CREATE TABLE IF NOT EXISTS entities (
     entity_id       VARCHAR PRIMARY KEY,
     canonical_name  VARCHAR NOT NULL,

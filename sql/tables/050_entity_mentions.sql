@@ -1,5 +1,6 @@
 -- entity_mentions: where each entity is named in an article.
 -- Producer: the `facts` multi-asset in pipelines/assets/facts.py.
+-- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
 CREATE TABLE IF NOT EXISTS entity_mentions (
     doc_id      VARCHAR NOT NULL,
     start       INTEGER NOT NULL,

@@ -1,5 +1,6 @@
 -- quotes: quoted speech with its speaker.
 -- Producer: the `facts` multi-asset in pipelines/assets/facts.py.
+-- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
 CREATE TABLE IF NOT EXISTS quotes (
     doc_id             VARCHAR NOT NULL,
     start              INTEGER NOT NULL,

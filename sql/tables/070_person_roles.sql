@@ -1,5 +1,6 @@
 -- person_roles: the roles and offices the articles give people.
 -- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/roles.py).
+-- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
 CREATE TABLE IF NOT EXISTS person_roles (
     doc_id                  VARCHAR NOT NULL,
     entity_id               VARCHAR NOT NULL,

@@ -1,5 +1,6 @@
 -- date_mentions: dates the articles state, resolved to calendar dates.
 -- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/date_mentions.py).
+-- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
 CREATE TABLE IF NOT EXISTS date_mentions (
     doc_id         VARCHAR NOT NULL,
     start          INTEGER NOT NULL,

@@ -1,5 +1,6 @@
 -- events: what the articles report happening, coded CAMEO-like from trigger words.
 -- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/events.py).
+-- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
 CREATE TABLE IF NOT EXISTS events (
     doc_id            VARCHAR NOT NULL,
     sentence          INTEGER NOT NULL,
