@@ -176,3 +176,11 @@ def test_money_has_its_value_in_units_and_an_iso_currency():
         ("1.5 billion roubles", 1.5e9, "RUB", "money"), ("$285m", 285e6, "USD", "money"),
         ("3.5%", 3.5, None, "percent"), ("2 per cent", 2.0, None, "percent"),
     }
+
+
+def test_roles_are_whole_titles_and_never_honorifics_or_other_peoples_names():
+    facts = facts_of("Shadow home secretary David Davis said the plan was flawed. Mr Blair, the prime minister, "
+                     "met Dr Fox, the shadow health secretary, and prime minister Harold Wilson greeted Dame Barbara Castle.")
+    roles = {(r["entity_id"], r["role"]) for r in facts["person_roles"].iter_rows(named=True)}
+    assert roles == {("PERSON:David Davis", "Shadow home secretary"), ("PERSON:Blair", "prime minister"),
+                     ("PERSON:Fox", "shadow health secretary"), ("PERSON:Harold Wilson", "prime minister")}

@@ -26,9 +26,17 @@ NATIONALITY_REACH = 40
 
 @cache
 def role_words() -> list[str]:
-    """Title words as they head a role: "Minister" and "minister", "Spokesman" and "spokesman"."""
-    titles = word_list("titles")
+    """Title words as they head a role: "Minister" and "minister", "Spokesman" and "spokesman",
+    and occupations that news gives as roles ("chief economist", "senior analyst")."""
+    titles = word_list("titles") | word_list("occupations")
     return sorted(titles | {t.lower() for t in titles if t.lower() not in NOT_LOWER_CASE_TITLES})
+
+
+@cache
+def role_modifiers() -> list[str]:
+    """Lower-case words that belong to a role when a title follows them ("shadow home
+    secretary", "prime minister", "chief economist")."""
+    return sorted(word_list("role_modifiers"))
 
 
 @cache
@@ -47,8 +55,12 @@ def _people(mentions: pl.DataFrame) -> pl.DataFrame:
 def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     """Tokens with `run`: consecutive role-like tokens share it; names and other words break it."""
     token = pl.col("token")
+    titles, modifiers = role_words(), role_modifiers()
+    # A modifier counts when a title or another modifier follows it ("shadow home secretary").
+    modifier = token.is_in(modifiers) & (shifted("token", -1).is_in(titles) | shifted("token", -1).is_in(modifiers)
+                                          | (shifted("token", -2).is_in(titles) & shifted("token", -1).is_in(modifiers))).fill_null(False)
     flagged = tokens.with_columns(in_name=token_key().is_in(tokens_within(tokens, people).implode())).with_columns(
-        wordlike=(token.str.contains(r"^[A-ZА-ЯЁ]") | token.is_in(role_words()) | token.is_in(ROLE_CONNECTORS))
+        wordlike=(token.str.contains(r"^[A-ZА-ЯЁ]") | token.is_in(titles) | token.is_in(ROLE_CONNECTORS) | modifier)
         & ~pl.col("in_name"))
     # A comma continues a run into more title words ("Minister of Russia, Chief of ...", ", the
     # Defense Minister's Aide") or into the name the run describes ("The head of X, Sergei Shoigu").
