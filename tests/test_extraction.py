@@ -184,3 +184,19 @@ def test_roles_are_whole_titles_and_never_honorifics_or_other_peoples_names():
     roles = {(r["entity_id"], r["role"]) for r in facts["person_roles"].iter_rows(named=True)}
     assert roles == {("PERSON:David Davis", "Shadow home secretary"), ("PERSON:Blair", "prime minister"),
                      ("PERSON:Fox", "shadow health secretary"), ("PERSON:Harold Wilson", "prime minister")}
+
+
+def test_a_meeting_needs_a_meeting_predicate_and_two_different_actors():
+    facts = facts_of("Gordon Brown is set to meet his two fiscal rules this year.",
+                     "Mr Blair has already spent a day with Five and Michael Howard is booked for a similar session.",
+                     "Tony Blair met Blair supporters in London.",
+                     "Angela Merkel and Emmanuel Macron held talks in Berlin.")
+    meetings = facts["events"].filter(pl.col("kind") == "meeting")
+    assert meetings["doc_id"].to_list() == ["d3"]
+    assert meetings["actor_entity_ids"][0].to_list() == ["PERSON:Angela Merkel", "PERSON:Emmanuel Macron"]
+
+
+def test_statements_are_events_only_for_reported_speech():
+    facts = facts_of("“We will win,” said Anna Smith.", "Anna Smith said the team would win.")
+    statements = facts["events"].filter(pl.col("kind") == "statement")
+    assert statements["doc_id"].to_list() == ["d1"]

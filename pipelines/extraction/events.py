@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.extraction.gazetteer import word_list
-from pipelines.extraction.tokens import sentence_table, shifted
+from pipelines.extraction.tokens import sentence_table, shifted, with_sentence
 
 EVENT_KINDS = ("meeting", "visit", "agreement", "exercise", "statement", "deployment", "other")
 TRIGGERS = {
@@ -35,6 +35,11 @@ EXERCISE_NAMES = [
     rf"\b(?:{EXERCISE_WORDS})(?:,|\s(?:called|dubbed|code-?named|named))?\s[“\"«]?([A-Z][\w-]+(?:\s[A-Z][\w-]+){{0,2}})",
 ]
 LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1}
+# Characters before and after a meeting's trigger word within which its actors are named.
+MEETING_REACH_BEFORE, MEETING_REACH_AFTER = 150, 150
+MEETING_NOUNS = ["meeting", "meetings", "talks", "summit", "session", "negotiations"]
+MEETING_NOUN_NEXT = ["of", "with", "between", "on"]
+MEETING_NOUN_PREVIOUS = ["held", "hold", "holds", "holding", "had", "have", "has", "attended", "attend"]
 
 
 def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
@@ -48,12 +53,21 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
     pair_heads = {t.split()[0] for t in trigger_kinds["trigger"] if " " in t}
     candidates = sorted({form for w in words + list(pair_heads) for form in (w, w.capitalize())})
     nxt = tokens.select("doc_no", "token_no", next_token="token").with_columns(token_no=pl.col("token_no") - 1)
+    prev = tokens.select("doc_no", "token_no", previous_token="token").with_columns(token_no=pl.col("token_no") + 1)
+    # A meeting noun names a meeting with its participants or as what someone held ("a session of
+    # the committee", "talks with", "held a meeting"), not as a word ("a similar session next week").
+    argued = (pl.col("next_token").is_in(MEETING_NOUN_NEXT) | pl.col("previous_token").is_in(MEETING_NOUN_PREVIOUS)
+              | (pl.col("previous_token").is_in(["a", "the"]) & pl.col("before_article").is_in(MEETING_NOUN_PREVIOUS)))
     return (
         tokens.filter(pl.col("token").is_in(candidates))
         .join(nxt, on=["doc_no", "token_no"], how="left")
+        .join(prev, on=["doc_no", "token_no"], how="left")
+        .join(prev.select("doc_no", before_article="previous_token", token_no=pl.col("token_no") + 1),
+              on=["doc_no", "token_no"], how="left")
         .with_columns(word=pl.col("token").str.to_lowercase())
         .with_columns(trigger=pl.when(pl.col("word").is_in(list(pair_heads)))
                       .then(pl.col("word") + " " + pl.col("next_token").str.to_lowercase()).otherwise(pl.col("word")))
+        .filter(~pl.col("trigger").is_in(MEETING_NOUNS) | argued.fill_null(False))
         .join(trigger_kinds, on="trigger")
         .group_by("doc_id", "sentence", "kind")
         .agg(trigger=pl.col("trigger").sort_by("start").first(), trigger_start=pl.col("start").min())
@@ -86,11 +100,16 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     )
     rank = (pl.when(pl.col("type") == "PERSON").then(0).when(pl.col("type") == "ORGANIZATION").then(1)
             .when(pl.col("type") == "LOCATION").then(2))
+    # A meeting's actors are the arguments of its predicate, near it ("X met Y", "X and Y held
+    # talks"), not every name of a long sentence.
+    near_trigger = (pl.col("kind") != "meeting") | (
+        (pl.col("start") >= pl.col("trigger_start") - MEETING_REACH_BEFORE)
+        & (pl.col("start") <= pl.col("trigger_start") + MEETING_REACH_AFTER))
     return (
-        events.select("doc_id", "sentence", "kind", "place_entity_id")
+        events.select("doc_id", "sentence", "kind", "place_entity_id", "trigger_start")
         .join(candidates, on=["doc_id", "sentence"])
         .filter(rank.is_not_null() & (~pl.col("source") | (pl.col("kind") == "statement"))
-                & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True))
+                & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True) & near_trigger)
         .with_columns(rank=rank)
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "sentence", "kind"))
         .sort("start")
@@ -99,11 +118,16 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     )
 
 
-def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
-    """Events from `mentions` (with entity ids) and `dates` (date_mentions with sentence): doc_id,
-    sentence, kind, trigger, name, actor_entity_ids, place_entity_id, event_date, date_text,
-    start, end, sentence_text."""
-    found = _triggers(tokens)
+def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, quotes: pl.DataFrame) -> pl.DataFrame:
+    """Events from `mentions` (with entity ids), `dates` (date_mentions with sentence) and
+    `quotes`: doc_id, sentence, kind, trigger, name, actor_entity_ids, place_entity_id,
+    event_date, date_text, start, end, sentence_text. A meeting needs two different actors; a
+    statement is kept only for reported speech, where no quotation in the sentence records it."""
+    quoted = with_sentence(quotes.select("doc_id", "start"), tokens).select("doc_id", "sentence").unique()
+    found = (
+        _triggers(tokens)
+        .join(quoted.with_columns(kind=pl.lit("statement")), on=["doc_id", "sentence", "kind"], how="anti")
+    )
     before = tokens.select("doc_id", "start", before=shifted("token", 1))
     places = (
         mentions.filter(pl.col("type") == "LOCATION").join(before, on=["doc_id", "start"], how="left")
@@ -142,7 +166,8 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
         name = pl.col(f"name_{i}")
         with_text = with_text.join(named_here, how="left", left_on=["doc_id", f"name_{i}"], right_on=["doc_id", "text"]).with_columns(
             pl.when(pl.col("excluded").is_null() & ~name.is_in(NOT_EXERCISE_NAMES)).then(name).alias(f"name_{i}")).drop("excluded")
-    with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES)))))
+    with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES))))).filter(
+        (pl.col("kind") != "meeting") | (pl.col("actor_entity_ids").list.len() >= 2))
     return with_text.select(
         "doc_id", "sentence", "kind", "trigger", "name", "actor_entity_ids", "place_entity_id", "event_date",
         "date_text", "start", "end", "sentence_text",

@@ -45,6 +45,7 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     numbers = pattern_matches(articles, f"{DATE}|{AMOUNT}")
     is_date = pl.col("match").str.contains(f"^(?:{DATE})$")
     dates = with_sentence(date_mentions(numbers.filter(is_date), articles), tokens)
+    quoted = quotes(articles, tokens, mentions)
     return {
         "entities": entity_table(mentions, countries),
         "entity_mentions": mentions.select("doc_id", "start", "end", "text", "type", "entity_id", "sentence"),
@@ -52,10 +53,10 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "doc_id", entity_id=entity_id("PERSON", pl.col("key")), role="role",
             organisation_entity_id=entity_id("ORGANIZATION", pl.col("organisation_key")),
             country="country", start="start", end="end", sentence="sentence"),
-        "quotes": quotes(articles, tokens, mentions),
+        "quotes": quoted,
         "amounts": with_sentence(amounts(numbers.filter(~is_date), articles), tokens),
         "date_mentions": dates,
-        "events": events(tokens, mentions, dates),
+        "events": events(tokens, mentions, dates, quoted),
     }
 
 
