@@ -19,7 +19,10 @@ COMMENT_MARKER = re.compile(
 MIN_PROSE_STOP_DENSITY = 0.15
 # A "Comments" link with fewer words of body above it belongs to the article's header.
 MIN_WORDS_BEFORE_COMMENTS = 80
-CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)", re.IGNORECASE)
+# A photo credit: "Photo: ...", "photo by", or an agency in brackets ending the line ("... (Getty
+# Images)"); an agency named inside running prose ("Agence France Presse (AFP) reported") is not one.
+CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)\W*$",
+                            re.IGNORECASE)
 
 
 @cache

@@ -9,6 +9,7 @@ are read from around its start. Comment sections end the body.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipelines.cleaning.dates import parse_date_line, parse_dateline
@@ -25,6 +26,11 @@ from pipelines.cleaning.language import stop_word_density
 from pipelines.cleaning.result import CleanArticle, count_words
 
 TITLE_LOOKBACK_LINES = 8
+# A lead paragraph is recovered across at most this many furniture or short lines above the body.
+LEAD_LOOKBACK_LINES = 3
+MIN_LEAD_WORDS = 6
+MIN_LEAD_LOWER_CASE_WORDS = 3
+LOWER_CASE_WORD = re.compile(r"\b[a-z][a-z’'-]*\b")
 
 
 @dataclass
@@ -89,6 +95,31 @@ def _is_title(line: Line) -> bool:
     return not line.furniture and not line.bullet and 3 <= line.words <= 25 and not line.text.endswith((".", ",", ";"))
 
 
+def _lead(lines: list[Line], start: int, title: str | None) -> list[Line]:
+    """The lead paragraph(s) above the body that furniture cut off from it (a photo caption or a
+    share bar between a short, name-heavy lead and the rest): sentences within a few lines above
+    the body, across furniture and short lines only (at most LEAD_LOOKBACK_LINES of them)."""
+    lead: list[Line] = []
+    skipped = 0
+    for line in reversed(lines[max(0, start - LEAD_LOOKBACK_LINES * 2): start]):
+        if line.text == title:
+            break
+        # Name-heavy leads have few function words ("Tony Blair has become the Labour Party's
+        # longest-serving prime minister."): a sentence with some lower-case words will do.
+        if (not line.furniture and not line.bullet and line.sentence and line.words >= MIN_LEAD_WORDS
+                and len(LOWER_CASE_WORD.findall(line.text)) >= MIN_LEAD_LOWER_CASE_WORDS
+                and not parse_date_line(line.text)):
+            lead.insert(0, line)
+            skipped = 0
+        elif line.furniture or line.words < MIN_LEAD_WORDS:
+            skipped += 1
+            if skipped > LEAD_LOOKBACK_LINES:
+                break
+        else:
+            break
+    return lead
+
+
 def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset()) -> CleanArticle:
     """Main text and metadata of a plain-text page; empty text when it holds no article prose."""
     lines = [line for line in _classify(content.splitlines(), repeated_lines) if line.text]
@@ -103,7 +134,7 @@ def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset())
     stated = next((d for d in date_lines if d.time), date_lines[0] if date_lines else None)
 
     body = [
-        line.text for line in lines[start: end + 1]
+        line.text for line in [*_lead(lines, start, title), *lines[start: end + 1]]
         if not line.furniture and not (line.bullet and line.words < 8)
         and not (title and line.text != title and line.text.startswith(title))
     ]
