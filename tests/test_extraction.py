@@ -200,3 +200,9 @@ def test_statements_are_events_only_for_reported_speech():
     facts = facts_of("“We will win,” said Anna Smith.", "Anna Smith said the team would win.")
     statements = facts["events"].filter(pl.col("kind") == "statement")
     assert statements["doc_id"].to_list() == ["d1"]
+
+
+def test_an_organisation_named_earlier_speaks_as_the_ministry():
+    facts = facts_of("The Russian Defence Ministry released new figures on Monday.\n\n"
+                     "“The exercises are purely defensive,” the ministry said.")
+    assert speakers(facts) == [("The exercises are purely defensive,", "ORGANIZATION:defence ministry russian")]

@@ -103,7 +103,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", side=pl.lit("before"))
     )
     attributed = pl.concat([after, before.join(after, on=["doc_id", "start"], how="anti")])
-    speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), mentions)
+    speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), mentions, _nominal_organisations(tokens, mentions))
     resolved = (
         located.join(attributed.select("doc_id", "start", "verb"), on=["doc_id", "start"], how="left")
         .join(speakers, on=["doc_id", "start"], how="left")
@@ -117,7 +117,26 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
                                          speaker_entity_id="speaker_entity_id")
 
 
-def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+def _nominal_organisations(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """"the ministry", "the company": an organisation's head word after "the", as a mention of the
+    latest organisation named before it whose name holds that word (in the mentions' columns)."""
+    heads = sorted({head.lower() for head in word_list("org_heads")})
+    phrases = (
+        tokens.with_columns(head=pl.col("token").shift(-1).over("doc_id"), head_end=pl.col("end").shift(-1).over("doc_id"))
+        .filter(pl.col("token").is_in(["the", "The"]) & pl.col("head").is_in(heads))
+        .select("doc_id", "start", "sentence", "head", end="head_end")
+    )
+    organisations = (mentions.filter(pl.col("type") == "ORGANIZATION")
+                     .select("doc_id", "entity_id", o_start="start", words=pl.col("text").str.to_lowercase().str.extract_all(r"\w+")))
+    return (
+        phrases.join(organisations, on="doc_id")
+        .filter((pl.col("o_start") < pl.col("start")) & pl.col("words").list.contains(pl.col("head")))
+        .sort("o_start", descending=True).group_by("doc_id", "start", maintain_order=True).first()
+        .select("doc_id", "entity_id", "start", "end", "sentence", type=pl.lit("ORGANIZATION"))
+    )
+
+
+def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, nominal_organisations: pl.DataFrame) -> pl.DataFrame:
     """(doc_id, start, speaker_entity_id) of quotes with an attribution verb: the person or
     organisation that is the verb's subject. After the quote: the first name between the quote
     and the verb (`," Khaled Al-Maeena, editor at large at the Saudi Gazette, said`), else the
@@ -125,8 +144,9 @@ def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     verb's sentence before the verb (`Senior researcher Mu Li, of the University of NSW, said "`),
     else the nearest organisation there (`PC World's analysis concluded, "`); after "according
     to", the name that follows."""
-    names = mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(
-        "doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence")
+    columns = ["doc_id", "entity_id", "type", "start", "end", "sentence"]
+    names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), nominal_organisations.select(columns)])
+    names = names.select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence")
     pairs = attributed.join(names, on="doc_id")
     after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb") == "according"
     between_quote_and_verb = after & ~according & (pl.col("m_start") >= pl.col("end")) & (pl.col("m_end") <= pl.col("v_start"))
