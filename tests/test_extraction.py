@@ -206,3 +206,12 @@ def test_an_organisation_named_earlier_speaks_as_the_ministry():
     facts = facts_of("The Russian Defence Ministry released new figures on Monday.\n\n"
                      "“The exercises are purely defensive,” the ministry said.")
     assert speakers(facts) == [("The exercises are purely defensive,", "ORGANIZATION:defence ministry russian")]
+
+
+def test_pounds_of_weight_are_not_money_and_meetings_must_take_place():
+    facts = facts_of("He lost 19 pounds in 8 weeks; the club paid 3 million pounds and Apple raised $2.5B.",
+                     "Such behaviour will be met with a lifetime ban, Roger Goodell said. I haven't met Steve Jobs.",
+                     "We flew to Buenos Aires and met Andrew there.")
+    money = {(r["text"], r["currency"]) for r in facts["amounts"].filter(pl.col("unit") == "money").iter_rows(named=True)}
+    assert money == {("3 million pounds", "GBP"), ("$2.5B", "USD")}
+    assert facts["events"].filter(pl.col("kind") == "meeting").height == 0

@@ -15,13 +15,13 @@ UNIT_VALUES = {
 }
 SCALE_VALUES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
                 # Written against the digits of a sum of money: "£35bn", "$285m", "€1.2tn".
-                "k": 1e3, "m": 1e6, "bn": 1e9, "tn": 1e12}
+                "k": 1e3, "m": 1e6, "b": 1e9, "bn": 1e9, "tn": 1e12}
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SMALL = ("eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten"
           "|two|three|four|five|six|seven|eight|nine")
 _SCALE = "hundred|thousand|million|billion|trillion"
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-SCALE_SUFFIX = r"(?:bn|tn|m|k)"
+SCALE_SUFFIX = r"(?i:bn|tn|m|k|b)"
 # "one" and "a" count only before a scale word ("a hundred"); alone they are rarely amounts.
 NUMBER_WORD = rf"(?:{_TENS})(?:-(?:one|{_SMALL}))?|{_SMALL}|(?:a|an|one)\s(?:{_SCALE})"
 NUMBER = rf"(?:(?:{DIGITS}){SCALE_SUFFIX}?|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b)*"
@@ -47,6 +47,8 @@ CURRENCY_CODES = {
     "roubles": "RUB", "rubles": "RUB", "rouble": "RUB", "ruble": "RUB", "rupees": "INR", "rupee": "INR",
     "francs": "CHF", "hryvnias": "UAH", "hryvnia": "UAH", "zlotys": "PLN", "zloty": "PLN",
 }
+# Currency words that are also units of weight.
+AMBIGUOUS_CURRENCY_WORDS = ["pounds", "pound"]
 # Words that end an object phrase rather than belong to it.
 STOP_WORDS = [
     "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "but", "the", "a", "an", "that",
@@ -134,8 +136,11 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         )
         .filter(pl.col("object").is_not_null())
     )
+    # "pounds" after a number weighs as often as it pays: money only with a scale ("3 million pounds").
+    scaled = pl.col("low").str.contains(rf"(?i:{_SCALE})|\d{SCALE_SUFFIX}\b")
+    named_currency = pl.col("object").replace_strict(CURRENCY_CODES, default=None)
     currency = pl.coalesce(pl.col("currency").str.strip_chars().replace_strict(CURRENCY_CODES, default=None),
-                           pl.col("object").replace_strict(CURRENCY_CODES, default=None))
+                           pl.when(~pl.col("object").is_in(AMBIGUOUS_CURRENCY_WORDS) | scaled).then(named_currency))
     # A scale letter against digits ("5m") is money's only: "a 5m race" measures, it does not count.
     suffixed = pl.col("low").str.contains(rf"\d{SCALE_SUFFIX}\b")
     return (

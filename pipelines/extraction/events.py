@@ -39,6 +39,9 @@ LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1}
 MEETING_REACH_BEFORE, MEETING_REACH_AFTER = 150, 150
 MEETING_NOUNS = ["meeting", "meetings", "talks", "summit", "session", "negotiations"]
 MEETING_NOUN_NEXT = ["of", "with", "between", "on"]
+MEETING_VERBS = ["meet", "meets", "met", "meeting"]
+NEGATIONS = ["not", "never", "n't", "t", "no", "nor"]
+FORMS_OF_BE = ["be", "is", "was", "were", "are", "been", "being"]
 MEETING_NOUN_PREVIOUS = ["held", "hold", "holds", "holding", "had", "have", "has", "attended", "attend"]
 
 
@@ -68,6 +71,10 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
         .with_columns(trigger=pl.when(pl.col("word").is_in(list(pair_heads)))
                       .then(pl.col("word") + " " + pl.col("next_token").str.to_lowercase()).otherwise(pl.col("word")))
         .filter(~pl.col("trigger").is_in(MEETING_NOUNS) | argued.fill_null(False))
+        # "haven't met", "never met", "will be met with a ban": no meeting took place.
+        .filter(~(pl.col("trigger").is_in(MEETING_VERBS) & (pl.col("previous_token").str.to_lowercase().is_in(NEGATIONS + FORMS_OF_BE)
+                                                            | pl.col("before_article").str.to_lowercase().is_in(NEGATIONS + FORMS_OF_BE))
+                  .fill_null(False)))
         .join(trigger_kinds, on="trigger")
         .group_by("doc_id", "sentence", "kind")
         .agg(trigger=pl.col("trigger").sort_by("start").first(), trigger_start=pl.col("start").min())
@@ -105,16 +112,21 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     near_trigger = (pl.col("kind") != "meeting") | (
         (pl.col("start") >= pl.col("trigger_start") - MEETING_REACH_BEFORE)
         & (pl.col("start") <= pl.col("trigger_start") + MEETING_REACH_AFTER))
+    # People and organisations meet; a city does not ("Buenos Aires").
+    meeting_actor = (pl.col("kind") != "meeting") | pl.col("type").is_in(["PERSON", "ORGANIZATION"])
     return (
         events.select("doc_id", "sentence", "kind", "place_entity_id", "trigger_start")
         .join(candidates, on=["doc_id", "sentence"])
         .filter(rank.is_not_null() & (~pl.col("source") | (pl.col("kind") == "statement"))
-                & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True) & near_trigger)
+                & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True) & near_trigger & meeting_actor)
         .with_columns(rank=rank)
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "sentence", "kind"))
         .sort("start")
         .group_by("doc_id", "sentence", "kind")
-        .agg(actor_entity_ids=pl.col("entity_id").unique(maintain_order=True))
+        .agg(actor_entity_ids=pl.col("entity_id").unique(maintain_order=True),
+             # "X met Y": names on both sides of the trigger; "X and Y met": two before it.
+             actors_before=pl.col("entity_id").filter(pl.col("start") < pl.col("trigger_start")).n_unique(),
+             actors_after=pl.col("entity_id").filter(pl.col("start") > pl.col("trigger_start")).n_unique())
     )
 
 
@@ -167,7 +179,8 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, qu
         with_text = with_text.join(named_here, how="left", left_on=["doc_id", f"name_{i}"], right_on=["doc_id", "text"]).with_columns(
             pl.when(pl.col("excluded").is_null() & ~name.is_in(NOT_EXERCISE_NAMES)).then(name).alias(f"name_{i}")).drop("excluded")
     with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES))))).filter(
-        (pl.col("kind") != "meeting") | (pl.col("actor_entity_ids").list.len() >= 2))
+        (pl.col("kind") != "meeting") | ((pl.col("actor_entity_ids").list.len() >= 2) & (
+            ((pl.col("actors_before") >= 1) & (pl.col("actors_after") >= 1)) | (pl.col("actors_before") >= 2))))
     return with_text.select(
         "doc_id", "sentence", "kind", "trigger", "name", "actor_entity_ids", "place_entity_id", "event_date",
         "date_text", "start", "end", "sentence_text",
