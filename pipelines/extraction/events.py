@@ -35,8 +35,9 @@ EXERCISE_NAMES = [
     rf"\b(?:{EXERCISE_WORDS})(?:,|\s(?:called|dubbed|code-?named|named))?\s[“\"«]?([A-Z][\w-]+(?:\s[A-Z][\w-]+){{0,2}})",
 ]
 LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1}
-# Characters before and after a meeting's trigger word within which its actors are named.
-MEETING_REACH_BEFORE, MEETING_REACH_AFTER = 150, 150
+# Characters between a meeting's predicate and its subject or object ("Putin on Monday met",
+# "met Russian President Vladimir Putin").
+ARGUMENT_REACH = 40
 MEETING_NOUNS = ["meeting", "meetings", "talks", "summit", "session", "negotiations"]
 MEETING_NOUN_NEXT = ["of", "with", "between", "on"]
 MEETING_VERBS = ["meet", "meets", "met", "meeting"]
@@ -55,7 +56,7 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
     words = [t for t in trigger_kinds["trigger"] if " " not in t]
     pair_heads = {t.split()[0] for t in trigger_kinds["trigger"] if " " in t}
     candidates = sorted({form for w in words + list(pair_heads) for form in (w, w.capitalize())})
-    nxt = tokens.select("doc_no", "token_no", next_token="token").with_columns(token_no=pl.col("token_no") - 1)
+    nxt = tokens.select("doc_no", "token_no", next_token="token", next_end="end").with_columns(token_no=pl.col("token_no") - 1)
     prev = tokens.select("doc_no", "token_no", previous_token="token").with_columns(token_no=pl.col("token_no") + 1)
     # A meeting noun names a meeting with its participants or as what someone held ("a session of
     # the committee", "talks with", "held a meeting"), not as a word ("a similar session next week").
@@ -76,8 +77,12 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
                                                             | pl.col("before_article").str.to_lowercase().is_in(NEGATIONS + FORMS_OF_BE))
                   .fill_null(False)))
         .join(trigger_kinds, on="trigger")
+        .with_columns(trigger_end=pl.when(pl.col("word").is_in(list(pair_heads))).then(pl.col("next_end")).otherwise(pl.col("end")),
+                      # "a session of the committee", "a meeting of NATO ministers": a body meets.
+                      body=pl.col("trigger").is_in(MEETING_NOUNS) & (pl.col("next_token") == "of"))
+        .sort("start")
         .group_by("doc_id", "sentence", "kind")
-        .agg(trigger=pl.col("trigger").sort_by("start").first(), trigger_start=pl.col("start").min())
+        .agg(pl.col("trigger", "trigger_end", "body").first(), trigger_start=pl.col("start").first())
     )
 
 
@@ -107,26 +112,56 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     )
     rank = (pl.when(pl.col("type") == "PERSON").then(0).when(pl.col("type") == "ORGANIZATION").then(1)
             .when(pl.col("type") == "LOCATION").then(2))
-    # A meeting's actors are the arguments of its predicate, near it ("X met Y", "X and Y held
-    # talks"), not every name of a long sentence.
-    near_trigger = (pl.col("kind") != "meeting") | (
-        (pl.col("start") >= pl.col("trigger_start") - MEETING_REACH_BEFORE)
-        & (pl.col("start") <= pl.col("trigger_start") + MEETING_REACH_AFTER))
-    # People and organisations meet; a city does not ("Buenos Aires").
-    meeting_actor = (pl.col("kind") != "meeting") | pl.col("type").is_in(["PERSON", "ORGANIZATION"])
-    return (
-        events.select("doc_id", "sentence", "kind", "place_entity_id", "trigger_start")
+    others = (
+        events.filter(pl.col("kind") != "meeting").select("doc_id", "sentence", "kind", "place_entity_id")
         .join(candidates, on=["doc_id", "sentence"])
         .filter(rank.is_not_null() & (~pl.col("source") | (pl.col("kind") == "statement"))
-                & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True) & near_trigger & meeting_actor)
+                & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True))
         .with_columns(rank=rank)
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "sentence", "kind"))
         .sort("start")
         .group_by("doc_id", "sentence", "kind")
+        .agg(actor_entity_ids=pl.col("entity_id").unique(maintain_order=True))
+    )
+    return pl.concat([others, _meeting_actors(events.filter(pl.col("kind") == "meeting"), candidates)])
+
+
+def _meeting_actors(meetings: pl.DataFrame, candidates: pl.DataFrame) -> pl.DataFrame:
+    """The participants of each meeting, as the arguments of its predicate: the subject right
+    before it and the object right after it ("Putin met Macron", "Merkel held talks with
+    Macron"), or two names joined by "and" on one side ("Merkel and Macron met", "talks between
+    Merkel and Macron"), or, for a body's meeting ("a session of the committee of the CIS"), the
+    organisations named after it. People and organisations meet; a city does not. A meeting with
+    fewer than two different participants (or no body) is no meeting: "X met its estimate",
+    "I met X", "set to meet his fiscal rules"."""
+    pairs = (
+        meetings.select("doc_id", "sentence", "kind", "trigger_start", "trigger_end", "body")
+        .join(candidates.filter(pl.col("type").is_in(["PERSON", "ORGANIZATION"]) & ~pl.col("source")), on=["doc_id", "sentence"])
+        .sort("doc_id", "sentence", "start")
+    )
+    group = ["doc_id", "sentence", "kind"]
+    before = pl.col("end") <= pl.col("trigger_start")
+    # The subject: the nearest name before the predicate ("the Belarusian leader will spend two
+    # days in Zavidovo together with ..."); the object: a name right after it, in its clause
+    # ("met its earnings estimate, Nasdaq data showed" has none).
+    subject = before & (pl.col("end") == pl.col("end").filter(before).max().over(group))
+    object_ = ((pl.col("start") >= pl.col("trigger_end")) & (pl.col("start") - pl.col("trigger_end") <= ARGUMENT_REACH)
+               & ~pl.col("comma_before").fill_null(False))
+    # "X and Y": the next name starts five characters after this one ends.
+    joined_next = (pl.col("start").shift(-1).over(group) - pl.col("end")) == len(" and ")
+    flagged = pairs.with_columns(subject=subject, object=object_).with_columns(
+        coordinated=(joined_next & (pl.col("subject").shift(-1).over(group) | pl.col("object")))
+        | ((pl.col("start") - pl.col("end").shift(1).over(group)) == len(" and ")) & (pl.col("subject") | pl.col("object").shift(1).over(group)))
+    argued = flagged.with_columns(coordinated=pl.col("coordinated").fill_null(False)).filter(
+        pl.col("subject") | pl.col("object") | pl.col("coordinated")
+        | (pl.col("body") & (pl.col("start") > pl.col("trigger_start")) & (pl.col("type") == "ORGANIZATION")))
+    return (
+        argued.group_by(group, maintain_order=True)
         .agg(actor_entity_ids=pl.col("entity_id").unique(maintain_order=True),
-             # "X met Y": names on both sides of the trigger; "X and Y met": two before it.
-             actors_before=pl.col("entity_id").filter(pl.col("start") < pl.col("trigger_start")).n_unique(),
-             actors_after=pl.col("entity_id").filter(pl.col("start") > pl.col("trigger_start")).n_unique())
+             both_sides=pl.col("subject").any() & pl.col("object").any(), coordinated=pl.col("coordinated").any(),
+             body=pl.col("body").first())
+        .filter((pl.col("both_sides") | pl.col("coordinated")) & (pl.col("actor_entity_ids").list.len() >= 2) | pl.col("body"))
+        .select(*group, "actor_entity_ids")
     )
 
 
@@ -168,6 +203,7 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, qu
         excluded=pl.lit(True))
     with_text = (
         coded.join(_actors(tokens, mentions, coded), on=["doc_id", "sentence", "kind"], how="left")
+        .filter((pl.col("kind") != "meeting") | pl.col("actor_entity_ids").is_not_null())
         .join(sentence_table(tokens.join(found.select("doc_id", "sentence").unique(), on=["doc_id", "sentence"], how="semi")),
               on=["doc_id", "sentence"])
         .with_columns(actor_entity_ids=pl.col("actor_entity_ids").fill_null(pl.lit([], pl.List(pl.String))),
@@ -178,9 +214,7 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, qu
         name = pl.col(f"name_{i}")
         with_text = with_text.join(named_here, how="left", left_on=["doc_id", f"name_{i}"], right_on=["doc_id", "text"]).with_columns(
             pl.when(pl.col("excluded").is_null() & ~name.is_in(NOT_EXERCISE_NAMES)).then(name).alias(f"name_{i}")).drop("excluded")
-    with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES))))).filter(
-        (pl.col("kind") != "meeting") | ((pl.col("actor_entity_ids").list.len() >= 2) & (
-            ((pl.col("actors_before") >= 1) & (pl.col("actors_after") >= 1)) | (pl.col("actors_before") >= 2))))
+    with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES)))))
     return with_text.select(
         "doc_id", "sentence", "kind", "trigger", "name", "actor_entity_ids", "place_entity_id", "event_date",
         "date_text", "start", "end", "sentence_text",
