@@ -215,3 +215,9 @@ def test_pounds_of_weight_are_not_money_and_meetings_must_take_place():
     money = {(r["text"], r["currency"]) for r in facts["amounts"].filter(pl.col("unit") == "money").iter_rows(named=True)}
     assert money == {("3 million pounds", "GBP"), ("$2.5B", "USD")}
     assert facts["events"].filter(pl.col("kind") == "meeting").height == 0
+
+
+def test_a_range_of_money_takes_the_scale_of_its_high_end():
+    facts = facts_of("Damage estimates ranged from $10 – $55 billion, and repairs cost $2-3 million.")
+    rows = {(r["value"], r["value_high"], r["currency"]) for r in facts["amounts"].iter_rows(named=True)}
+    assert rows == {(10e9, 55e9, "USD"), (2e6, 3e6, "USD")}

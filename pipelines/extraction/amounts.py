@@ -30,7 +30,7 @@ QUALIFIERS = ("about|around|approximately|roughly|nearly|almost|some|over|more t
 OBJECT_WORD = r"[a-z][a-z’'-]*"
 AMOUNT = (
     rf"(?:(?P<qualifier>(?i:{QUALIFIERS}))\s)?(?P<currency>[$€£¥]\s?)?(?P<low>{NUMBER})"
-    rf"(?:\s?(?:-|–|to|and)\s?(?P<high>{NUMBER}))?(?P<percent>\s?%|\spercent\b|\sper cent\b)?"
+    rf"(?:\s?(?:-|–|to|and)\s?[$€£¥]?(?P<high>{NUMBER}))?(?P<percent>\s?%|\spercent\b|\sper cent\b)?"
 )
 # The words after a number that may name what it counts; read from the text after the match, so
 # they stay free to start the next amount ("seven thousand soldiers and three thousand pieces").
@@ -145,6 +145,11 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     suffixed = pl.col("low").str.contains(rf"\d{SCALE_SUFFIX}\b")
     return (
         found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"]), currency=currency)
+        # "$10 – $55 billion": the high end's scale is the low end's too.
+        .with_columns(value=pl.when(~scaled & pl.col("high").str.contains(rf"(?i:{_SCALE})|\d{SCALE_SUFFIX}\b").fill_null(False))
+                      .then(pl.coalesce(pl.col("value") * pl.col("value_high")
+                                        / number_values(found["high"].str.extract(r"^([\d.,]+)")), pl.col("value")))
+                      .otherwise(pl.col("value")))
         .filter(~suffixed | pl.col("currency").is_not_null())
         .select("doc_id", "start", end=pl.col("start") + pl.col("text").str.len_chars(), text="text",
                 value="value", value_high="value_high", qualifier=pl.col("qualifier").str.to_lowercase(), object="object",

@@ -38,6 +38,7 @@ LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1}
 # Characters between a meeting's predicate and its subject or object ("Putin on Monday met",
 # "met Russian President Vladimir Putin").
 ARGUMENT_REACH = 40
+VENUE_PREPOSITIONS = ["at", "on", "in", "via", "through", "during", "from", "over", "by"]
 MEETING_NOUNS = ["meeting", "meetings", "talks", "summit", "session", "negotiations"]
 MEETING_NOUN_NEXT = ["of", "with", "between", "on"]
 MEETING_VERBS = ["meet", "meets", "met", "meeting"]
@@ -95,13 +96,14 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) 
     cues = tokens.with_columns(
         according_to_before=(shifted("token", 1) == "to") & shifted("token", 2).is_in(["according", "According"]),
         comma_before=shifted("token", 1) == ",",
+        venue_before=shifted("token", 1).is_in(VENUE_PREPOSITIONS),
         verb_after=shifted("token", -1).is_in(verbs),
         clause_ends_after_verb=shifted("token", -2).is_in([".", "!", "?"]) | shifted("token", -2).is_null(),
         opens_with_as=(token == "As") & (pl.col("sentence") != shifted("sentence", 1)).fill_null(True),
     )
     as_sentences = cues.filter("opens_with_as").select("doc_id", "sentence").unique()
     candidates = (
-        mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before"), on=["doc_id", "start"], how="left")
+        mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before", "venue_before"), on=["doc_id", "start"], how="left")
         .join(cues.select("doc_id", "end", "verb_after", "clause_ends_after_verb"), on=["doc_id", "end"], how="left")
         .join(as_sentences.with_columns(as_sentence=pl.lit(True)), on=["doc_id", "sentence"], how="left")
         .with_columns(source=(
@@ -143,10 +145,11 @@ def _meeting_actors(meetings: pl.DataFrame, candidates: pl.DataFrame) -> pl.Data
     before = pl.col("end") <= pl.col("trigger_start")
     # The subject: the nearest name before the predicate ("the Belarusian leader will spend two
     # days in Zavidovo together with ..."); the object: a name right after it, in its clause
-    # ("met its earnings estimate, Nasdaq data showed" has none).
+    # ("met its earnings estimate, Nasdaq data showed" has none; "met Nitesh on Facebook": Facebook
+    # is where, not whom).
     subject = before & (pl.col("end") == pl.col("end").filter(before).max().over(group))
     object_ = ((pl.col("start") >= pl.col("trigger_end")) & (pl.col("start") - pl.col("trigger_end") <= ARGUMENT_REACH)
-               & ~pl.col("comma_before").fill_null(False))
+               & ~pl.col("comma_before").fill_null(False) & ~pl.col("venue_before").fill_null(False))
     # "X and Y": the next name starts five characters after this one ends.
     joined_next = (pl.col("start").shift(-1).over(group) - pl.col("end")) == len(" and ")
     flagged = pairs.with_columns(subject=subject, object=object_).with_columns(
