@@ -60,14 +60,17 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
     nxt = tokens.select("doc_no", "token_no", next_token="token", next_end="end").with_columns(token_no=pl.col("token_no") - 1)
     prev = tokens.select("doc_no", "token_no", previous_token="token").with_columns(token_no=pl.col("token_no") + 1)
     # A meeting noun names a meeting with its participants or as what someone held ("a session of
-    # the committee", "talks with", "held a meeting"), not as a word ("a similar session next week").
+    # the committee", "talks with", "held a meeting", "have a working meeting"), not as a word ("a
+    # similar session next week").
     argued = (pl.col("next_token").is_in(MEETING_NOUN_NEXT) | pl.col("previous_token").is_in(MEETING_NOUN_PREVIOUS)
-              | (pl.col("previous_token").is_in(["a", "the"]) & pl.col("before_article").is_in(MEETING_NOUN_PREVIOUS)))
+              | pl.col("before_article").is_in(MEETING_NOUN_PREVIOUS) | pl.col("third_before").is_in(MEETING_NOUN_PREVIOUS))
     return (
         tokens.filter(pl.col("token").is_in(candidates))
         .join(nxt, on=["doc_no", "token_no"], how="left")
         .join(prev, on=["doc_no", "token_no"], how="left")
         .join(prev.select("doc_no", before_article="previous_token", token_no=pl.col("token_no") + 1),
+              on=["doc_no", "token_no"], how="left")
+        .join(prev.select("doc_no", third_before="previous_token", token_no=pl.col("token_no") + 2),
               on=["doc_no", "token_no"], how="left")
         .with_columns(word=pl.col("token").str.to_lowercase())
         .with_columns(trigger=pl.when(pl.col("word").is_in(list(pair_heads)))

@@ -102,11 +102,18 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         .sort("v_start", descending=True).group_by("doc_id", "start", maintain_order=True).first()
         .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", side=pl.lit("before"))
     )
-    attributed = pl.concat([after, before.join(after, on=["doc_id", "start"], how="anti")])
+    # The clause after the quote wins when it names a speaker; else the one before it (`called
+    # Belarus "the closest ally," and promised "any support"`: "promised" names no one).
+    attributed = pl.concat([after, before])
     speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), mentions, _nominal_organisations(tokens, mentions))
+    chosen = (
+        attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
+        .sort(pl.col("speaker_entity_id").is_null(), pl.col("side") != "after")
+        .group_by("doc_id", "start", maintain_order=True).first()
+        .select("doc_id", "start", "verb", "speaker_entity_id")
+    )
     resolved = (
-        located.join(attributed.select("doc_id", "start", "verb"), on=["doc_id", "start"], how="left")
-        .join(speakers, on=["doc_id", "start"], how="left")
+        located.join(chosen, on=["doc_id", "start"], how="left")
         .sort("doc_id", "start")
         .pipe(_continuations)
     )
@@ -137,7 +144,7 @@ def _nominal_organisations(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.D
 
 
 def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, nominal_organisations: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, start, speaker_entity_id) of quotes with an attribution verb: the person or
+    """(doc_id, start, side, speaker_entity_id) of quotes with an attribution verb: the person or
     organisation that is the verb's subject. After the quote: the first name between the quote
     and the verb (`," Khaled Al-Maeena, editor at large at the Saudi Gazette, said`), else the
     name right after the verb (`," said Mr. Trump`). Before it: the first person named in the
@@ -160,8 +167,8 @@ def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, nominal_organisa
                                 .when(subject_before).then(2**40 - pl.col("m_end")))
     return (
         ranked.filter(pl.col("rank").is_not_null())
-        .sort("rank").group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", speaker_entity_id="entity_id")
+        .sort("rank").group_by("doc_id", "start", "side", maintain_order=True).first()
+        .select("doc_id", "start", "side", speaker_entity_id="entity_id")
     )
 
 
