@@ -4,10 +4,11 @@ whom, where and when" with the sentence as evidence."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from pipelines.extraction.gazetteer import word_list
-from pipelines.extraction.tokens import sentence_table, shifted, with_sentence
+from pipelines.extraction.tokens import neighbour, sentence_table, shifted, with_sentence
 
 EVENT_KINDS = ("meeting", "visit", "agreement", "exercise", "statement", "deployment", "other")
 TRIGGERS = {
@@ -57,21 +58,17 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
     words = [t for t in trigger_kinds["trigger"] if " " not in t]
     pair_heads = {t.split()[0] for t in trigger_kinds["trigger"] if " " in t}
     candidates = sorted({form for w in words + list(pair_heads) for form in (w, w.capitalize())})
-    nxt = tokens.select("doc_no", "token_no", next_token="token", next_end="end").with_columns(token_no=pl.col("token_no") - 1)
-    prev = tokens.select("doc_no", "token_no", previous_token="token").with_columns(token_no=pl.col("token_no") + 1)
     # A meeting noun names a meeting with its participants or as what someone held ("a session of
     # the committee", "talks with", "held a meeting", "have a working meeting"), not as a word ("a
     # similar session next week").
     argued = (pl.col("next_token").is_in(MEETING_NOUN_NEXT) | pl.col("previous_token").is_in(MEETING_NOUN_PREVIOUS)
               | pl.col("before_article").is_in(MEETING_NOUN_PREVIOUS) | pl.col("third_before").is_in(MEETING_NOUN_PREVIOUS))
+    rows = np.flatnonzero(tokens["token"].is_in(candidates).to_numpy())
     return (
-        tokens.filter(pl.col("token").is_in(candidates))
-        .join(nxt, on=["doc_no", "token_no"], how="left")
-        .join(prev, on=["doc_no", "token_no"], how="left")
-        .join(prev.select("doc_no", before_article="previous_token", token_no=pl.col("token_no") + 1),
-              on=["doc_no", "token_no"], how="left")
-        .join(prev.select("doc_no", third_before="previous_token", token_no=pl.col("token_no") + 2),
-              on=["doc_no", "token_no"], how="left")
+        tokens[rows].with_columns(
+            next_token=neighbour(tokens, rows, "token", 1), next_end=neighbour(tokens, rows, "end", 1),
+            previous_token=neighbour(tokens, rows, "token", -1), before_article=neighbour(tokens, rows, "token", -2),
+            third_before=neighbour(tokens, rows, "token", -3))
         .with_columns(word=pl.col("token").str.to_lowercase())
         .with_columns(trigger=pl.when(pl.col("word").is_in(list(pair_heads)))
                       .then(pl.col("word") + " " + pl.col("next_token").str.to_lowercase()).otherwise(pl.col("word")))

@@ -11,10 +11,11 @@ from the nearest name is wrong more often than right."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from pipelines.extraction.gazetteer import word_list
-from pipelines.extraction.tokens import text_partition
+from pipelines.extraction.tokens import neighbour, text_partition
 
 QUOTED = r"(?m:“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|«[^»\n]*(?:»|$))"
 # Between quoted passages: any run without an opening mark, or an opening mark left unclosed.
@@ -57,11 +58,14 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
     """Speech verbs ("said", "told", "according" before "to") with their paragraph: doc_id,
     paragraph, verb, v_start, v_end."""
     verbs = sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
+    forms = verbs + [verb.capitalize() for verb in verbs]
     # Scraped text loses spaces: "declaredthat" is "declared that".
-    glued = pl.col("token").str.to_lowercase().str.replace(r"^(\w{3,})that$", "$1")
+    glued = pl.col("token").str.ends_with("that") & pl.col("token").str.slice(0, pl.col("token").str.len_chars() - 4).is_in(forms)
+    rows = np.flatnonzero(tokens.select(pl.col("token").is_in(forms) | glued).to_series().to_numpy())
     return (
-        tokens.with_columns(word=glued, next_word=pl.col("token").shift(-1))
-        .filter(pl.col("word").is_in(verbs) & ((pl.col("word") != "according") | (pl.col("next_word") == "to")))
+        tokens[rows].with_columns(word=pl.col("token").str.to_lowercase().str.replace(r"that$", ""),
+                                  next_word=neighbour(tokens, rows, "token", 1))
+        .filter((pl.col("word") != "according") | (pl.col("next_word") == "to"))
         .select("doc_id", "paragraph", verb="word", v_start="start", v_end="end", v_sentence="sentence")
     )
 
@@ -128,10 +132,11 @@ def _nominal_organisations(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.D
     """"the ministry", "the company": an organisation's head word after "the", as a mention of the
     latest organisation named before it whose name holds that word (in the mentions' columns)."""
     heads = sorted({head.lower() for head in word_list("org_heads")})
+    rows = np.flatnonzero(tokens["token"].is_in(["the", "The"]).to_numpy())
     phrases = (
-        tokens.with_columns(head=pl.col("token").shift(-1).over("doc_id"), head_end=pl.col("end").shift(-1).over("doc_id"))
-        .filter(pl.col("token").is_in(["the", "The"]) & pl.col("head").is_in(heads))
-        .select("doc_id", "start", "sentence", "head", end="head_end")
+        tokens[rows].with_columns(head=neighbour(tokens, rows, "token", 1), end=neighbour(tokens, rows, "end", 1))
+        .filter(pl.col("head").is_in(heads))
+        .select("doc_id", "start", "sentence", "head", "end")
     )
     organisations = (mentions.filter(pl.col("type") == "ORGANIZATION")
                      .select("doc_id", "entity_id", o_start="start", words=pl.col("text").str.to_lowercase().str.extract_all(r"\w+")))

@@ -26,7 +26,7 @@ from pipelines.extraction.entities import (
 from pipelines.extraction.gazetteer import (
     MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_names, english_lexicon, places, word_list,
 )
-from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, shifted
+from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, neighbour, shifted
 
 MODEL_FILE = "data/ner_model.npz"
 OUTSIDE = "O"
@@ -170,9 +170,7 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
 
     def around(column: str, k: int, edge: str | None = None) -> pl.Series:
         """`column` of the token k rows away from each kept row, `edge` across a sentence."""
-        j, same = near(k)
-        values = tokens[column].gather(j[rows])
-        return pl.select(pl.when(pl.Series(same[rows])).then(values).otherwise(pl.lit(edge))).to_series()
+        return neighbour(tokens, rows, column, k, within=("doc_no", "sentence"), edge=edge)
 
     words = tokens.select("doc_no", "sentence", word=token.str.contains(r"^\w"), capitalised=token.str.contains(r"^\p{Lu}"))
     headlines = (words.group_by("doc_no", "sentence").agg(pl.col("word").sum(), pl.col("capitalised").sum())

@@ -5,6 +5,7 @@ token's end is the running sum of chunk lengths and every offset points into `ar
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 # A token with the space before it: running lengths then give offsets without space rows.
@@ -78,6 +79,22 @@ def with_sentence(rows: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     return rows.sort("doc_id", "start").join_asof(
         tokens.select("doc_id", "start", "sentence").sort("doc_id", "start"),
         on="start", by="doc_id", strategy="backward", check_sortedness=False)
+
+
+def neighbour(tokens: pl.DataFrame, rows: np.ndarray, column: str, k: int, within: tuple[str, ...] = ("doc_no",),
+              edge: str | None = None) -> pl.Series:
+    """`column` of the token k rows away from each of `rows` (row numbers of `tokens`), or `edge`
+    where that token is beyond the article (or beyond whatever else `within` names, such as the
+    sentence). A gather by row number: no join over the whole token table."""
+    n = tokens.height
+    target = rows + k
+    clipped = np.clip(target, 0, max(n - 1, 0))
+    same = (target >= 0) & (target < n)
+    for name in within:
+        values = tokens[name].to_numpy()
+        same &= values[clipped] == values[rows]
+    gathered = tokens[column].gather(clipped)
+    return pl.select(pl.when(pl.Series(same)).then(gathered).otherwise(pl.lit(edge))).to_series()
 
 
 def token_key() -> pl.Expr:
