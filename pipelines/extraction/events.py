@@ -10,7 +10,6 @@ import polars as pl
 from pipelines.extraction.gazetteer import word_list
 from pipelines.extraction.tokens import neighbour, sentence_table, shifted, with_sentence
 
-EVENT_KINDS = ("meeting", "visit", "agreement", "exercise", "statement", "deployment", "other")
 TRIGGERS = {
     "meeting": ["meet", "meets", "met", "meeting", "meetings", "talks", "summit", "session", "negotiations",
                 "together with", "held talks", "hold talks", "conferred"],

@@ -11,7 +11,6 @@ keys: the rules and gazetteers inform the model and check it, they do not overri
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
