@@ -238,6 +238,8 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
         s2=lower.str.slice(-2), s3=lower.str.slice(-3), s4=lower.str.slice(-4),
         w_1=w_1, w_2=prev2.str.to_lowercase(), w1=w1, w2=next2.str.to_lowercase(),
         w_1w=pl.concat_str(w_1, lower, separator="|"), ww1=pl.concat_str(lower, w1, separator="|"),
+        w_2w_1=pl.concat_str(prev2.str.to_lowercase(), w_1, separator="|"), w1w2=pl.concat_str(w1, next2.str.to_lowercase(), separator="|"),
+
         shape_1=shape_1, shape1=shape1,
         shapes=pl.concat_str(shape_1, pl.col("shape"), shape1, separator="|"),
         first=_flag(pl.col("first")),
@@ -266,7 +268,7 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
 
 
 FEATURE_TEMPLATES = (
-    "bias", "w", "shape", "p3", "s2", "s3", "s4", "w_1", "w_2", "w1", "w2", "w_1w", "ww1", "shape_1", "shape1", "shapes", "first",
+    "bias", "w", "shape", "p3", "s2", "s3", "s4", "w_1", "w_2", "w1", "w2", "w_1w", "ww1", "w_2w_1", "w1w2", "shape_1", "shape1", "shapes", "first",
     "first_shape", "lexicon", "lexicon_first", "lexicon_1", "headline_shape", "given", "surname", "title", "honorific", "org_head", "connector", "place", "nationality",
     "place_ngram", "after_honorific", "after_title", "after_given", "before_org_head", "lower_in_doc",
     "capitalised_mid_doc", "after_honorific_in_doc", "after_given_in_doc",
