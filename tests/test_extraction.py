@@ -221,3 +221,9 @@ def test_a_range_of_money_takes_the_scale_of_its_high_end():
     facts = facts_of("Damage estimates ranged from $10 – $55 billion, and repairs cost $2-3 million.")
     rows = {(r["value"], r["value_high"], r["currency"]) for r in facts["amounts"].iter_rows(named=True)}
     assert rows == {(10e9, 55e9, "USD"), (2e6, 3e6, "USD")}
+
+
+def test_the_title_alone_refers_to_the_person_who_holds_it():
+    facts = facts_of("Gordon Brown, the chancellor, told MPs the economy was stable. Tony Blair, the prime minister, "
+                     "agreed.\n\n“Borrowing will fall,” the chancellor said.")
+    assert speakers(facts) == [("Borrowing will fall,", "PERSON:Gordon Brown")]

@@ -1,15 +1,16 @@
-"""Mentions that refer back to a named person: "he"/"she", and nominal phrases such as "the
+"""Mentions that refer back to a named person: "he"/"she", nominal phrases such as "the
 Belarusian leader" or "The Russian minister" (the nearest person named before them whose
-country is that nationality's)."""
+country is that nationality's), and "the chancellor" (the nearest one holding that title)."""
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from pipelines.extraction.entities import PERSON_PRONOUNS
 from pipelines.extraction.gazetteer import census_genders
 from pipelines.extraction.roles import role_words
-from pipelines.extraction.tokens import shifted
+from pipelines.extraction.tokens import neighbour, shifted
 
 MALE_HONORIFICS = ["Mr", "Sir", "Lord", "Baron", "Herr", "Messrs"]
 FEMALE_HONORIFICS = ["Mrs", "Ms", "Miss", "Lady", "Dame", "Baroness", "Mme", "Mlle", "Frau"]
@@ -76,6 +77,32 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
         pl.concat(resolved).filter(pl.col("person_key").is_not_null()).sort("doc_id", "start")
         .select("doc_id", "start", "end", "text", type=pl.lit("PERSON"), sentence="sentence",
                 key="person_key", country=pl.lit(None, pl.String))
+    )
+
+
+def titled_mentions(tokens: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame,
+                    roles: pl.DataFrame) -> pl.DataFrame:
+    """"the <title>" with no name after it ("the chancellor said"), as a mention of the nearest
+    person named before it whose roles in the article hold that title ("Gordon Brown, the
+    chancellor")."""
+    titles = [t for t in role_words() if t.islower()]
+    rows = np.flatnonzero(tokens["token"].is_in(["the", "The"]).to_numpy())
+    phrases = (
+        tokens[rows].with_columns(title=neighbour(tokens, rows, "token", 1), end=neighbour(tokens, rows, "end", 1),
+                                  after=neighbour(tokens, rows, "token", 2))
+        .filter(pl.col("title").is_in(titles) & ~pl.col("after").str.contains(r"^[A-Z]").fill_null(False))
+        .select("doc_id", "start", "end", "sentence", "title").sort("doc_id", "start")
+    )
+    holders = (roles.select("doc_id", person_key="key", title=pl.col("role").str.to_lowercase().str.extract_all(r"[a-z]+"))
+               .explode("title").filter(pl.col("title").is_in(titles)).unique())
+    people = _named_people(mentions).join(holders, on=["doc_id", "person_key"]).sort("doc_id", "person_start")
+    return (
+        phrases.join_asof(people, left_on="start", right_on="person_start", by=["doc_id", "title"], strategy="backward",
+                          check_sortedness=False)
+        .filter(pl.col("person_key").is_not_null())
+        .join(articles.select("doc_id", "text"), on="doc_id")
+        .select("doc_id", "start", "end", text=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")),
+                type=pl.lit("PERSON"), sentence="sentence", key="person_key", country=pl.lit(None, pl.String))
     )
 
 

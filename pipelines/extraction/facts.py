@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import polars as pl
 
 from pipelines.extraction.amounts import AMOUNT, amounts
-from pipelines.extraction.coreference import nominal_mentions, pronoun_mentions
+from pipelines.extraction.coreference import nominal_mentions, pronoun_mentions, titled_mentions
 from pipelines.extraction.date_mentions import DATE, date_mentions
 from pipelines.extraction.events import events
 from pipelines.extraction.gazetteer import places
@@ -41,6 +41,7 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         named.select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(True)),
         pronoun_mentions(tokens, named).select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(False)),
         nominal_mentions(tokens, articles, named, countries).select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(False)),
+        titled_mentions(tokens, articles, named, roles).select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(False)),
     ]).sort("doc_id", "start"))
     numbers = pattern_matches(articles, f"{DATE}|{AMOUNT}")
     is_date = pl.col("match").str.contains(f"^(?:{DATE})$")
