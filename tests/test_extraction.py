@@ -227,3 +227,9 @@ def test_the_title_alone_refers_to_the_person_who_holds_it():
     facts = facts_of("Gordon Brown, the chancellor, told MPs the economy was stable. Tony Blair, the prime minister, "
                      "agreed.\n\n“Borrowing will fall,” the chancellor said.")
     assert speakers(facts) == [("Borrowing will fall,", "PERSON:Gordon Brown")]
+
+
+def test_an_agency_speaks_as_it():
+    facts = facts_of("The Korean Central News Agency reported the shelling.\n\n"
+                     "“Foolhardy provocation deserves harsh punishment,” it added.")
+    assert speakers(facts) == [("Foolhardy provocation deserves harsh punishment,", "ORGANIZATION:agency central korean news")]

@@ -109,7 +109,11 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # The clause after the quote wins when it names a speaker; else the one before it (`called
     # Belarus "the closest ally," and promised "any support"`: "promised" names no one).
     attributed = pl.concat([after, before])
-    speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), mentions, _nominal_organisations(tokens, mentions))
+    nominal = _nominal_organisations(tokens, mentions)
+    named_organisations = mentions.filter(pl.col("type") == "ORGANIZATION").select("doc_id", "entity_id", "start")
+    organisations = pl.concat([named_organisations, nominal.select("doc_id", "entity_id", "start")])
+    speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), mentions,
+                         pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
     chosen = (
         attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
         .sort(pl.col("speaker_entity_id").is_null(), pl.col("side") != "after")
@@ -148,7 +152,25 @@ def _nominal_organisations(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.D
     )
 
 
-def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, nominal_organisations: pl.DataFrame) -> pl.DataFrame:
+def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) -> pl.DataFrame:
+    """"it" right before or after a speech verb ("it added", "said it") as a mention of the
+    latest organisation named before it: agencies and ministries speak as "it"."""
+    verbs = sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
+    rows = np.flatnonzero(tokens["token"].is_in(["it", "It"]).to_numpy())
+    pronouns = (
+        tokens[rows].with_columns(before=neighbour(tokens, rows, "token", -1), after=neighbour(tokens, rows, "token", 1))
+        .filter(pl.col("before").is_in(verbs) | pl.col("after").is_in(verbs))
+        .select("doc_id", "start", "end", "sentence").sort("doc_id", "start")
+    )
+    return (
+        pronouns.join_asof(organisations.select("doc_id", "entity_id", o_start="start").sort("doc_id", "o_start"),
+                           left_on="start", right_on="o_start", by="doc_id", strategy="backward", check_sortedness=False)
+        .filter(pl.col("entity_id").is_not_null())
+        .select("doc_id", "entity_id", "start", "end", "sentence", type=pl.lit("ORGANIZATION"))
+    )
+
+
+def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, organisation_references: pl.DataFrame) -> pl.DataFrame:
     """(doc_id, start, side, speaker_entity_id) of quotes with an attribution verb: the person or
     organisation that is the verb's subject. After the quote: the first name between the quote
     and the verb (`," Khaled Al-Maeena, editor at large at the Saudi Gazette, said`), else the
@@ -157,7 +179,7 @@ def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, nominal_organisa
     else the nearest organisation there (`PC World's analysis concluded, "`); after "according
     to", the name that follows."""
     columns = ["doc_id", "entity_id", "type", "start", "end", "sentence"]
-    names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), nominal_organisations.select(columns)])
+    names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), organisation_references.select(columns)])
     names = names.select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence")
     pairs = attributed.join(names, on="doc_id")
     after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb") == "according"
