@@ -86,19 +86,29 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _adjacent(column: str, n: int) -> pl.Expr:
+    """`column` of the token n places away in the article, when the (filtered) table still holds
+    it; NULL otherwise."""
+    return pl.when(shifted("token_no", n) == pl.col("token_no") - n).then(shifted(column, n))
+
+
 def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
     """Entity ids of each event's actors: the people in its sentence, less those only reporting
     it ("According to X", "As X said"); the organisations, failing people; else the places."""
     verbs = list(word_list("speech_verbs"))
     token = pl.col("token")
-    # Reporting cues as boolean flags on every token, read where a mention starts or ends.
+    # Reporting cues as boolean flags on the tokens of the events' sentences, read where a mention
+    # starts or ends (the sentences stay whole, so neighbours within them are their own).
+    sentences = events.select("doc_id", "sentence").unique()
+    tokens = tokens.join(sentences, on=["doc_id", "sentence"], how="semi", maintain_order="left")
+    mentions = mentions.join(sentences, on=["doc_id", "sentence"], how="semi")
     cues = tokens.with_columns(
-        according_to_before=(shifted("token", 1) == "to") & shifted("token", 2).is_in(["according", "According"]),
-        comma_before=shifted("token", 1) == ",",
-        venue_before=shifted("token", 1).is_in(VENUE_PREPOSITIONS),
-        verb_after=shifted("token", -1).is_in(verbs),
-        clause_ends_after_verb=shifted("token", -2).is_in([".", "!", "?"]) | shifted("token", -2).is_null(),
-        opens_with_as=(token == "As") & (pl.col("sentence") != shifted("sentence", 1)).fill_null(True),
+        according_to_before=(_adjacent("token", 1) == "to") & _adjacent("token", 2).is_in(["according", "According"]),
+        comma_before=_adjacent("token", 1) == ",",
+        venue_before=_adjacent("token", 1).is_in(VENUE_PREPOSITIONS),
+        verb_after=_adjacent("token", -1).is_in(verbs),
+        clause_ends_after_verb=_adjacent("token", -2).is_in([".", "!", "?"]) | _adjacent("token", -2).is_null(),
+        opens_with_as=(token == "As") & (pl.col("sentence") != _adjacent("sentence", 1)).fill_null(True),
     )
     as_sentences = cues.filter("opens_with_as").select("doc_id", "sentence").unique()
     candidates = (
@@ -177,9 +187,11 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, qu
         _triggers(tokens)
         .join(quoted.with_columns(kind=pl.lit("statement")), on=["doc_id", "sentence", "kind"], how="anti")
     )
-    before = tokens.select("doc_id", "start", before=shifted("token", 1))
+    in_event_sentences = tokens.join(found.select("doc_id", "sentence").unique(), on=["doc_id", "sentence"], how="semi",
+                                     maintain_order="left")
+    before = in_event_sentences.select("doc_id", "start", before=_adjacent("token", 1))
     places = (
-        mentions.filter(pl.col("type") == "LOCATION").join(before, on=["doc_id", "start"], how="left")
+        mentions.filter(pl.col("type") == "LOCATION").join(before, on=["doc_id", "start"], how="inner")
         .filter(pl.col("before").is_in(list(LOCATIVE)))
         .select("doc_id", "sentence", "entity_id", place_start="start",
                 preference=pl.col("before").replace_strict(LOCATIVE, return_dtype=pl.Int8))
