@@ -18,7 +18,8 @@ from pipelines.extraction.events import events
 from pipelines.extraction.gazetteer import places
 from pipelines.extraction.entities import MENTION_SCHEMA, entity_id, entity_table, with_entity_ids
 from pipelines.extraction.quotes import quotes
-from pipelines.extraction.recogniser import load_model, named_mentions
+from pipelines.extraction.names import named_mentions
+from pipelines.extraction.recogniser import load_model
 from pipelines.extraction.roles import person_countries, person_roles, with_role_details
 from pipelines.extraction.tokens import pattern_matches, token_table, with_sentence
 

@@ -5,9 +5,9 @@ words, sentence position, membership in the gazetteers, name and title lists, a 
 verdict on the word, and how the same word is used elsewhere in the article). A linear-chain CRF
 scores them (weights trained by `python -m pipelines.extraction.train_ner`, shipped in
 pipelines/data/ner_model.npz) and Viterbi decoding, vectorised over every segment of a batch in
-numpy, gives the labels. Post-checks then apply what the training corpora do not teach (news
-datelines, honorifics, curated organisations), and the spans become typed mentions with merge
-keys: the rules and gazetteers inform the model and check it, they do not override it."""
+numpy, gives the labels. `names` then applies the post-checks for what the training corpora do
+not teach (news datelines, honorifics, curated organisations) and makes the spans typed mentions
+with merge keys: the rules and gazetteers inform the model and check it, they do not override it."""
 
 from __future__ import annotations
 
@@ -19,13 +19,12 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.entities import (
-    ADMIN_UNIT, CONNECTORS, FOLLOWING_TOKENS, MENTION_SCHEMA, STARTERS, org_key, with_acronyms_resolved,
-    with_gazetteer_places, with_places_located_by_neighbours,
+    CONNECTORS, FOLLOWING_TOKENS, STARTERS,
 )
 from pipelines.extraction.gazetteer import (
     MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_names, english_lexicon, places, word_list,
 )
-from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, neighbour, shifted
+from pipelines.extraction.tokens import neighbour, shifted
 
 MODEL_FILE = "data/ner_model.npz"
 OUTSIDE = "O"
@@ -35,11 +34,6 @@ HEADLINE_MIN_WORDS = 4
 # Lower-case words that join the capitalised words of one name.
 NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "al", "bin", "ibn", "la", "le", "and",
                    "&", "'", "’", "s", ".", "-", "for", "on", "y", "upon"]
-# Capitalised words that open a clause, never a name ("As Kremlin spokesman ..."); "The" may
-# open a name ("The Hague"), so the recogniser decides on it.
-CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
-REGNAL_NUMBER = r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)$"
-POST_NOMINALS = ["QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "MD", "Esq"]
 # Capitalised words that are never a name on their own: sentence openers, pronouns, months, days.
 # ("May" stays: Theresa May is "May" on her own.)
 FUNCTION_CAPITALS = sorted(set(STARTERS) | {
@@ -51,18 +45,12 @@ FUNCTION_CAPITALS = sorted(set(STARTERS) | {
     "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
 SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
 LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
-PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
-# A surname this long that shares its first letters with a person's surname in the same article
-# is that person spelt another way ("Lukashenka" for Lukashenko).
-VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
-
-
 def _flag(condition: pl.Expr) -> pl.Expr:
     """A binary feature: "1" where `condition` holds, absent elsewhere."""
     return pl.when(condition).then(pl.lit("1"))
 
 
-def _in_segment(column: str, n: int) -> pl.Expr:
+def in_segment(column: str, n: int) -> pl.Expr:
     """`column` n candidate tokens away within the same segment, else NULL (segment numbers run
     across the whole batch, so no article boundary needs checking)."""
     return pl.when(pl.col("segment").shift(n) == pl.col("segment")).then(pl.col(column).shift(n))
@@ -89,7 +77,7 @@ def _word_sets() -> dict[str, frozenset[str]]:
 
 
 @cache
-def _lists() -> dict[str, pl.Series]:
+def word_lists() -> dict[str, pl.Series]:
     """The small word lists as Series for `is_in` (built once: `is_in` hashes its list on every
     call, so the large ones are looked up per distinct word by `_word_facts` instead)."""
     return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in _word_sets().items()
@@ -197,7 +185,7 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
 def token_features(segments: pl.DataFrame) -> pl.DataFrame:
     """One row per candidate of `segments` (same order), one String column per feature
     template; NULL where a feature is absent."""
-    lists = _lists()
+    lists = word_lists()
     token, lower = pl.col("token"), pl.col("lower")
     shape = (token.str.replace_all(r"\p{Lu}", "X").str.replace_all(r"\p{Ll}", "x").str.replace_all(r"\d", "d")
              .str.replace_all("x{2,}", "x").str.replace_all("X{2,}", "X").str.replace_all("d{2,}", "d"))
@@ -219,12 +207,12 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
             starts_bigram=bigram.is_in(known_ngrams), starts_trigram=trigram.is_in(known_ngrams),
             after_honorific=prev1.is_in(honorifics) | ((prev1 == ".") & prev2.is_in(honorifics)),
             # A capitalised word before is a candidate of the same segment: its facts are known.
-            after_given=_in_segment("given", 1).fill_null(False) & capitalised,
+            after_given=in_segment("given", 1).fill_null(False) & capitalised,
         )
         .with_columns(
-            place_ngram=pl.col("starts_bigram") | pl.col("starts_trigram") | _in_segment("starts_bigram", 1)
-            | _in_segment("starts_trigram", 1) | _in_segment("starts_trigram", 2),
-            lexicon_1=pl.concat_str(_in_segment("lexicon", 1), pl.col("lexicon")),
+            place_ngram=pl.col("starts_bigram") | pl.col("starts_trigram") | in_segment("starts_bigram", 1)
+            | in_segment("starts_trigram", 1) | in_segment("starts_trigram", 2),
+            lexicon_1=pl.concat_str(in_segment("lexicon", 1), pl.col("lexicon")),
         )
     )
     in_document = ["doc_no", "lower"]
@@ -374,262 +362,3 @@ def tagged_spans(segments: pl.DataFrame, labels: pl.Series) -> pl.DataFrame:
              words=pl.col("token").filter(pl.col("token").str.contains(r"^\w")))
         .drop("span")
     )
-
-
-def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
-    """Post-checks on the labels, for what the training corpora do not show:
-    - an honorific (and its full stop) is never part of a name, nor a title opening a person's
-      name ("President Barack Obama" names Barack Obama), nor a function word opening a
-      sentence ("As Kremlin spokesman ...");
-    - a place or demonym right before a first name in a person's span is a name of its own
-      ("Foreign Minister of France Jean Dupont");
-    - a regnal number continues a person's name ("Ramesses II"), a post-nominal does not ("Guy
-      Mansfield QC");
-    - an ordinal or a demonym right before an organisation opens its name ("52nd Independent
-      Battalion", "Russian Ministry of Defense": the Russian one is not the Belarusian one), and
-      an acronym after an organisation and "of (the)" names one ("Council ... of the CIS");
-    - a demonym no name holds is a nationality, an organisation of the curated list
-      ("BelTA", "Gazprom") left outside every name is that organisation, and a dateline's
-      capitalised place ("MINSK, 28 November") is that place."""
-    lists = _lists()
-    token, label, next_label, previous_label = pl.col("token"), pl.col("label"), _in_segment("label", -1), _in_segment("label", 1)
-    honorific = token.is_in(lists["honorific"]) | ((token == ".") & pl.col("prev1").is_in(lists["honorific"]))
-    opens_person = (label == "B-PER") & (next_label == "I-PER")
-    place_before_given = (opens_person & pl.col("place_or_nationality") & (~pl.col("given") | (pl.col("prev1") == "of"))
-                          & pl.col("next_given"))
-    given_after_place = ((label == "I-PER") & pl.col("prev_place") & (~pl.col("prev_given") | (pl.col("prev2") == "of"))
-                         & (previous_label == "B-PER") & pl.col("given"))
-    outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
-    dateline = (((pl.col("token_no") == 0) | pl.col("chunk").str.contains("\n")) & token.str.contains(r"^[A-Z]{3,}$")
-                & (pl.col("next1") == ","))
-    acronym_of_organisation = (label == OUTSIDE) & token.str.contains(r"^[A-Z]{2,6}$") & (
-        ((pl.col("prev1") == "of") & _in_segment("in_organisation", 2))
-        | ((pl.col("prev1") == "the") & (pl.col("prev2") == "of") & _in_segment("in_organisation", 3)))
-    ordinal = token.str.contains(r"^\d+(?:st|nd|rd|th)$")
-    qualifier = (ordinal & (label == OUTSIDE)) | (pl.col("nationality") & outside)
-    qualifier_opens = qualifier & (next_label == "B-ORG")
-    after_qualifier = (label == "B-ORG") & _in_segment("qualifier", 1)
-    # A name opens with a word: a stop or a quotation mark the recogniser took in is left out.
-    starter = (token.is_in(CLAUSE_OPENERS) | ~token.str.contains(r"^\w")) & label.str.starts_with("B-")
-    after_starter = label.str.starts_with("I-") & _in_segment("starter", 1)
-    relabelled = (
-        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality",
-                        "place_or_nationality", "titled_place", label=labels)
-        .with_columns(next_given=_in_segment("given", -1), prev_given=_in_segment("given", 1),
-                      prev_place=_in_segment("place_or_nationality", 1))
-        .with_columns(pl.col("next_given", "prev_given", "prev_place").fill_null(False))
-    ).with_columns(starter=starter).with_columns(
-        in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
-        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
-        .then(pl.lit(OUTSIDE))
-        .when(pl.col("starter")).then(pl.lit(OUTSIDE))
-        .when(after_starter.fill_null(False)).then(pl.concat_str(pl.lit("B-"), label.str.slice(2)))
-        .when(place_before_given.fill_null(False))
-        .then(pl.when(pl.col("nationality")).then(pl.lit("B-NAT")).otherwise(pl.lit("B-LOC")))
-        .when(given_after_place.fill_null(False)).then(pl.lit("B-PER"))
-        .when(qualifier_opens.fill_null(False)).then(pl.lit("B-ORG"))
-        .when(after_qualifier.fill_null(False)).then(pl.lit("I-ORG"))
-        .when(outside & token.is_in(lists["known_organisation"])).then(pl.lit("B-ORG"))
-        .when(acronym_of_organisation.fill_null(False)).then(pl.lit("B-ORG"))
-        .when(outside & dateline.fill_null(False) & pl.col("titled_place")).then(pl.lit("B-LOC"))
-        .when((label == OUTSIDE) & pl.col("nationality")).then(pl.lit("B-NAT"))
-        .when((label == OUTSIDE) & token.str.contains(REGNAL_NUMBER) & previous_label.str.ends_with("-PER").fill_null(False))
-        .then(pl.lit("I-PER"))
-        .when(label.str.ends_with("-PER") & token.is_in(POST_NOMINALS) & previous_label.str.ends_with("-PER").fill_null(False))
-        .then(pl.lit(OUTSIDE))
-        .otherwise(label))
-    return relabelled.to_series()
-
-
-def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
-    """A name the recogniser stopped on a connector ("Council of | Defense Ministers") goes on
-    through the capitalised words after it; a connector that still ends a name leaves it."""
-    connectors = pl.Series(NAME_CONNECTORS).implode()
-    frame = segments.select("segment", "token", label=labels).with_columns(
-        free=(pl.col("label") == OUTSIDE) & pl.col("token").str.contains(r"^\p{Lu}"),
-        open_end=pl.col("label").str.starts_with("I-") & pl.col("token").is_in(connectors))
-    runs = frame.with_columns(run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1))
-                                   | ~pl.col("free").shift(1)).fill_null(True).cum_sum())
-    opener = pl.when(pl.col("free") & (pl.col("run") != pl.col("run").shift(1)) & _in_segment("open_end", 1).fill_null(False))
-    continued = runs.with_columns(type=opener.then(_in_segment("label", 1).str.slice(2))).with_columns(
-        type=pl.when(pl.col("free")).then(pl.col("type").first().over("run")))
-    extended = continued.select("segment", "token", label=pl.when(pl.col("type").is_not_null())
-                                .then(pl.concat_str(pl.lit("I-"), "type")).otherwise(pl.col("label")))
-    dangling = (pl.col("label").str.starts_with("I-") & pl.col("token").is_in(connectors)
-                & ~_in_segment("label", -1).str.starts_with("I-").fill_null(False))
-    for _ in range(2):  # "of the" at the end: both go
-        extended = extended.with_columns(label=pl.when(dangling).then(pl.lit(OUTSIDE)).otherwise(pl.col("label")))
-    return extended["label"]
-
-
-def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
-    """Two or more capitalised words left outside every name, with the connectors between them,
-    and ending in an organisation's head word are an organisation ("International Military
-    Center", "Prosecutor General's Office")."""
-    heads = _lists()["org_head"]
-    capitalised = pl.col("token").str.contains(r"^\p{Lu}")
-    runs = segments.select("segment", "token", label=labels).with_columns(
-        row=pl.int_range(pl.len()), free=pl.col("label") == OUTSIDE, capitalised=capitalised).with_columns(
-        run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1)) | ~pl.col("free").shift(1))
-        .fill_null(True).cum_sum())
-    # Runs that qualify, found by aggregates over the free tokens; connectors after the run's last
-    # capitalised word ("... Center of the | Russian ...") stay out of the name.
-    named = (
-        runs.filter("free").group_by("run")
-        .agg(first=pl.col("row").min(), last_capital=pl.col("row").filter("capitalised").max(),
-             capitals=pl.col("capitalised").sum(), opens_capitalised=pl.col("capitalised").sort_by("row").first(),
-             head=pl.col("token").sort_by("row").filter(pl.col("capitalised").sort_by("row")).last())
-        .filter((pl.col("capitals") >= 2) & pl.col("opens_capitalised") & pl.col("head").is_in(heads))
-        .select("first", "last_capital")
-    )
-    spans = named.select(row=pl.int_ranges("first", pl.col("last_capital") + 1), opens=pl.col("first")).explode("row")
-    return (
-        runs.join(spans, on="row", how="left", maintain_order="left")
-        .select(pl.when(pl.col("opens") == pl.col("row")).then(pl.lit("B-ORG"))
-                .when(pl.col("opens").is_not_null()).then(pl.lit("I-ORG")).otherwise(pl.col("label")))
-        .to_series()
-    )
-
-
-def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
-    """A person named once in an article is the same person later: a capitalised word left
-    outside every name that is tagged a person elsewhere in the article, alone or as the
-    surname of a full name ("Trump" after "Donald Trump"), is that person; and an acronym whose
-    letters are the initials of an organisation named in the article is that organisation.
-    (Spreading every one-word name this way mostly spreads capitalised common words.)"""
-    spans = tagged_spans(segments, labels)
-    known = (
-        pl.concat([
-            spans.filter((pl.col("type") == "PER") & (pl.col("words").list.len() == 1))
-            .select("doc_no", "type", word=pl.col("words").list.first()),
-            spans.filter((pl.col("type") == "PER") & (pl.col("words").list.len() >= 2))
-            .select("doc_no", "type", word=pl.col("words").list.last()),
-            # An acronym of an organisation named in full ("CIS" for Commonwealth of Independent States).
-            spans.filter((pl.col("type") == "ORG") & (pl.col("words").list.len() >= 2)).select(
-                "doc_no", "type", word=pl.col("text").str.extract_all(r"\b\p{Lu}").list.join("")),
-        ])
-        .group_by("doc_no", "word", "type").len()
-        .sort("doc_no", "word", "len", "type", descending=[False, False, True, False])
-        .unique(["doc_no", "word"], keep="first", maintain_order=True)
-        .select("doc_no", token="word", known_type="type")
-    )
-    return (
-        segments.select("doc_no", "token", label=labels)
-        .join(known, on=["doc_no", "token"], how="left", maintain_order="left")
-        .select(pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
-                        & pl.col("token").str.contains(r"^\p{Lu}"))
-                .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
-        .to_series()
-    )
-
-
-def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataFrame:
-    """Mentions by name (no pronouns yet), typed PERSON, ORGANIZATION, LOCATION or NATIONALITY,
-    each with the merge key of its entity and, for places, the country."""
-    honorifics = _lists()["honorific"]
-    segments = candidates(tokens)
-    labels = _relabelled(segments, _completed_names(segments, tag(segments, model)))
-    labels = _consistent_in_document(segments, _headed_organisations(segments, labels))
-    after_honorific = pl.col("prev1").is_in(honorifics) | ((pl.col("prev1") == ".") & pl.col("prev2").is_in(honorifics))
-    spans = (
-        tagged_spans(segments, labels)
-        # The surname after an honorific is a person's, whatever else it could be ("Mr Houston").
-        .with_columns(type=pl.when(after_honorific).then(pl.lit("PER")).otherwise(pl.col("type")))
-        .with_columns(type=pl.col("type").replace_strict(PRODUCT_TYPES))
-    )
-    # The full stop of an initial or an abbreviation ending a name belongs to it ("U.S.", "Corp.").
-    abbreviated = (pl.col("words").list.last().str.contains(r"^\p{Lu}$") | pl.col("words").list.last().is_in(ABBREVIATIONS)) \
-        & pl.col("following").str.starts_with(".")
-    spans = _organisations_joined(spans.with_columns(
-        end=pl.col("end") + abbreviated.cast(pl.Int64), text=pl.col("text") + pl.when(abbreviated).then(pl.lit(".")).otherwise(pl.lit("")),
-        following=pl.when(abbreviated).then(pl.col("following").str.slice(1)).otherwise(pl.col("following"))))
-    # "Grodno region", "Mosul district": the lower-case unit word belongs to the place's name.
-    unit = pl.when(pl.col("type") == "LOCATION").then(pl.col("following").str.extract(ADMIN_UNIT))
-    unit_length = pl.col("unit").str.len_chars().fill_null(0).cast(pl.Int64)
-    spans = spans.with_columns(unit=unit).with_columns(
-        end=pl.col("end") + unit_length, text=pl.col("text") + pl.col("unit").fill_null(""),
-        following=pl.col("following").str.slice(unit_length)).drop("unit")
-    # Places and nationalities take their country from the gazetteers, and so do other names
-    # that are demonyms ("Belarusian"); the rest of the other names go. A person is never a place.
-    # A demonym alone is a nationality whatever the recogniser says ("the Belarusian leader").
-    gazetteer_typed = pl.col("place_type").is_not_null() & (
-        pl.col("type").is_in(["LOCATION", "NATIONALITY", "MISC"]) | (pl.col("place_type") == "NATIONALITY"))
-    placed = with_gazetteer_places(spans).with_columns(
-        type=pl.when(gazetteer_typed & ((pl.col("type") != "MISC") | (pl.col("place_type") == "NATIONALITY")))
-        .then(pl.col("place_type")).otherwise(pl.col("type")),
-    ).with_columns(
-        country=pl.when(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).then(pl.col("place_country")),
-        place_name=pl.when(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).then(pl.col("place_name")),
-    )
-    typed = with_places_located_by_neighbours(placed.filter(pl.col("type") != "MISC"))
-    typed = typed.join(_surnames_resolved(typed), on=["doc_id", "start"], how="left").with_columns(
-        type=pl.when(pl.col("full_name").is_not_null()).then(pl.lit("PERSON")).otherwise(pl.col("type")))
-    mentions = typed.with_columns(
-        key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "text"))
-        .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.col("text")))
-        .otherwise(pl.coalesce("place_name", "text")))
-    return with_acronyms_resolved(
-        pl.concat([mentions.select(list(MENTION_SCHEMA)), _places_inside_organisations(mentions)]).sort("doc_id", "start"))
-
-
-def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
-    """An organisation named by its head word, then "of" or "of the" and an organisation or place
-    without a head word of its own, is one organisation ("Council of Defense Ministers of the
-    CIS", "Ministry of Defence of Belarus"; the place inside still becomes a mention of its own
-    for roles). With heads on both sides they are two ("International Military Center of the
-    Russian Defense Ministry")."""
-    heads = sorted(word_list("org_heads"))
-    gap_length = (pl.col("start") - pl.col("end").shift(1)).clip(0, len(" of the "))
-    gap = pl.col("following").shift(1).str.slice(0, gap_length)
-    joins_previous = (
-        (pl.col("doc_id") == pl.col("doc_id").shift(1)) & (pl.col("sentence") == pl.col("sentence").shift(1))
-        & (pl.col("type").shift(1) == "ORGANIZATION") & pl.col("type").is_in(["ORGANIZATION", "LOCATION"])
-        & pl.col("words").shift(1).list.eval(pl.element().is_in(heads)).list.any()
-        & ~pl.col("words").list.eval(pl.element().is_in(heads)).list.any()
-        & gap.is_in([" of ", " of the "])
-    ).fill_null(False)
-    return (
-        spans.with_columns(joins=joins_previous, gap=pl.when(joins_previous).then(gap).otherwise(pl.lit("")))
-        .with_columns(group=(~pl.col("joins")).cum_sum())
-        .group_by("group", maintain_order=True)
-        .agg(pl.col("doc_id", "doc_no", "sentence", "start", "prev1", "prev2").first(),
-             type=pl.when(pl.len() > 1).then(pl.lit("ORGANIZATION")).otherwise(pl.col("type").first()),
-             end=pl.col("end").last(), text=pl.concat_str("gap", "text").str.join(""),
-             words=pl.col("words").list.explode(keep_nulls=False, empty_as_null=False), following=pl.col("following").last())
-        .select(spans.columns)
-    )
-
-
-def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, start, full_name) of one-word names that are the surname of a person named in
-    full in the same article ("Blair" after "Tony Blair", "Lukashenka" for Lukashenko): a name
-    tagged once is the same entity later."""
-    people = typed.filter((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)).select(
-        "doc_id", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""), full="text").unique()
-    lone = typed.filter(pl.col("words").list.len() == 1).select("doc_id", "start", "text", "type")
-    variant = ((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= VARIANT_MIN_LENGTH)
-               & (pl.col("text").str.slice(0, VARIANT_SHARED) == pl.col("surname").str.slice(0, VARIANT_SHARED)))
-    return (
-        lone.join(people, on="doc_id")
-        .filter((pl.col("text") == pl.col("surname")) | variant)
-        # Where two people share the surname, the exact match wins, then the first full name in
-        # alphabetical order: the choice must not depend on join order, or ids flap between runs.
-        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), "full")
-        .unique(["doc_id", "start"], keep="first", maintain_order=True)
-        .select("doc_id", "start", full_name=pl.col("full"))
-    )
-
-
-def _places_inside_organisations(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Places and nationalities named inside an organisation's name ("Russian Defense
-    Ministry"), as mentions of their own: roles take their country from them."""
-    gazetteer = places().filter((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
-    inner = (
-        mentions.filter((pl.col("type") == "ORGANIZATION") & (pl.col("words").list.len() > 1))
-        .explode("words")
-        .join(gazetteer.select("alias", inner_type="type", inner_country="country"), left_on="words", right_on="alias")
-        .with_columns(offset=char_offset(pl.col("text"), pl.col("words")))
-        .select("doc_id", "sentence", text=pl.col("words"), start=pl.col("start") + pl.col("offset"),
-                type=pl.col("inner_type"), country=pl.col("inner_country"), key=pl.col("words"))
-    )
-    return inner.with_columns(end=pl.col("start") + pl.col("text").str.len_chars()).select(list(MENTION_SCHEMA))
