@@ -18,7 +18,6 @@ from conftest import WAREHOUSE_OBJECTS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = ROOT / "docs" / "ui-asset-graph.png"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
 
@@ -69,7 +68,7 @@ def ui_with_one_run(settings, tmp_path):
         server.wait(timeout=30)
 
 
-def test_asset_graph_and_run_list(ui_with_one_run):
+def test_asset_graph_and_run_list(ui_with_one_run, tmp_path):
     playwright = pytest.importorskip("playwright.sync_api")
     base, run_id = ui_with_one_run
     with playwright.sync_playwright() as p:
@@ -85,8 +84,10 @@ def test_asset_graph_and_run_list(ui_with_one_run):
         for asset in WAREHOUSE_OBJECTS:
             page.get_by_text(asset, exact=True).first.wait_for(timeout=30000)
         page.wait_for_timeout(1000)
-        SCREENSHOT.parent.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOT))
+        # The screenshot goes to a temporary folder: the test command leaves the checkout as it was.
+        screenshot = tmp_path / "ui-asset-graph.png"
+        page.screenshot(path=str(screenshot))
+        assert screenshot.stat().st_size > 10_000
         page.goto(f"{base}/runs", wait_until="networkidle")
         page.get_by_text(run_id).first.wait_for(timeout=30000)
         assert "refresh_warehouse" in page.inner_text("body")
