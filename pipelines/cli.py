@@ -206,11 +206,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback
+        import duckdb
+
         from pipelines.warehouse import WarehouseBusy, WarehouseMissing
 
-        if isinstance(error, WarehouseBusy | WarehouseMissing) or type(error).__module__.startswith("duckdb"):
+        if isinstance(error, WarehouseBusy | WarehouseMissing):
             console.print(f"[red]error:[/red] {error}")
             return 2
+        if isinstance(error, duckdb.Error):  # a mistake in the SQL: DuckDB's own first line
+            console.print(f"[red]error:[/red] {str(error).splitlines()[0]}", highlight=False, soft_wrap=True)
+            return 1
         raise
 
 

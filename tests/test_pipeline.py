@@ -166,3 +166,14 @@ def test_a_fact_table_from_an_older_version_is_rebuilt_with_the_new_columns(sett
     run_job(settings)
     assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
     assert fetch(settings, "SELECT count(*) FROM amounts WHERE unit IN ('count', 'money', 'percent')")[0][0] > 0
+
+
+def test_a_mistake_in_sql_prints_duckdbs_one_line_and_exits_1(tmp_path, capsys):
+    from pipelines.cli import main
+
+    warehouse = tmp_path / "news.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    for query, message in [("SELEC 1", "Parser Error"), ("SELECT * FROM nope", "Catalog Error")]:
+        assert main(["sql", query, "--warehouse", str(warehouse)]) == 1
+        output = capsys.readouterr().out
+        assert message in output and "Traceback" not in output and len(output.strip().splitlines()) == 1
