@@ -242,6 +242,10 @@ def warc_documents(rel: str, data: bytes, max_bytes: int) -> SourceOutcome:
     except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as error:
         outcome.rejections.append(Rejection(
             rel, content_hash(data), "read", f"damaged WARC after {records} HTML records: {error}"))
+    except Exception as error:  # warcio fails on some truncations with errors of its own making
+        outcome.rejections.append(Rejection(
+            rel, content_hash(data), "read",
+            f"damaged WARC after {records} HTML records: {type(error).__name__}: {error}"))
     if records == 0 and not outcome.rejections:
         outcome.rejections.append(Rejection(rel, content_hash(data), "read", "WARC file holds no HTML response records"))
     return outcome
@@ -284,3 +288,6 @@ def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Sou
         return SourceOutcome(rel, documents=[make_document(rel, fmt, data)])
     except RejectedInput as error:
         return SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", str(error))])
+    except Exception as error:  # any other failure of a reader or decoder on one file sets it aside
+        reason = f"unreadable: {type(error).__name__}: {error}"
+        return SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", reason)])

@@ -156,3 +156,13 @@ def test_listing_skips_dotfiles_and_recurses(tmp_path):
 def test_decode_prefers_declared_charset():
     text, encoding = ingest.decode('<meta charset="koi8-r">Москва'.encode("koi8-r"))
     assert (text.endswith("Москва"), encoding) == (True, "koi8-r")
+
+
+def test_a_warc_cut_anywhere_is_set_aside_with_a_reason(tmp_path):
+    data = warc_bytes([("https://example.by/a", "text/html", b"<html><body><p>" + b"word " * 200 + b"</p></body></html>")])
+    for cut in range(10, len(data), 10):
+        path = tmp_path / f"cut{cut}.warc.gz"
+        path.write_bytes(data[:cut])
+        outcome = read_source(path, path.name)
+        assert outcome.documents or outcome.rejections
+        assert all(rejection.reason for rejection in outcome.rejections)
