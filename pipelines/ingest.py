@@ -10,6 +10,7 @@ import gzip
 import hashlib
 import io
 import re
+import stat
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -98,14 +99,38 @@ def file_hash(path: Path) -> str | None:
 
 
 def list_raw_files(raw_dir: Path) -> list[Path]:
-    """Every regular file below raw_dir, sorted; dotfiles (editor and partial-download temp files) are skipped."""
+    """Every entry below raw_dir that is not a directory, sorted: regular files, and the symbolic
+    links, FIFOs and devices that `read_source` sets aside with a reason (never silently).
+    Dotfiles (editor and partial-download temp files) are skipped."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         return []
     return sorted(
         p for p in raw_dir.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
+        if (p.is_symlink() or not p.is_dir()) and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
     )
+
+
+def unsafe_entry(path: Path, root: Path) -> str | None:
+    """Why `path` must not be opened, or None: a symbolic link whose target leaves `root` (raw/ is
+    often writable by others than the warehouse's owner) or loops, and anything but a regular
+    file (a FIFO would block the run, a device never ends)."""
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "symbolic link that loops or points nowhere"
+        if not target.is_relative_to(Path(root).resolve()):
+            return "symbolic link to a file outside raw/ (not read)"
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "file disappeared during the run before it could be read"
+    except OSError as error:
+        return f"file could not be read: {error.strerror or error}"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (FIFO, device or socket)"
+    return None
 
 
 def input_format(name: str) -> tuple[str | None, bool]:
@@ -261,8 +286,11 @@ def _warc_date(value: str | None) -> datetime | None:
     return parsed.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceOutcome:
-    """Turn one file into documents or a rejection; never raises for bad input."""
+def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, root: Path | None = None) -> SourceOutcome:
+    """Turn one file into documents or a rejection; never raises for bad input. With `root` (the
+    raw folder), links leaving it and special files are rejected before they are opened."""
+    if reason := unsafe_entry(path, root if root is not None else path.parent):
+        return SourceOutcome(rel, rejections=[Rejection(rel, None, "read", reason)])
     fmt, gzipped = input_format(path.name)
     data = b""
     try:

@@ -339,7 +339,8 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
             progress.start("Reading raw files", len(files))
             outcomes, staged = [], set()
             for path in files:
-                outcome = read_source(path, path.relative_to(settings.raw_dir).as_posix(), settings.max_bytes)
+                outcome = read_source(path, path.relative_to(settings.raw_dir).as_posix(), settings.max_bytes,
+                                      root=settings.raw_dir)
                 for document in outcome.documents:
                     if document.doc_id not in state.paths_by_doc and document.doc_id not in staged:
                         staging.add_document(document)

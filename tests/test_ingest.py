@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,19 @@ def test_a_warc_cut_anywhere_is_set_aside_with_a_reason(tmp_path):
         outcome = read_source(path, path.name)
         assert outcome.documents or outcome.rejections
         assert all(rejection.reason for rejection in outcome.rejections)
+
+
+def test_links_leaving_raw_and_special_files_are_set_aside_unopened(tmp_path):
+    raw, outside = tmp_path / "raw", tmp_path / "secret.html"
+    raw.mkdir()
+    outside.write_text("<html><body><p>root:x:0:0:root:/root:/bin/bash</p></body></html>")
+    (raw / "inside.txt").write_text("Tony Blair has become the Labour Party's longest-serving prime minister. " * 5)
+    (raw / "passwd_link.html").symlink_to(outside)
+    (raw / "inside_link.txt").symlink_to(raw / "inside.txt")
+    (raw / "loop.html").symlink_to(raw / "loop.html")
+    os.mkfifo(raw / "pipe.html")
+    outcomes = {path.name: read_source(path, path.name, root=raw) for path in list_raw_files(raw)}
+    assert set(outcomes) == {"inside.txt", "passwd_link.html", "inside_link.txt", "loop.html", "pipe.html"}
+    assert outcomes["inside_link.txt"].documents and outcomes["inside.txt"].documents
+    for name, reason in [("passwd_link.html", "outside raw/"), ("loop.html", "loops"), ("pipe.html", "not a regular file")]:
+        assert not outcomes[name].documents and reason in outcomes[name].rejections[0].reason
