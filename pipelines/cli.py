@@ -160,11 +160,18 @@ def command_sql(args: argparse.Namespace) -> int:
 def command_status(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files
+
     settings = settings_from(args)
-    counts = []
-    for name in ("raw_documents", "articles", "rejected_documents", "articles_per_outlet_day"):
-        counts.append((name, query(settings, f"SELECT count(*) FROM {name}")[1][0][0]))
-    print_table(f"Warehouse {settings.warehouse}", ["table / view", "rows"], counts)
+    # Every table and view sql/ defines, in load order; one not created yet shows as such.
+    names = [object_name(ddl) for ddl in sql_files(TABLES_DIR) + sql_files(VIEWS_DIR)]
+    existing = {row[0] for row in query(settings, "SELECT table_name FROM information_schema.tables")[1]}
+    present = [name for name in names if name in existing]
+    counted = dict(query(settings, " UNION ALL ".join(f"SELECT '{name}', count(*) FROM {name}" for name in present))[1]) \
+        if present else {}
+    counts = [(name, counted.get(name, "not created yet")) for name in names]
+    console.print(f"Warehouse: {settings.warehouse}", soft_wrap=True)
+    print_table("Tables and views", ["table / view", "rows"], counts)
     _, rejected = query(settings, "SELECT path, stage, reason, first_seen FROM rejected_documents ORDER BY first_seen DESC, path")
     print_table("Rejected files", ["path", "stage", "reason", "first seen"], rejected)
     use_project_dagster_home()

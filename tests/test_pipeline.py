@@ -177,3 +177,15 @@ def test_a_mistake_in_sql_prints_duckdbs_one_line_and_exits_1(tmp_path, capsys):
         assert main(["sql", query, "--warehouse", str(warehouse)]) == 1
         output = capsys.readouterr().out
         assert message in output and "Traceback" not in output and len(output.strip().splitlines()) == 1
+
+
+def test_status_lists_every_table_and_view_with_its_rows(settings, capsys):
+    from pipelines.cli import main
+
+    run_job(settings)
+    capsys.readouterr()
+    assert main(["status", "--warehouse", str(settings.warehouse)]) == 0
+    output = capsys.readouterr().out
+    for name in WAREHOUSE_OBJECTS:
+        assert name in output
+    assert "not created yet" not in output
