@@ -136,9 +136,21 @@ def command_run(args: argparse.Namespace) -> int:
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
-                console.print(f"[red]Step {event.step_key} failed:[/red] {event.step_failure_data.error.message.strip()}")
+                console.print(f"[red]Step {event.step_key} failed:[/red] {root_cause(event.step_failure_data.error)}",
+                              highlight=False, soft_wrap=True)
+        console.print(f"Full log: run {result.run_id[:8]} in `news-warehouse ui` (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})",
+                      highlight=False, soft_wrap=True)
         return 1
     return 0
+
+
+def root_cause(error) -> str:
+    """The first line of the innermost error of a Dagster step failure ("AttributeError: ..."),
+    not Dagster's own wrapper ("Error occurred while executing op ...")."""
+    while error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines()
+    return lines[0] if lines else error.cls_name
 
 
 def query(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:

@@ -189,3 +189,20 @@ def test_status_lists_every_table_and_view_with_its_rows(settings, capsys):
     for name in WAREHOUSE_OBJECTS:
         assert name in output
     assert "not created yet" not in output
+
+
+def test_a_failed_step_is_reported_by_its_root_cause():
+    import sys
+
+    from dagster._utils.error import serializable_error_info_from_exc_info
+
+    from pipelines.cli import root_cause
+
+    try:
+        try:
+            raise AttributeError("'NoneType' object has no attribute 'startswith'")
+        except AttributeError as error:
+            raise RuntimeError('Error occurred while executing op "ingest":') from error
+    except RuntimeError:
+        info = serializable_error_info_from_exc_info(sys.exc_info())
+    assert root_cause(info) == "AttributeError: 'NoneType' object has no attribute 'startswith'"
