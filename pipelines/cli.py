@@ -199,7 +199,18 @@ def command_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether something already listens on host:port (a second `news-warehouse ui`, say)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1)
+        return probe.connect_ex((host, port)) == 0
+
+
 def command_ui(args: argparse.Namespace) -> int:
+    if port_in_use(args.port):
+        console.print(f"[red]error:[/red] port {args.port} is already in use (another `news-warehouse ui`?); "
+                      f"stop it or pass --port", highlight=False, soft_wrap=True)
+        return 2
     home = use_project_dagster_home()
     console.print(f"DAGSTER_HOME={home}")
     dagster = shutil.which("dagster") or "dagster"

@@ -206,3 +206,16 @@ def test_a_failed_step_is_reported_by_its_root_cause():
     except RuntimeError:
         info = serializable_error_info_from_exc_info(sys.exc_info())
     assert root_cause(info) == "AttributeError: 'NoneType' object has no attribute 'startswith'"
+
+
+def test_ui_on_a_busy_port_exits_at_once_with_a_clear_message(capsys):
+    import socket
+
+    from pipelines.cli import main
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["ui", "--port", str(port)]) == 2
+    assert "already in use" in capsys.readouterr().out
