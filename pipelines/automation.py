@@ -1,13 +1,17 @@
 """When the warehouse refreshes by itself: hourly, and soon after files land in raw/."""
 
 import hashlib
+from pathlib import Path
 
 import dagster as dg
 
 from pipelines.ingest import list_raw_files
 from pipelines.resources import WarehouseResource
+from pipelines.warehouse import reading
 
 SENSOR_INTERVAL_SECONDS = 30
+# How long the sensor's first tick waits for a busy warehouse before it simply runs.
+KNOWN_PATHS_WAIT_SECONDS = 2
 
 
 def raw_fingerprint(raw_dir) -> str:
@@ -22,6 +26,25 @@ def raw_fingerprint(raw_dir) -> str:
     return digest.hexdigest()
 
 
+def raw_paths(raw_dir) -> set[str]:
+    """Every file under raw/, relative to it, as the warehouse records paths."""
+    return {path.relative_to(raw_dir).as_posix() for path in list_raw_files(raw_dir)}
+
+
+def known_paths(warehouse: Path) -> set[str] | None:
+    """The raw/ paths the warehouse holds as documents or rejections; None when it cannot say
+    (no warehouse yet, or it is busy): then the sensor runs, as a refresh costs only what is new."""
+    if not Path(warehouse).exists():
+        return None
+    try:
+        with reading(Path(warehouse), wait_seconds=KNOWN_PATHS_WAIT_SECONDS) as con:
+            rows = con.execute("SELECT unnest(paths) FROM raw_documents "
+                               "UNION SELECT split_part(path, '#', 1) FROM rejected_documents").fetchall()
+    except Exception:
+        return None
+    return {row[0] for row in rows}
+
+
 def build_automation(job: dg.JobDefinition) -> tuple[dg.ScheduleDefinition, dg.SensorDefinition]:
     schedule = dg.ScheduleDefinition(
         name="hourly_refresh", job=job, cron_schedule="0 * * * *",
@@ -33,10 +56,15 @@ def build_automation(job: dg.JobDefinition) -> tuple[dg.ScheduleDefinition, dg.S
                default_status=dg.DefaultSensorStatus.RUNNING,
                description="Starts a refresh when files under raw/ are added or changed.")
     def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
-        fingerprint = raw_fingerprint(warehouse.settings().raw_dir)
+        settings = warehouse.settings()
+        fingerprint = raw_fingerprint(settings.raw_dir)
         if fingerprint == context.cursor:
             return dg.SkipReason("no new or changed files in raw/")
+        first_tick = context.cursor is None
         context.update_cursor(fingerprint)
+        # A fresh start of the UI (no cursor yet) runs only if raw/ holds a path the warehouse lacks.
+        if first_tick and raw_paths(settings.raw_dir) <= (known_paths(settings.warehouse) or {None}):
+            return dg.SkipReason("raw/ holds nothing the warehouse lacks")
         return dg.RunRequest(run_key=fingerprint)
 
     return schedule, raw_files_sensor

@@ -31,3 +31,16 @@ def test_hourly_schedule_runs_the_refresh_job(settings):
     assert schedule.cron_schedule == "0 * * * *"
     assert schedule.job_name == JOB_NAME
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_a_fresh_start_runs_nothing_when_the_warehouse_holds_every_file(settings):
+    from conftest import run_job
+
+    run_job(settings)
+    defs = build_definitions(settings)
+    sensor = defs.resolve_sensor_def("raw_files_sensor")
+    fresh = evaluate(sensor, defs, None)
+    assert fresh.run_requests == [] and fresh.cursor
+    (settings.raw_dir / "new.txt").write_text("A new article landed in the folder while the UI was down.")
+    assert len(evaluate(sensor, defs, fresh.cursor).run_requests) == 1
+    assert len(evaluate(sensor, defs, None).run_requests) == 1
