@@ -22,6 +22,8 @@ _SMALL = ("eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|ni
 _SCALE = "hundred|thousand|million|billion|trillion"
 DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 SCALE_SUFFIX = r"(?i:bn|tn|m|k|b)"
+# A number with a scale word or a scale letter against its digits ("3 million", "$285m").
+SCALED = rf"(?i:{_SCALE})|\d{SCALE_SUFFIX}\b"
 # "one" and "a" count only before a scale word ("a hundred"); alone they are rarely amounts.
 NUMBER_WORD = rf"(?:{_TENS})(?:-(?:one|{_SMALL}))?|{_SMALL}|(?:a|an|one)\s(?:{_SCALE})"
 NUMBER = rf"(?:(?:{DIGITS}){SCALE_SUFFIX}?|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b)*"
@@ -137,7 +139,7 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         .filter(pl.col("object").is_not_null())
     )
     # "pounds" after a number weighs as often as it pays: money only with a scale ("3 million pounds").
-    scaled = pl.col("low").str.contains(rf"(?i:{_SCALE})|\d{SCALE_SUFFIX}\b")
+    scaled = pl.col("low").str.contains(SCALED)
     named_currency = pl.col("object").replace_strict(CURRENCY_CODES, default=None)
     currency = pl.coalesce(pl.col("currency").str.strip_chars().replace_strict(CURRENCY_CODES, default=None),
                            pl.when(~pl.col("object").is_in(AMBIGUOUS_CURRENCY_WORDS) | scaled).then(named_currency))
@@ -146,7 +148,7 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     return (
         found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"]), currency=currency)
         # "$10 – $55 billion": the high end's scale is the low end's too.
-        .with_columns(value=pl.when(~scaled & pl.col("high").str.contains(rf"(?i:{_SCALE})|\d{SCALE_SUFFIX}\b").fill_null(False))
+        .with_columns(value=pl.when(~scaled & pl.col("high").str.contains(SCALED).fill_null(False))
                       .then(pl.coalesce(pl.col("value") * pl.col("value_high")
                                         / number_values(found["high"].str.extract(r"^([\d.,]+)")), pl.col("value")))
                       .otherwise(pl.col("value")))

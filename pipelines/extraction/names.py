@@ -13,7 +13,7 @@ from pipelines.extraction.entities import (
 )
 from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
 from pipelines.extraction.recogniser import (
-    NAME_CONNECTORS, OUTSIDE, Model, candidates, in_segment, tag, tagged_spans, word_lists,
+    NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists,
 )
 from pipelines.extraction.tokens import ABBREVIATIONS, char_offset
 
@@ -93,6 +93,13 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     return relabelled.to_series()
 
 
+def _free_runs() -> pl.Expr:
+    """A number for each run of consecutive `free` candidates within a segment (other rows each
+    get a number of their own)."""
+    return (~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1)) | ~pl.col("free").shift(1)) \
+        .fill_null(True).cum_sum()
+
+
 def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """A name the recogniser stopped on a connector ("Council of | Defense Ministers") goes on
     through the capitalised words after it; a connector that still ends a name leaves it."""
@@ -100,8 +107,7 @@ def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     frame = segments.select("segment", "token", label=labels).with_columns(
         free=(pl.col("label") == OUTSIDE) & pl.col("token").str.contains(r"^\p{Lu}"),
         open_end=pl.col("label").str.starts_with("I-") & pl.col("token").is_in(connectors))
-    runs = frame.with_columns(run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1))
-                                   | ~pl.col("free").shift(1)).fill_null(True).cum_sum())
+    runs = frame.with_columns(run=_free_runs())
     opener = pl.when(pl.col("free") & (pl.col("run") != pl.col("run").shift(1)) & in_segment("open_end", 1).fill_null(False))
     continued = runs.with_columns(type=opener.then(in_segment("label", 1).str.slice(2))).with_columns(
         type=pl.when(pl.col("free")).then(pl.col("type").first().over("run")))
@@ -121,9 +127,7 @@ def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Serie
     heads = word_lists()["org_head"]
     capitalised = pl.col("token").str.contains(r"^\p{Lu}")
     runs = segments.select("segment", "token", label=labels).with_columns(
-        row=pl.int_range(pl.len()), free=pl.col("label") == OUTSIDE, capitalised=capitalised).with_columns(
-        run=(~pl.col("free") | (pl.col("segment") != pl.col("segment").shift(1)) | ~pl.col("free").shift(1))
-        .fill_null(True).cum_sum())
+        row=pl.int_range(pl.len()), free=pl.col("label") == OUTSIDE, capitalised=capitalised).with_columns(run=_free_runs())
     # Runs that qualify, found by aggregates over the free tokens; connectors after the run's last
     # capitalised word ("... Center of the | Russian ...") stay out of the name.
     named = (
@@ -178,15 +182,13 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
 def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataFrame:
     """Mentions by name (no pronouns yet), typed PERSON, ORGANIZATION, LOCATION or NATIONALITY,
     each with the merge key of its entity and, for places, the country."""
-    honorifics = word_lists()["honorific"]
     segments = candidates(tokens)
     labels = _relabelled(segments, _completed_names(segments, tag(segments, model)))
     labels = _consistent_in_document(segments, _headed_organisations(segments, labels))
-    after_honorific = pl.col("prev1").is_in(honorifics) | ((pl.col("prev1") == ".") & pl.col("prev2").is_in(honorifics))
     spans = (
         tagged_spans(segments, labels)
         # The surname after an honorific is a person's, whatever else it could be ("Mr Houston").
-        .with_columns(type=pl.when(after_honorific).then(pl.lit("PER")).otherwise(pl.col("type")))
+        .with_columns(type=pl.when(after_honorific()).then(pl.lit("PER")).otherwise(pl.col("type")))
         .with_columns(type=pl.col("type").replace_strict(PRODUCT_TYPES))
     )
     # The full stop of an initial or an abbreviation ending a name belongs to it ("U.S.", "Corp.").

@@ -11,6 +11,8 @@ from the nearest name is wrong more often than right."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import polars as pl
 
@@ -35,6 +37,12 @@ EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "rep
 SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
 
 
+@cache
+def speech_verbs() -> list[str]:
+    """The verbs of an attribution clause: the curated speech verbs and a few more."""
+    return sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
+
+
 def _passages(articles: pl.DataFrame) -> pl.DataFrame:
     """Quoted passages: doc_id, start, end (marks included), quote (marks excluded). A passage
     left open at the end of its paragraph counts only if the next paragraph opens a mark."""
@@ -57,7 +65,7 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
 def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
     """Speech verbs ("said", "told", "according" before "to") with their paragraph: doc_id,
     paragraph, verb, v_start, v_end."""
-    verbs = sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
+    verbs = speech_verbs()
     forms = verbs + [verb.capitalize() for verb in verbs]
     # Scraped text loses spaces: "declaredthat" is "declared that".
     glued = pl.col("token").str.ends_with("that") & pl.col("token").str.slice(0, pl.col("token").str.len_chars() - 4).is_in(forms)
@@ -155,7 +163,7 @@ def _nominal_organisations(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.D
 def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) -> pl.DataFrame:
     """"it" right before or after a speech verb ("it added", "said it") as a mention of the
     latest organisation named before it: agencies and ministries speak as "it"."""
-    verbs = sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
+    verbs = speech_verbs()
     rows = np.flatnonzero(tokens["token"].is_in(["it", "It"]).to_numpy())
     pronouns = (
         tokens[rows].with_columns(before=neighbour(tokens, rows, "token", -1), after=neighbour(tokens, rows, "token", 1))

@@ -45,6 +45,8 @@ FUNCTION_CAPITALS = sorted(set(STARTERS) | {
     "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
 SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
 LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
+
+
 def _flag(condition: pl.Expr) -> pl.Expr:
     """A binary feature: "1" where `condition` holds, absent elsewhere."""
     return pl.when(condition).then(pl.lit("1"))
@@ -54,6 +56,13 @@ def in_segment(column: str, n: int) -> pl.Expr:
     """`column` n candidate tokens away within the same segment, else NULL (segment numbers run
     across the whole batch, so no article boundary needs checking)."""
     return pl.when(pl.col("segment").shift(n) == pl.col("segment")).then(pl.col(column).shift(n))
+
+
+def after_honorific() -> pl.Expr:
+    """Whether an honorific stands right before the token, with or without its full stop ("Mr
+    Blair", "Mr. Blair"), read from the candidates' `prev1` and `prev2`."""
+    honorifics = word_lists()["honorific"]
+    return pl.col("prev1").is_in(honorifics) | ((pl.col("prev1") == ".") & pl.col("prev2").is_in(honorifics))
 
 
 @cache
@@ -205,7 +214,7 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
         .with_columns(
             shape=shape, capitalised=capitalised, shape_1=_coarse_shape(prev1), shape1=_coarse_shape(next1),
             starts_bigram=bigram.is_in(known_ngrams), starts_trigram=trigram.is_in(known_ngrams),
-            after_honorific=prev1.is_in(honorifics) | ((prev1 == ".") & prev2.is_in(honorifics)),
+            after_honorific=after_honorific(),
             # A capitalised word before is a candidate of the same segment: its facts are known.
             after_given=in_segment("given", 1).fill_null(False) & capitalised,
         )
