@@ -233,3 +233,8 @@ def test_an_agency_speaks_as_it():
     facts = facts_of("The Korean Central News Agency reported the shelling.\n\n"
                      "“Foolhardy provocation deserves harsh punishment,” it added.")
     assert speakers(facts) == [("Foolhardy provocation deserves harsh punishment,", "ORGANIZATION:agency central korean news")]
+
+
+def test_a_scale_word_hyphenated_to_the_number_counts():
+    facts = facts_of("Romney will propose paying off the entire $3.6-trillion national debt.")
+    assert facts["amounts"].select("value", "currency").rows() == [(3.6e12, "USD")]

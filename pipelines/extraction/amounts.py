@@ -26,7 +26,8 @@ SCALE_SUFFIX = r"(?i:bn|tn|m|k|b)"
 SCALED = rf"(?i:{_SCALE})|\d{SCALE_SUFFIX}\b"
 # "one" and "a" count only before a scale word ("a hundred"); alone they are rarely amounts.
 NUMBER_WORD = rf"(?:{_TENS})(?:-(?:one|{_SMALL}))?|{_SMALL}|(?:a|an|one)\s(?:{_SCALE})"
-NUMBER = rf"(?:(?:{DIGITS}){SCALE_SUFFIX}?|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b)*"
+# A scale word may be hyphenated to the number ("$3.6-trillion debt").
+NUMBER = rf"(?:(?:{DIGITS}){SCALE_SUFFIX}?|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE}|{_TENS}|{_SMALL})\b|-(?i:{_SCALE})\b)*"
 QUALIFIERS = ("about|around|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|up to"
               "|at least|at most|under|above|below|an estimated|as many as|as few as|between|from")
 OBJECT_WORD = r"[a-z][a-z’'-]*"
