@@ -3,7 +3,7 @@
     python bench/extract_quality.py GOLD [GOLD ...] [--out PREDICTIONS.jsonl]
 
 GOLD is re3d JSON lines (ner-dev/re3d-dev.jsonl) or a CoNLL-style IOB file (Universal NER
-`.iob2`, Wikigold, the Broad Twitter Corpus). Runs the product's extraction (`extract_facts`) on
+`.iob2`, Wikigold, the Broad Twitter Corpus). Runs the product's extraction (`extract_with_entities`) on
 each document's text and prints precision, recall and F1 per type and micro-averaged, for exact
 spans (same start, end and type) and overlapping spans (same type, any shared character).
 
@@ -27,7 +27,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipelines.extraction.facts import extract_facts  # noqa: E402
+from pipelines.extraction.facts import extract_with_entities  # noqa: E402
 from pipelines.extraction.ner_corpora import read_corpus  # noqa: E402
 
 RE3D_TYPES = {"PERSON": "Person", "ORGANIZATION": "Organisation", "LOCATION": "Location", "NATIONALITY": "Nationality"}
@@ -67,7 +67,7 @@ def gold_and_documents(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str
 
 def predictions(documents: pl.DataFrame, types: dict[str, str], flat: bool) -> pl.DataFrame:
     """The product's mentions in the gold's types (doc_id, start, end, type, text)."""
-    facts = extract_facts(documents)
+    facts = extract_with_entities(documents)
     mentions = facts["entity_mentions"].filter(pl.col("type").is_in(list(types)))
     if flat:
         names = mentions.join(facts["entities"].select("entity_id", "aliases"), on="entity_id")

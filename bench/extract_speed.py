@@ -23,6 +23,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pipelines.extraction import facts as extraction  # noqa: E402
+from pipelines.extraction.entities import merge_entities  # noqa: E402
 
 
 def batches(files: list[Path], repeat: int, size: int) -> Iterator[pl.DataFrame]:
@@ -47,13 +48,13 @@ def main() -> int:
         return 0
     files = sorted(args.texts.glob("*.txt"))
     started = time.perf_counter()
-    rows = dict.fromkeys(extraction.FACT_TABLES, 0)
+    rows: dict[str, int] = {}
     entities = []
     for tables in extraction.extract_in_batches(batches(files, args.repeat, args.batch_size), args.workers):
-        entities.append(tables["entities"])
+        entities.append(tables["article_entities"])
         for name, frame in tables.items():
-            rows[name] += frame.height
-    merged = extraction.merge_entities(entities)
+            rows[name] = rows.get(name, 0) + frame.height
+    merged = merge_entities(pl.concat(entities))
     elapsed = time.perf_counter() - started
     articles = len(files) * args.repeat
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -61,8 +62,7 @@ def main() -> int:
     print(f"{articles} articles ({len(files)} texts x {args.repeat}), batches of {args.batch_size}, "
           f"{args.workers} worker(s)")
     print(f"time {elapsed:.2f} s (worker start-up included): {articles / elapsed:.0f} articles/s")
-    print("rows: " + ", ".join(f"{rows[n]} {n}" for n in extraction.FACT_TABLES if n != "entities")
-          + f", {merged.height} entities")
+    print("rows: " + ", ".join(f"{count} {name}" for name, count in rows.items()) + f", {merged.height} entities")
     print(f"peak RSS: main process {own:.0f} MiB, largest worker {worker:.0f} MiB")
     return 0
 

@@ -2,7 +2,7 @@
 
     python bench/quotes_quality.py GOLD.jsonl [--out PREDICTIONS.jsonl] [--show N]
 
-Runs the product's extraction (`extract_facts`) on each document's text. Quote spans are matched
+Runs the product's extraction (`extract_with_entities`) on each document's text. Quote spans are matched
 to gold one to one (any shared character counts; each gold quote to the predicted quote that
 overlaps it most): precision, recall and F1, and how many matched spans are exact (both
 include the quotation marks). Speaker accuracy on matched quotes: right if the speaker entity's canonical name equals
@@ -23,7 +23,7 @@ import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from pipelines.extraction.facts import extract_facts  # noqa: E402
+from pipelines.extraction.facts import extract_with_entities  # noqa: E402
 
 
 def normalised(name: str | None) -> str | None:
@@ -35,7 +35,7 @@ def normalised(name: str | None) -> str | None:
 
 
 def predicted_quotes(documents: pl.DataFrame) -> pl.DataFrame:
-    facts = extract_facts(documents)
+    facts = extract_with_entities(documents)
     names = facts["entities"].select("entity_id", speaker="canonical_name")
     return facts["quotes"].join(names, left_on="speaker_entity_id", right_on="entity_id", how="left").select(
         "doc_id", "start", "end", "quote", "speaker").sort("doc_id", "start")

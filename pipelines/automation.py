@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.ingest import list_raw_files
+from pipelines.ingest import scan_raw_files
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import reading
 
@@ -17,18 +17,14 @@ KNOWN_PATHS_WAIT_SECONDS = 2
 def raw_fingerprint(raw_dir) -> str:
     """Changes whenever a file under raw/ is added, removed, resized or touched."""
     digest = hashlib.sha256()
-    for path in list_raw_files(raw_dir):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue
-        digest.update(f"{path.relative_to(raw_dir)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for entry in scan_raw_files(raw_dir):
+        digest.update(f"{entry.rel}\0{entry.size}\0{entry.modified_ns}\n".encode())
     return digest.hexdigest()
 
 
 def raw_paths(raw_dir) -> set[str]:
     """Every file under raw/, relative to it, as the warehouse records paths."""
-    return {path.relative_to(raw_dir).as_posix() for path in list_raw_files(raw_dir)}
+    return {entry.rel for entry in scan_raw_files(raw_dir)}
 
 
 def known_paths(warehouse: Path) -> set[str] | None:

@@ -90,8 +90,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def print_table(title: str, header: list[str], rows: list[tuple]) -> None:
     table = Table(title=title, title_justify="left")
-    for name in header:
-        table.add_column(name)
+    for index, name in enumerate(header):
+        table.add_column(name, no_wrap=index == 0)
     for row in rows:
         table.add_row(*("NULL" if v is None else str(v) for v in row))
     console.print(table)
@@ -114,22 +114,26 @@ def command_run(args: argparse.Namespace) -> int:
             result = job.execute_in_process(
                 instance=instance, raise_on_error=False,
                 tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                            "ops": {"facts": {"config": {"rederive": args.rederive}}}},
             )
     materialized = {
         event.asset_key.to_user_string(): event.materialization.metadata
         for event in result.get_asset_materialization_events()
     }
-    columns = ("dagster/row_count", "new", "changed", "rejected_this_run")
+    columns = {"dagster/row_count": "rows", "files_read": "files read", "new": "new", "changed": "changed",
+               "articles_derived": "derived", "rejected_this_run": "rejected"}
     rows = [(name, *(metadata[key].value if key in metadata else "" for key in columns))
             for name, metadata in materialized.items()]
     print_table(f"Run {result.run_id[:8]}: {settings.raw_dir} -> {settings.warehouse}",
-                ["table / view", "rows", "new", "changed", "rejected this run"], rows)
+                ["table / view", *columns.values()], rows)
     rejected = materialized.get("rejected_documents", {}).get("rejected_this_run")
     if rejected and rejected.value:
         _, rows = query(settings, "SELECT path, reason FROM rejected_documents WHERE first_seen = "
                                   "(SELECT max(first_seen) FROM rejected_documents) ORDER BY path")
         print_table("Set aside this run (see rejected_documents)", ["path", "reason"], rows)
+    if result.success and "entities" not in materialized:
+        console.print("Facts: up to date (no new, changed or removed articles since the last run).")
     checks = result.get_asset_check_evaluations()
     failed = [c.check_name for c in checks if not c.passed]
     console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
@@ -223,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="materialize every asset through Dagster (the run shows in the UI)")
     run.add_argument("--raw", help="landing directory (default: ./raw or $NEWS_WAREHOUSE_RAW)")
-    run.add_argument("--workers", type=int, help="cleaning processes (default 2)")
+    run.add_argument("--workers", type=int, help="cleaning and extraction processes (default 2)")
+    run.add_argument("--rederive", action="store_true",
+                     help="extract the facts of every article again (a changed extraction version does this by itself)")
     sql = sub.add_parser("sql", help="run a read-only SQL query and print the result")
     sql.add_argument("query")
     status = sub.add_parser("status", help="row counts, rejected files and the last run")

@@ -6,13 +6,13 @@ import dagster as dg
 
 from pipelines.assets.checks import ALL_CHECKS
 from pipelines.assets.facts import facts
-from pipelines.extraction.facts import FACT_TABLES
 from pipelines.assets.ingest import ingest
 from pipelines.assets.views import view_assets
 from pipelines.automation import build_automation
-from pipelines.refresh import TABLES, Progress
+from pipelines.refresh import Progress
 from pipelines.resources import WarehouseResource
 from pipelines.settings import Settings
+from pipelines.warehouse import table_names
 
 JOB_NAME = "refresh_warehouse"
 
@@ -25,7 +25,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     )
     schedule, sensor = build_automation(job)
     return dg.Definitions(
-        assets=[ingest, facts, *view_assets([*TABLES, *FACT_TABLES])],
+        assets=[ingest, facts, *view_assets(list(table_names()))],
         asset_checks=ALL_CHECKS,
         jobs=[job],
         schedules=[schedule],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import re
 import stat
 import zlib
@@ -75,11 +76,26 @@ class Rejection:
 
 @dataclass
 class SourceOutcome:
-    """Everything one file under raw/ produced."""
+    """Everything one file under raw/ produced. `fingerprint` (size, modification time in ns,
+    SHA-256 of the bytes) is set when the outcome follows from bytes read to the end, so that a
+    later run may skip the file while it keeps that size and time; it is None when the outcome
+    may change on its own (the file vanished, kept changing, could not be opened)."""
 
     path: str
     documents: list[RawDocument] = field(default_factory=list)
     rejections: list[Rejection] = field(default_factory=list)
+    fingerprint: tuple[int, int, str] | None = None
+
+
+@dataclass(frozen=True)
+class RawFile:
+    """An entry under raw/ as a scan sees it: size and modification time of a regular file (None
+    for links and special files, which are looked at afresh by every run)."""
+
+    path: Path
+    rel: str
+    size: int | None
+    modified_ns: int | None
 
 
 def content_hash(data: bytes) -> str:
@@ -98,17 +114,31 @@ def file_hash(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def list_raw_files(raw_dir: Path) -> list[Path]:
-    """Every entry below raw_dir that is not a directory, sorted: regular files, and the symbolic
-    links, FIFOs and devices that `read_source` sets aside with a reason (never silently).
-    Dotfiles (editor and partial-download temp files) are skipped."""
+def scan_raw_files(raw_dir: Path) -> list[RawFile]:
+    """Every entry below raw_dir that is not a directory, sorted by path, with one lstat each:
+    regular files, and the symbolic links, FIFOs and devices that `read_source` sets aside with a
+    reason (never silently). Dotfiles and dot-folders (editor and partial-download temp files)
+    are skipped."""
     raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        return []
-    return sorted(
-        p for p in raw_dir.rglob("*")
-        if (p.is_symlink() or not p.is_dir()) and not any(part.startswith(".") for part in p.relative_to(raw_dir).parts)
-    )
+    found: list[RawFile] = []
+    folders = [raw_dir] if raw_dir.is_dir() else []
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(Path(entry.path))
+                    continue
+                path = Path(entry.path)
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    info = None
+                regular = info is not None and stat.S_ISREG(info.st_mode)
+                found.append(RawFile(path, path.relative_to(raw_dir).as_posix(),
+                                     info.st_size if regular else None, info.st_mtime_ns if regular else None))
+    return sorted(found, key=lambda f: f.rel)
 
 
 def unsafe_entry(path: Path, root: Path) -> str | None:
@@ -145,8 +175,9 @@ def input_format(name: str) -> tuple[str | None, bool]:
     return None, gzipped
 
 
-def read_stable_bytes(path: Path) -> bytes:
-    """Read a file, re-reading if it changes underneath us (a writer still busy with it)."""
+def read_stable_bytes(path: Path) -> tuple[bytes, os.stat_result]:
+    """Read a file, re-reading if it changes underneath us (a writer still busy with it); the
+    bytes and the file's status they match."""
     for _ in range(STABLE_READ_ATTEMPTS):
         try:
             before = path.stat()
@@ -157,7 +188,7 @@ def read_stable_bytes(path: Path) -> bytes:
         except OSError as error:
             raise RejectedInput(f"file could not be read: {error.strerror or error}") from None
         if (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) == (len(data), after.st_mtime_ns):
-            return data
+            return data, after
     raise RejectedInput("file kept changing while it was being read (still being written?)")
 
 
@@ -294,28 +325,33 @@ def read_source(path: Path, rel: str, max_bytes: int = DEFAULT_MAX_BYTES, root: 
     fmt, gzipped = input_format(path.name)
     data = b""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError:
-        size = 0
-    if size > max_bytes:
-        reason = f"file too large: {size:,} bytes exceeds the {max_bytes:,}-byte limit"
-        return SourceOutcome(rel, rejections=[Rejection(rel, file_hash(path), "read", reason)])
+        info = None
+    if info is not None and info.st_size > max_bytes:
+        reason = f"file too large: {info.st_size:,} bytes exceeds the {max_bytes:,}-byte limit"
+        digest = file_hash(path)
+        return SourceOutcome(rel, rejections=[Rejection(rel, digest, "read", reason)],
+                             fingerprint=(info.st_size, info.st_mtime_ns, digest) if digest else None)
+    fingerprint = None
     try:
         if fmt is None:
             raise RejectedInput(
                 f"unsupported file type {path.suffix or '(no extension)'!r}: expected .html, .htm, .txt or .warc, optionally .gz")
-        data = read_stable_bytes(path)
+        data, info = read_stable_bytes(path)
+        fingerprint = (info.st_size, info.st_mtime_ns, content_hash(data))
         if len(data) > max_bytes:
             raise RejectedInput(f"file too large: {len(data):,} bytes exceeds the {max_bytes:,}-byte limit")
         if not data:
             raise RejectedInput("empty file")
         if fmt == "warc":
-            return warc_documents(rel, data, max_bytes)
-        if gzipped:
-            data = gunzip(data, max_bytes)
-        return SourceOutcome(rel, documents=[make_document(rel, fmt, data)])
+            outcome = warc_documents(rel, data, max_bytes)
+        else:
+            outcome = SourceOutcome(rel, documents=[make_document(rel, fmt, gunzip(data, max_bytes) if gzipped else data)])
     except RejectedInput as error:
-        return SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", str(error))])
+        outcome = SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", str(error))])
     except Exception as error:  # any other failure of a reader or decoder on one file sets it aside
         reason = f"unreadable: {type(error).__name__}: {error}"
-        return SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", reason)])
+        outcome = SourceOutcome(rel, rejections=[Rejection(rel, content_hash(data) if data else None, "read", reason)])
+    outcome.fingerprint = fingerprint
+    return outcome

@@ -1,8 +1,10 @@
 """One refresh of the warehouse from raw/: scan, decide what changed, clean it, write it atomically.
 
-No Dagster here (the `ingest` asset calls `refresh_warehouse`). The warehouse connection is held
-only for a short read at the start and for the final write, which is one transaction: a run
-killed at any point leaves the warehouse as it was, and the next run redoes the work.
+No Dagster here (the `ingest` asset calls `refresh_warehouse`). A file is read only when the
+manifest (raw_files) has no entry for its path, size and modification time. The warehouse
+connection is held only for a short read at the start and for the final write, which is one
+transaction: a run killed at any point leaves the warehouse as it was, and the next run redoes
+the work.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import polars as pl
 from pipelines import warehouse
 from pipelines.cleaning import CLEANING_VERSION, clean_documents
 from pipelines.cleaning.simhash import NEAR_DUPLICATE_BITS
-from pipelines.ingest import RawDocument, Rejection, SourceOutcome, list_raw_files, read_source
+from pipelines.ingest import RawDocument, RawFile, Rejection, SourceOutcome, read_source, scan_raw_files
 from pipelines.settings import Settings
 
 RUN_LOCK_WAIT_SECONDS = 600.0
@@ -31,7 +33,6 @@ RUN_LOCK_WAIT_SECONDS = 600.0
 WRITE_WAIT_SECONDS = 600.0
 # Documents per staged part and per cleaning batch: the bound on a run's memory.
 BATCH_SIZE = 500
-TABLES = ("raw_documents", "articles", "rejected_documents")
 
 
 class Progress:
@@ -52,6 +53,7 @@ class WarehouseState:
     article_versions: dict[str, str] = field(default_factory=dict)
     clean_rejected: set[str] = field(default_factory=set)
     read_rejections: set[tuple[str, str | None]] = field(default_factory=set)
+    manifest: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,11 +66,13 @@ class RefreshPlan:
     reclean: set[str] = field(default_factory=set)
     rejections_added: list[Rejection] = field(default_factory=list)
     rejections_removed: set[tuple[str, str | None]] = field(default_factory=set)
+    files_read: list[dict] = field(default_factory=list)
+    files_forgotten: set[str] = field(default_factory=set)
 
     @property
     def is_empty(self) -> bool:
         return not (self.new_documents or self.path_updates or self.replaced or self.reclean
-                    or self.rejections_added or self.rejections_removed)
+                    or self.rejections_added or self.rejections_removed or self.files_read or self.files_forgotten)
 
 
 @dataclass
@@ -76,9 +80,9 @@ class RefreshSummary:
     files_scanned: int = 0
     new_documents: int = 0
     changed_documents: int = 0
+    files_read: int = 0
     articles_added: int = 0
     rejected_added: int = 0
-    row_counts: dict[str, int] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
 
 
@@ -118,6 +122,9 @@ def load_state(db_path: Path) -> WarehouseState:
         state.paths_by_doc = dict(con.execute("SELECT doc_id, paths FROM raw_documents").fetchall())
         state.article_versions = dict(con.execute("SELECT doc_id, cleaning_version FROM articles").fetchall())
         rejected = con.execute("SELECT path, doc_id, stage FROM rejected_documents").fetchall()
+        if warehouse.table_exists(con, "raw_files"):
+            state.manifest = {path: (size, modified) for path, size, modified in con.execute(
+                "SELECT path, size_bytes, modified_ns FROM raw_files").fetchall()}
     state.clean_rejected = {doc_id for _, doc_id, stage in rejected if stage == "clean"}
     state.read_rejections = {(path, doc_id) for path, doc_id, stage in rejected if stage == "read"}
     return state
@@ -128,8 +135,17 @@ def _file_of(path: str) -> str:
     return path.split("#", 1)[0]
 
 
-def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState) -> RefreshPlan:
-    """Decide what changed: new content, content moved or copied, content a rewritten file replaced."""
+def files_to_read(files: list[RawFile], state: WarehouseState) -> list[RawFile]:
+    """The files the manifest cannot vouch for: new, resized or touched since they were read, and
+    links and special files."""
+    return [f for f in files if f.size is None or state.manifest.get(f.rel) != (f.size, f.modified_ns)]
+
+
+def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState, files: list[RawFile],
+                 read_at: datetime) -> RefreshPlan:
+    """Decide what changed: new content, content moved or copied, content a rewritten file
+    replaced. `outcomes` are those of the files read; a file not read is unchanged, and like a
+    vanished file it changes nothing."""
     plan = RefreshPlan()
     current_paths: dict[str, set[str]] = defaultdict(set)
     hashes_at: dict[str, set[str]] = defaultdict(set)
@@ -170,6 +186,13 @@ def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState) -> Refres
         key for key in state.read_rejections
         if _file_of(key[0]) in scanned_files and key not in current_rejections
     }
+    plan.files_read = [
+        {"path": o.path, "size_bytes": o.fingerprint[0], "modified_ns": o.fingerprint[1], "file_hash": o.fingerprint[2],
+         "read_at": read_at}
+        for o in outcomes if o.fingerprint and state.manifest.get(o.path) != o.fingerprint[:2]
+    ]
+    vouched = {f.rel for f in files} - {o.path for o in outcomes if not o.fingerprint}
+    plan.files_forgotten = set(state.manifest) - vouched
     return plan
 
 
@@ -222,7 +245,7 @@ def _batches_to_clean(db_path: Path, plan: RefreshPlan, staging: Staging) -> Ite
     for i in range(0, len(ids), BATCH_SIZE):
         with warehouse.reading(db_path) as con:
             yield con.sql(
-                "SELECT doc_id, content, format, source_url FROM raw_documents WHERE list_contains($ids, doc_id)",
+                "SELECT doc_id, content, format, source_url FROM raw_documents WHERE doc_id IN (SELECT unnest($ids::VARCHAR[]))",
                 params={"ids": ids[i: i + BATCH_SIZE]},
             ).pl()
 
@@ -233,12 +256,26 @@ def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
     })
 
 
+def _ids(con: duckdb.DuckDBPyConnection, name: str, ids: set[str] | list[str]) -> None:
+    """Register `ids` as a one-column relation `name` (doc_id), for semi-joins that stay fast at
+    100,000 ids where list_contains would compare every row with every id."""
+    con.register(name, pl.DataFrame({"doc_id": sorted(ids)}, schema={"doc_id": pl.String}))
+
+
 def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
-    gone = sorted(plan.replaced | plan.reclean)
-    con.execute("DELETE FROM articles WHERE list_contains(?, doc_id)", [gone])
-    con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND list_contains(?, doc_id)", [gone])
-    con.execute("DELETE FROM rejected_documents WHERE list_contains(?, doc_id)", [sorted(plan.replaced)])
-    con.execute("DELETE FROM raw_documents WHERE list_contains(?, doc_id)", [sorted(plan.replaced)])
+    _ids(con, "gone_ids", plan.replaced | plan.reclean)
+    _ids(con, "replaced_ids", plan.replaced)
+    con.execute("DELETE FROM articles WHERE doc_id IN (SELECT doc_id FROM gone_ids)")
+    con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND doc_id IN (SELECT doc_id FROM gone_ids)")
+    con.execute("DELETE FROM rejected_documents WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
+    con.execute("DELETE FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
+
+    files_read = pl.DataFrame(plan.files_read, schema={
+        "path": pl.String, "size_bytes": pl.Int64, "modified_ns": pl.Int64, "file_hash": pl.String, "read_at": pl.Datetime("us")})
+    con.register("files_read", files_read)
+    con.register("files_forgotten", pl.DataFrame({"path": sorted(plan.files_forgotten)}, schema={"path": pl.String}))
+    con.execute("DELETE FROM raw_files WHERE path IN (SELECT path FROM files_read UNION ALL SELECT path FROM files_forgotten)")
+    con.execute("INSERT INTO raw_files BY NAME SELECT * FROM files_read")
 
     new_ids = {d.doc_id for d in plan.new_documents}
     paths = pl.DataFrame(
@@ -259,7 +296,8 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
                FROM read_parquet(?) AS d JOIN document_paths AS p USING (doc_id)""",
             [run_started, run_started, documents],
         )
-    stored = con.execute("SELECT count(*) FROM raw_documents WHERE list_contains(?, doc_id)", [sorted(new_ids)]).fetchall()
+    _ids(con, "new_ids", new_ids)
+    stored = con.execute("SELECT count(*) FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM new_ids)").fetchall()
     if stored[0][0] != len(new_ids):
         raise RuntimeError(f"staged documents went missing: {stored[0][0]} of {len(new_ids)} stored")
 
@@ -289,41 +327,35 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
         )
         new_articles = [row[0] for row in con.execute(
             "SELECT doc_id FROM staged_cleaned WHERE rejection IS NULL").fetchall()]
-    _mark_near_duplicates(con, new_articles, gone)
+    _mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
 
 
 def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
-    """Point each new article (and any whose original was removed) at the earliest near-identical one."""
-    touched = con.execute(
-        "SELECT doc_id FROM articles WHERE list_contains(?, doc_id) OR list_contains(?, near_duplicate_of)",
-        [new_ids, removed_ids],
-    ).fetchall()
-    touched_ids = [row[0] for row in touched]
-    if not touched_ids:
-        return
+    """Point each new article (and any whose original was removed) at the earliest near-identical
+    one. Two SimHashes within NEAR_DUPLICATE_BITS (< 4) bits agree on at least one of their four
+    16-bit bands, so candidates come from four equality joins, not a comparison of every pair."""
+    _ids(con, "new_article_ids", new_ids)
+    _ids(con, "removed_ids", removed_ids)
+    con.execute("""CREATE TEMP TABLE near_duplicate_candidates AS SELECT doc_id FROM articles
+                   WHERE doc_id IN (SELECT doc_id FROM new_article_ids) OR near_duplicate_of IN (SELECT doc_id FROM removed_ids)""")
     con.execute(
         f"""UPDATE articles AS a SET near_duplicate_of = m.original
             FROM (
+                WITH bands AS (
+                    SELECT a.doc_id, a.simhash, r.first_seen, band, (a.simhash >> (16 * band)) & 65535 AS band_bits
+                    FROM articles a JOIN raw_documents r USING (doc_id), range(4) AS bands(band)
+                )
                 SELECT n.doc_id,
-                       first(o.doc_id ORDER BY ro.first_seen, o.doc_id) FILTER (
-                           WHERE ro.first_seen < rn.first_seen OR (ro.first_seen = rn.first_seen AND o.doc_id < n.doc_id)
+                       first(o.doc_id ORDER BY o.first_seen, o.doc_id) FILTER (
+                           WHERE bit_count(xor(n.simhash, o.simhash)) <= {NEAR_DUPLICATE_BITS}
+                             AND (o.first_seen < n.first_seen OR (o.first_seen = n.first_seen AND o.doc_id < n.doc_id))
                        ) AS original
-                FROM articles n
-                JOIN raw_documents rn ON rn.doc_id = n.doc_id
-                LEFT JOIN articles o ON o.doc_id <> n.doc_id
-                    AND bit_count(xor(n.simhash, o.simhash)) <= {NEAR_DUPLICATE_BITS}
-                LEFT JOIN raw_documents ro ON ro.doc_id = o.doc_id
-                WHERE list_contains(?, n.doc_id)
+                FROM bands n
+                LEFT JOIN bands o ON o.band = n.band AND o.band_bits = n.band_bits AND o.doc_id <> n.doc_id
+                WHERE n.doc_id IN (SELECT doc_id FROM near_duplicate_candidates)
                 GROUP BY n.doc_id
             ) AS m
-            WHERE a.doc_id = m.doc_id""",
-        [touched_ids],
-    )
-
-
-def row_counts(db_path: Path) -> dict[str, int]:
-    with warehouse.reading(db_path) as con:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in TABLES}
+            WHERE a.doc_id = m.doc_id""")
 
 
 def refresh_warehouse(settings: Settings, progress: Progress | None = None,
@@ -333,14 +365,14 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
         state = load_state(settings.warehouse)
-        files = list_raw_files(settings.raw_dir)
+        files = scan_raw_files(settings.raw_dir)
+        to_read = files_to_read(files, state)
         staging = Staging(settings.warehouse)
         try:
-            progress.start("Reading raw files", len(files))
+            progress.start("Reading new or changed raw files", len(to_read))
             outcomes, staged = [], set()
-            for path in files:
-                outcome = read_source(path, path.relative_to(settings.raw_dir).as_posix(), settings.max_bytes,
-                                      root=settings.raw_dir)
+            for entry in to_read:
+                outcome = read_source(entry.path, entry.rel, settings.max_bytes, root=settings.raw_dir)
                 for document in outcome.documents:
                     if document.doc_id not in state.paths_by_doc and document.doc_id not in staged:
                         staging.add_document(document)
@@ -350,11 +382,10 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                 outcomes.append(outcome)
                 progress.advance(1)
             staging.flush_documents()
-            plan = plan_refresh(outcomes, state)
-            summary = RefreshSummary(files_scanned=len(files), new_documents=len(plan.new_documents),
-                                     changed_documents=len(plan.replaced))
+            plan = plan_refresh(outcomes, state, files, run_started)
+            summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
+                                     new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
             if plan.is_empty and settings.warehouse.exists():
-                summary.row_counts = row_counts(settings.warehouse)
                 return summary
             progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
             for batch in _batches_to_clean(settings.warehouse, plan, staging):
@@ -373,5 +404,4 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
             staging.remove()
         summary.rejections = plan.rejections_added + summary.rejections
         summary.rejected_added = len(summary.rejections)
-        summary.row_counts = row_counts(settings.warehouse)
         return summary

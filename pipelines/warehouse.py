@@ -7,9 +7,12 @@ process holds the lock, instead of surfacing DuckDB's raw "Could not set lock" e
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import duckdb
@@ -19,6 +22,10 @@ TABLES_DIR = SQL_DIR / "tables"
 VIEWS_DIR = SQL_DIR / "views"
 
 DEFAULT_WAIT_SECONDS = 60.0
+# Bytes per storage block of a new warehouse file (DuckDB's default is 256 KiB). A commit rewrites
+# the blocks it touches and frees the old ones for later commits, so a run that adds ten articles
+# leaves about a dozen blocks of slack: small blocks keep that slack small.
+BLOCK_SIZE = 16384
 
 
 class WarehouseBusy(RuntimeError):
@@ -46,6 +53,8 @@ def connect(
         raise WarehouseMissing(f"No warehouse at {path}: run `news-warehouse run` first.")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            _create(path)
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     told = False
@@ -68,6 +77,13 @@ def connect(
             delay = min(delay * 2, 1.0)
 
 
+def _create(path: Path) -> None:
+    """A new, empty warehouse file with BLOCK_SIZE blocks (fixed for the file's lifetime)."""
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{_quoted(path)}' AS new_warehouse (BLOCK_SIZE {BLOCK_SIZE})")
+        con.execute("DETACH new_warehouse")
+
+
 @contextmanager
 def reading(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection that is closed as soon as the block ends."""
@@ -80,7 +96,8 @@ def reading(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
 
 @contextmanager
 def writing(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One atomic write: schema ensured, then everything in the block commits or nothing does."""
+    """One atomic write: schema ensured, then everything in the block commits or nothing does;
+    then the file is compacted if the write left it with too much free space."""
     con = connect(path, read_only=False, **kwargs)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -90,8 +107,42 @@ def writing(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
     except BaseException:
         con.execute("ROLLBACK")
         raise
+    else:
+        compact_if_slack(con, Path(path))
     finally:
         con.close()
+
+
+# Free space a write may leave in the file before it is compacted.
+MAX_SLACK = 0.05
+
+
+def compact_if_slack(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Rewrite the file without its free blocks when they exceed MAX_SLACK of it. A commit frees
+    the blocks it rewrote for later commits to reuse, but DuckDB never shrinks a file, so small
+    runs leave slack; the copy costs time in proportion to the file and happens once per
+    MAX_SLACK of growth. `con` keeps the old file locked until the new one has replaced it, so no
+    other process writes to the old file meanwhile."""
+    con.execute("CHECKPOINT")
+    _, _, _, total, _, free, *_ = con.execute("PRAGMA database_size").fetchall()[0]
+    if total == 0 or free / total <= MAX_SLACK:
+        return False
+    compact = path.with_name(path.name + ".compact")
+    compact.unlink(missing_ok=True)
+    try:
+        con.execute(f"ATTACH '{_quoted(compact)}' AS compacted (BLOCK_SIZE {BLOCK_SIZE})")
+        database = con.execute("SELECT current_database()").fetchall()[0][0]
+        con.execute(f'COPY FROM DATABASE "{database}" TO compacted')
+        con.execute("DETACH compacted")
+    except (duckdb.Error, OSError):  # e.g. a full disk: the committed file stays as it is
+        compact.unlink(missing_ok=True)
+        return False
+    compact.replace(path)
+    return True
+
+
+def _quoted(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def sql_files(folder: Path) -> list[Path]:
@@ -104,28 +155,72 @@ def object_name(sql_file: Path) -> str:
     return sql_file.stem.split("_", 1)[1]
 
 
-# Marks the DDL of a table that every run rebuilds in full from `articles` (the fact tables).
+# Marks the DDL of a table made from articles by the facts step, which can re-derive it at any time.
 DERIVED_MARKER = "-- Derived:"
 
 
+@dataclass(frozen=True)
+class Table:
+    """A warehouse table as its DDL file in sql/tables declares it: the one list of tables."""
+
+    name: str
+    producer: str
+    upstream: tuple[str, ...]
+    description: str
+    derived: bool
+    ddl: str
+
+
+@cache
+def tables() -> tuple[Table, ...]:
+    """Every table, in load order, from the headers of sql/tables/*.sql ("-- name: what it holds",
+    "-- Producer: <asset>", "-- Upstream: a, b", "-- Derived: ...")."""
+    found = []
+    for ddl_file in sql_files(TABLES_DIR):
+        ddl = ddl_file.read_text()
+        name = object_name(ddl_file)
+        header = {key: value.strip() for key, value in re.findall(r"^-- (\w+): (.*)$", ddl, re.MULTILINE)}
+        found.append(Table(
+            name=name,
+            producer=header["Producer"].split()[0],
+            upstream=tuple(u.strip() for u in header.get("Upstream", "").rstrip(".").split(",") if u.strip()),
+            description=header[name][0].upper() + header[name][1:],
+            derived=DERIVED_MARKER in ddl,
+            ddl=ddl,
+        ))
+    return tuple(found)
+
+
+def table_names(producer: str | None = None) -> tuple[str, ...]:
+    return tuple(t.name for t in tables() if producer in (None, t.producer))
+
+
+def derived_tables_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every derived table exists with the columns its DDL defines."""
+    return all(table_exists(con, t.name) and _columns(con, t.name) == _ddl_columns(t.ddl, t.name)
+               for t in tables() if t.derived)
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create missing tables from sql/tables (idempotent; comments refreshed every time). A
-    derived table whose columns no longer match its DDL (a newer version of the product) is
-    dropped first: the same run rebuilds it, so nothing is lost."""
-    for ddl in sql_files(TABLES_DIR):
-        text = ddl.read_text()
-        name = object_name(ddl)
-        if DERIVED_MARKER in text and table_exists(con, name) and _columns(con, name) != _ddl_columns(text, name):
-            con.execute(f"DROP TABLE {name}")
-        con.execute(text)
+    """Create missing tables from sql/tables (idempotent; comments refreshed every time). When a
+    derived table's columns no longer match its DDL (a newer version of the product), every
+    derived table is dropped: the facts step of the same run derives them all again, so nothing
+    is lost and no table is left half derived."""
+    if not derived_tables_current(con):
+        for table in tables():
+            if table.derived:
+                con.execute(f"DROP TABLE IF EXISTS {table.name}")
+    for table in tables():
+        con.execute(table.ddl)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    return [row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall()]
+def _columns(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, ...]:
+    return tuple(row[0] for row in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall())
 
 
-def _ddl_columns(ddl: str, name: str) -> list[str]:
+@cache
+def _ddl_columns(ddl: str, name: str) -> tuple[str, ...]:
     """The columns a DDL file defines, read by running it in a scratch in-memory database."""
     with duckdb.connect() as scratch:
         scratch.execute(ddl)

@@ -14,7 +14,7 @@ import pytest
 from pipelines.cleaning import clean_documents
 from pipelines.definitions import JOB_NAME, build_definitions
 from pipelines.settings import Settings
-from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files
+from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = ROOT / "raw"
@@ -65,8 +65,58 @@ def fetch(settings: Settings, sql: str, params=None) -> list[tuple]:
 
 
 def snapshot(settings: Settings) -> dict[str, list[tuple]]:
-    """Every row of every table, in a stable order, to compare warehouse states."""
-    return {
-        table: fetch(settings, f"SELECT * FROM {table} ORDER BY ALL")
-        for table in ("raw_documents", "articles", "rejected_documents")
-    }
+    """Every row of every table and view, in a stable order, to compare warehouse states."""
+    return {name: fetch(settings, f"SELECT * FROM {name} ORDER BY ALL") for name in WAREHOUSE_OBJECTS}
+
+
+# Columns that say when a run did something: they differ between builds of the same files.
+RUN_TIMES = ("first_seen", "last_seen", "cleaned_at", "read_at", "extracted_at")
+
+
+def content_snapshot(settings: Settings) -> dict[str, list[tuple]]:
+    """Every row of every table and view without the run times, to compare a warehouse built in
+    several runs with a fresh build of the same files."""
+    rows = {}
+    for name in WAREHOUSE_OBJECTS:
+        columns = [c for (c,) in fetch(settings, "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name])]
+        kept = ", ".join(f'"{c}"' for c in columns if c not in RUN_TIMES)
+        rows[name] = fetch(settings, f"SELECT {kept} FROM {name} ORDER BY ALL")
+    return rows
+
+
+PEOPLE = ["Anna Kovalenko", "Pavel Sidorov", "Maria Jensen", "Tomas Novak", "Leila Haddad", "Jorge Alvarez",
+          "Ingrid Olsen", "Kenji Watanabe", "Amara Okafor", "Viktor Petrov", "Claire Dubois", "Samuel Mensah"]
+PLACES = ["Minsk", "Warsaw", "Riga", "Vilnius", "Kyiv", "Helsinki", "Prague", "Berlin", "Tallinn", "Oslo"]
+OUTLETS = ["Example News", "Daily Ledger", "Northern Courier", "Capital Wire"]
+TOPICS = ["air defence", "border security", "grain exports", "rail freight", "energy prices", "cyber attacks",
+          "joint exercises", "water supply", "port traffic", "refugee housing"]
+
+
+def varied_article(n: int) -> str:
+    """A distinct news page for test `n`: its people, places, topics, numbers and sentence order
+    vary with n, so no two are near-duplicates and each gives people, places, quotes and amounts."""
+    import random
+
+    pick = random.Random(n)
+    a, b = pick.sample(PEOPLE, 2)
+    place, other = pick.sample(PLACES, 2)
+    topic, second = pick.sample(TOPICS, 2)
+    count, money = pick.randint(12, 950), pick.randint(2, 90)
+    paragraphs = [
+        f"{a}, the minister for {topic}, met {b} in {place} on Tuesday to discuss {topic} and {second}, "
+        f"officials said after talks that lasted {pick.randint(2, 9)} hours.",
+        f"\u201cWe agreed on {count} measures that will take effect before the winter,\u201d {a} told reporters "
+        f"after the meeting in {place}.",
+        f"The plan will cost about ${money} million over {pick.randint(2, 6)} years, according to a statement "
+        f"published by the government of {other}.",
+        f"{b} said the delegation from {other} would return in {pick.choice(['March', 'May', 'June', 'October'])} "
+        f"to review progress on {second}, which critics say has stalled since {pick.randint(2015, 2024)}.",
+        f"Analysts in {other} noted that {pick.randint(3, 40)} similar agreements on {topic} had been signed "
+        f"in the region, though few had been carried out in full.",
+    ]
+    pick.shuffle(paragraphs)
+    outlet = pick.choice(OUTLETS)
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><title>{a} and {b} discuss {topic} in {place} | {outlet}</title>"
+            f'<meta property="og:site_name" content="{outlet}"></head><body><article>'
+            f"<h1>{a} and {b} discuss {topic} in {place}</h1>{body}</article></body></html>")

@@ -8,11 +8,11 @@ from datetime import date
 import polars as pl
 import pytest
 
-from pipelines.extraction.facts import extract_facts
+from pipelines.extraction.facts import extract_with_entities
 
 
 def facts_of(*texts: str, published: date | None = None) -> dict[str, pl.DataFrame]:
-    return extract_facts(pl.DataFrame({
+    return extract_with_entities(pl.DataFrame({
         "doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts),
         "published_date": [published] * len(texts)}, schema_overrides={"published_date": pl.Date}))
 

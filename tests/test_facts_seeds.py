@@ -8,13 +8,14 @@ import polars as pl
 import pytest
 
 from conftest import EXPECTED, SEED_FILES, clean_seed_articles
-from pipelines.extraction.facts import extract_facts, extract_in_batches, merge_entities
+from pipelines.extraction.entities import merge_entities
+from pipelines.extraction.facts import extract_in_batches, extract_with_entities
 
 
 @pytest.fixture(scope="module")
 def facts() -> dict[str, pl.DataFrame]:
     articles = clean_seed_articles()
-    tables = extract_facts(articles)
+    tables = extract_with_entities(articles)
     tables["articles"] = articles
     return tables
 
@@ -134,11 +135,11 @@ def test_events(facts, doc):
         assert hits.height >= 1, expected
 
 
-def test_batches_give_the_same_facts_as_one_pass(facts):
+def test_each_article_gives_the_same_facts_alone_as_in_a_batch(facts):
     articles = facts["articles"]
     batches = [articles.slice(i, 1) for i in range(articles.height)]
     per_batch = list(extract_in_batches(batches, workers=1))
-    assert merge_entities([t["entities"] for t in per_batch]).equals(facts["entities"])
-    for table in ("entity_mentions", "person_roles", "quotes", "amounts", "date_mentions", "events"):
+    assert merge_entities(pl.concat([t["article_entities"] for t in per_batch])).equals(facts["entities"])
+    for table in ("article_entities", "entity_mentions", "person_roles", "quotes", "amounts", "date_mentions", "events"):
         columns = [c for c in facts[table].columns if facts[table].schema[c] != pl.List(pl.String)]
         assert pl.concat([t[table] for t in per_batch]).sort(columns).equals(facts[table].sort(columns)), table

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from pipelines import ingest
-from pipelines.ingest import input_format, list_raw_files, read_source
+from pipelines.ingest import input_format, read_source, scan_raw_files
 
 RUSSIAN = "<html><head><title>Минобороны</title></head><body><p>Министр обороны Беларуси Виктор Хренин встретился с коллегой в Москве.</p></body></html>"
 
@@ -151,7 +151,8 @@ def test_listing_skips_dotfiles_and_recurses(tmp_path):
     write(tmp_path / "a" / "b" / "x.html", b"x")
     write(tmp_path / ".partial.html", b"x")
     write(tmp_path / "a" / ".cache" / "y.html", b"x")
-    assert [p.name for p in list_raw_files(tmp_path)] == ["x.html"]
+    write(tmp_path / "b.txt", b"four")
+    assert [(f.rel, f.size) for f in scan_raw_files(tmp_path)] == [("a/b/x.html", 1), ("b.txt", 4)]
 
 
 def test_decode_prefers_declared_charset():
@@ -178,8 +179,10 @@ def test_links_leaving_raw_and_special_files_are_set_aside_unopened(tmp_path):
     (raw / "inside_link.txt").symlink_to(raw / "inside.txt")
     (raw / "loop.html").symlink_to(raw / "loop.html")
     os.mkfifo(raw / "pipe.html")
-    outcomes = {path.name: read_source(path, path.name, root=raw) for path in list_raw_files(raw)}
+    outcomes = {f.rel: read_source(f.path, f.rel, root=raw) for f in scan_raw_files(raw)}
     assert set(outcomes) == {"inside.txt", "passwd_link.html", "inside_link.txt", "loop.html", "pipe.html"}
     assert outcomes["inside_link.txt"].documents and outcomes["inside.txt"].documents
     for name, reason in [("passwd_link.html", "outside raw/"), ("loop.html", "loops"), ("pipe.html", "not a regular file")]:
         assert not outcomes[name].documents and reason in outcomes[name].rejections[0].reason
+        assert outcomes[name].fingerprint is None  # looked at afresh by every run
+    assert outcomes["inside.txt"].fingerprint[0] == (raw / "inside.txt").stat().st_size

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from pipelines.extraction.facts import extract_facts
+from pipelines.extraction.facts import extract_with_entities
 from pipelines.extraction.recogniser import MODEL_FILE, Model, candidates, load_model, tag
 from pipelines.extraction.tokens import token_table
 
@@ -20,7 +20,7 @@ MAX_MODEL_BYTES = 20_000_000
 
 
 def facts_of(text: str) -> dict[str, pl.DataFrame]:
-    return extract_facts(pl.DataFrame({"doc_id": ["t"], "text": [text]}))
+    return extract_with_entities(pl.DataFrame({"doc_id": ["t"], "text": [text]}))
 
 
 def mentions(facts: dict[str, pl.DataFrame], type_: str | None = None) -> list[str]:

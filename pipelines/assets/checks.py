@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from pipelines.extraction.facts import EXTRACTION_VERSION
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import reading
 
@@ -33,17 +34,28 @@ INVARIANTS = [
                               ("date_mentions", "text"), ("events", "sentence_text")]
     ],
     no_rows_check("facts_name_known_entities", "events",
-                  "Every entity id in entity_mentions, person_roles, quotes and events is in entities.",
+                  "Every entity id in article_entities, entity_mentions, person_roles, quotes and events is in entities.",
                   "SELECT entity_id FROM entity_mentions UNION ALL SELECT entity_id FROM person_roles "
                   "UNION ALL SELECT speaker_entity_id FROM quotes WHERE speaker_entity_id IS NOT NULL "
-                  "UNION ALL SELECT unnest(actor_entity_ids) FROM events "
+                  "UNION ALL SELECT unnest(actor_entity_ids) FROM events UNION ALL SELECT entity_id FROM article_entities "
                   "UNION ALL SELECT place_entity_id FROM events WHERE place_entity_id IS NOT NULL "
                   "EXCEPT SELECT entity_id FROM entities", "unknown_entity_ids"),
     no_rows_check("facts_come_from_current_articles", "entity_mentions",
                   "No fact outlives its article: every doc_id of the fact tables is in articles.",
                   "SELECT doc_id FROM entity_mentions UNION SELECT doc_id FROM quotes UNION SELECT doc_id FROM amounts "
                   "UNION SELECT doc_id FROM date_mentions UNION SELECT doc_id FROM events UNION SELECT doc_id FROM person_roles "
+                  "UNION SELECT doc_id FROM article_entities UNION SELECT doc_id FROM article_extractions "
                   "EXCEPT SELECT doc_id FROM articles", "orphan_doc_ids"),
+    no_rows_check("entities_unique_entity_id", "entities", "entity_id is unique in entities (merged once per id).",
+                  "SELECT entity_id FROM entities GROUP BY entity_id HAVING count(*) > 1", "duplicated_ids"),
+    no_rows_check("article_entities_unique", "article_entities", "One row per entity per article in article_entities.",
+                  "SELECT doc_id, entity_id FROM article_entities GROUP BY ALL HAVING count(*) > 1", "duplicated_rows"),
+    no_rows_check("every_article_has_current_facts", "article_extractions",
+                  "Each article has exactly one article_extractions row, made from its current text by the current extraction code.",
+                  "SELECT doc_id FROM articles a LEFT JOIN article_extractions e USING (doc_id) "
+                  "GROUP BY doc_id HAVING count(e.doc_id) <> 1 "
+                  f"OR bool_or(e.cleaning_version IS DISTINCT FROM a.cleaning_version OR e.extraction_version <> '{EXTRACTION_VERSION}')",
+                  "articles_without_current_facts"),
     no_rows_check("articles_published_not_in_future", "articles", "No article claims a publication date in the future.",
                   "SELECT doc_id FROM articles WHERE published_date > current_date", "future_dates"),
 ]

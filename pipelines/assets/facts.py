@@ -1,75 +1,48 @@
-"""Producer of entities, entity_mentions, person_roles, quotes, amounts, date_mentions and events:
-structured facts from articles.text.
-
-Facts are recomputed for the whole warehouse in one transaction, so they always match the
-articles (including replaced ones) and a re-run with nothing new rewrites identical rows.
-Articles are read and extracted in batches of BATCH_SIZE, so memory follows the batch size."""
-
-from collections.abc import Iterator
+"""Producer of the tables whose DDL names `facts` as producer (article_extractions,
+article_entities, entities, entity_mentions, quotes, person_roles, amounts, date_mentions,
+events): structured facts from articles.text, derived by pipelines/derive.py."""
 
 import dagster as dg
-import duckdb
-import polars as pl
 
 from pipelines.assets.preview import describe
-from pipelines.extraction.facts import BATCH_SIZE, FACT_TABLES, extract_in_batches, merge_entities
-from pipelines.resources import GROUP, WRITER_POOL, WarehouseResource
-from pipelines.warehouse import writing
+from pipelines.derive import derive_facts
+from pipelines.extraction.facts import EXTRACTION_VERSION
+from pipelines.refresh import Progress
+from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
+from pipelines.warehouse import tables
 
-DESCRIPTIONS = {
-    "entities": ("People, organisations, places and nationalities, merged across articles.", ["articles"]),
-    "entity_mentions": ("Where each entity is named, with character offsets into articles.text.", ["entities"]),
-    "person_roles": ("People's titles and offices, with the organisation and country they name.", ["entities"]),
-    "quotes": ("Quoted speech with its speaker.", ["entity_mentions"]),
-    "amounts": ("Counted things: value, range, qualifier and object phrase.", ["articles"]),
-    "date_mentions": ("Dates the articles state, resolved against the publication date.", ["articles"]),
-    "events": ("Meetings, visits, agreements, exercises, statements and deployments: who, where, when.",
-               ["entity_mentions", "date_mentions"]),
-}
+PRODUCED = [table for table in tables() if table.producer == "facts"]
 
 
-def article_batches(con: duckdb.DuckDBPyConnection) -> Iterator[pl.DataFrame]:
-    """The articles in doc_id order, BATCH_SIZE at a time (keyset pagination)."""
-    last = ""
-    while True:
-        batch = con.sql("SELECT doc_id, text, published_date FROM articles WHERE doc_id > $last ORDER BY doc_id LIMIT $n",
-                        params={"last": last, "n": BATCH_SIZE}).pl()
-        if batch.is_empty():
-            return
-        yield batch
-        last = batch["doc_id"][-1]
+class FactsConfig(dg.Config):
+    rederive: bool = False
+    """Extract the facts of every article again, even those made by the current extraction version."""
 
 
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(name, deps=sorted({"articles", *upstream}), kinds={"duckdb", "polars"}, group_name=GROUP,
-                     description=description)
-        for name, (description, upstream) in DESCRIPTIONS.items()
+        # Skippable: a run with no new, changed or removed article materializes none of them, so
+        # their checks and the views downstream do not run either.
+        dg.AssetSpec(table.name, deps=table.upstream, kinds={"duckdb", "polars"}, group_name=GROUP,
+                     description=table.description, code_version=EXTRACTION_VERSION, skippable=True)
+        for table in PRODUCED
     ],
     pool=WRITER_POOL,
 )
-def facts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Extract the fact tables from every article, batch by batch, and replace them atomically."""
+def facts(context: dg.AssetExecutionContext, config: FactsConfig, warehouse: WarehouseResource,
+          progress: dg.ResourceParam[Progress | None]):
+    """Derive the facts of new, re-cleaned or re-versioned articles and drop those of removed ones."""
     settings = warehouse.settings()
-    counts = dict.fromkeys(FACT_TABLES, 0)
-    batch_entities = []
-    with writing(settings.warehouse) as con:
-        articles = con.sql("SELECT count(*) FROM articles").fetchall()[0][0]
-        for name in FACT_TABLES:
-            con.execute(f"DELETE FROM {name}")
-        workers = settings.workers if articles > BATCH_SIZE else 1  # spawning workers costs seconds
-        for tables in extract_in_batches(article_batches(con), workers):
-            batch_entities.append(tables["entities"])
-            for name in FACT_TABLES[1:]:
-                con.register("new_rows", tables[name])
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM new_rows")
-                con.unregister("new_rows")
-                counts[name] += tables[name].height
-        if batch_entities:
-            entities = merge_entities(batch_entities)
-            con.register("new_rows", entities)
-            con.execute("INSERT INTO entities BY NAME SELECT * FROM new_rows")
-            counts["entities"] = entities.height
-    context.log.info(", ".join(f"{counts[n]} {n}" for n in FACT_TABLES) + f" from {articles} articles")
-    for name in FACT_TABLES:
-        yield dg.MaterializeResult(asset_key=name, metadata=describe(settings.warehouse, name))
+    summary = derive_facts(settings, progress or LoggingProgress(context.log), log=context.log.info,
+                           rederive=config.rederive)
+    if not summary.changed:
+        context.log.info("No new, changed or removed articles: the facts are up to date.")
+        return
+    context.log.info(f"Facts of {summary.extracted + summary.resumed} articles derived "
+                     f"({summary.resumed} from an interrupted run), of {summary.removed} removed")
+    for table in PRODUCED:
+        yield dg.MaterializeResult(asset_key=table.name, metadata={
+            **describe(settings.warehouse, table.name),
+            "articles_derived": summary.extracted + summary.resumed,
+            "articles_removed": summary.removed,
+        })

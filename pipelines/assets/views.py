@@ -1,5 +1,6 @@
 """One asset per view in sql/views/, named after it, downstream of the tables it reads."""
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -7,7 +8,7 @@ import dagster as dg
 
 from pipelines.assets.preview import describe
 from pipelines.resources import GROUP, WRITER_POOL, WarehouseResource
-from pipelines.warehouse import VIEWS_DIR, object_name, sql_files, writing
+from pipelines.warehouse import VIEWS_DIR, object_name, reading, sql_files, writing
 
 
 def referenced_objects(sql: str, known: list[str]) -> list[str]:
@@ -21,12 +22,20 @@ def view_asset(sql_file: Path, known: list[str]) -> dg.AssetsDefinition:
     sql = sql_file.read_text()
     description = " ".join(line.removeprefix("--").strip() for line in sql.splitlines() if line.startswith("--"))
 
+    # The comment analysts see on the view names its file and hash, so a run re-creates the view
+    # only when its SQL changed and otherwise writes nothing.
+    stamp = f"{description} [{sql_file.name}, sha256 {hashlib.sha256(sql.encode()).hexdigest()[:16]}]"
+
     @dg.asset(name=name, deps=referenced_objects(sql, [k for k in known if k != name]), kinds={"duckdb"},
               group_name=GROUP, description=description or None, pool=WRITER_POOL)
     def _view(warehouse: WarehouseResource) -> dg.MaterializeResult:
         db_path = warehouse.settings().warehouse
-        with writing(db_path) as con:
-            con.execute(sql)
+        with reading(db_path) as con:
+            current = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = ?", [name]).fetchall()
+        if current != [(stamp,)]:
+            with writing(db_path) as con:
+                con.execute(sql)
+                con.execute(f"COMMENT ON VIEW {name} IS '{stamp.replace(chr(39), chr(39) * 2)}'")
         return dg.MaterializeResult(metadata={**describe(db_path, name), "sql": dg.MetadataValue.md(f"```sql\n{sql}\n```")})
 
     return _view

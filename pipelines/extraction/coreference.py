@@ -122,8 +122,8 @@ def nominal_mentions(tokens: pl.DataFrame, articles: pl.DataFrame, mentions: pl.
         .select("doc_id", "sentence", "nationality_country", start="before_start", end="title_end")
         .sort("doc_id", "start")
     )
-    people = _named_people(mentions).join(person_countries.select(person_key="key", person_country="country"),
-                                          on="person_key").sort("doc_id", "person_start")
+    people = _named_people(mentions).join(person_countries.select("doc_id", person_key="key", person_country="country"),
+                                          on=["doc_id", "person_key"]).sort("doc_id", "person_start")
     return (
         phrases.join_asof(people, left_on="start", right_on="person_start", by_left=["doc_id", "nationality_country"],
                           by_right=["doc_id", "person_country"], strategy="backward", check_sortedness=False)

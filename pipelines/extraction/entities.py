@@ -4,6 +4,7 @@ across articles."""
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 
 from pipelines.extraction.gazetteer import places
@@ -88,22 +89,52 @@ def with_entity_ids(mentions: pl.DataFrame) -> pl.DataFrame:
     return mentions.with_columns(entity_id=entity_id(pl.col("type"), pl.col("key")))
 
 
-def entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame) -> pl.DataFrame:
-    """One row per entity of `mentions` (with entity ids): canonical name, type, country,
-    coordinates for known places, aliases. People take the country of their roles."""
+def article_entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame) -> pl.DataFrame:
+    """One row per entity per article of `mentions` (with entity ids): the name this article
+    gives it, type, country, coordinates for known places, aliases. People take the country of
+    their roles in the article. `entities` merges these rows across articles (ENTITIES_SQL)."""
     gazetteer = places().select("alias", "latitude", "longitude")
     names = pl.col("text").filter(pl.col("is_name"))  # "he" or "the Russian minister" names no one
     return (
-        mentions.group_by("entity_id")
+        mentions.group_by("doc_id", "entity_id")
         .agg(type=pl.col("type").first(), key=pl.col("key").first(), country=pl.col("country").drop_nulls().first(),
              aliases=names.unique().sort(),
-             canonical=names.sort_by(names.str.len_chars(), descending=True).first())
-        .join(person_countries.select("key", person_country="country"), on="key", how="left")
-        .with_columns(canonical_name=pl.when(pl.col("type") == "ORGANIZATION").then(pl.col("canonical")).otherwise(pl.col("key")),
+             longest=names.sort_by(names.str.len_chars(), names, descending=[True, False]).first())
+        .join(person_countries.select("doc_id", "key", person_country="country"), on=["doc_id", "key"], how="left")
+        .with_columns(name=pl.when(pl.col("type") == "ORGANIZATION").then(pl.col("longest")).otherwise(pl.col("key")),
                       country=pl.when(pl.col("type") == "PERSON").then(pl.col("person_country")).otherwise(pl.col("country")))
-        .join(gazetteer, left_on="canonical_name", right_on="alias", how="left")
+        .join(gazetteer, left_on="name", right_on="alias", how="left")
         # Coordinates belong to places only: a person called Kennedy is not in Bogota.
         .with_columns([pl.when(pl.col("type") == "LOCATION").then(pl.col(c)).alias(c) for c in ("latitude", "longitude")])
-        .select("entity_id", "canonical_name", "type", "country", "latitude", "longitude", "aliases")
-        .sort("entity_id")
+        .select("doc_id", "entity_id", "name", "type", "country", "latitude", "longitude", "aliases")
+        .sort("doc_id", "entity_id")
     )
+
+
+# The entities table from per-article rows ({source}: rows of article_entities): the longest name
+# of an organisation, the country most articles give (ties: alphabetical first), every alias.
+ENTITIES_SQL = """
+WITH source AS ({source}),
+country_votes AS (
+    SELECT entity_id, first(country ORDER BY articles DESC, country) AS country
+    FROM (SELECT entity_id, country, count(*) AS articles FROM source WHERE country IS NOT NULL GROUP BY ALL)
+    GROUP BY entity_id
+)
+SELECT entity_id,
+       first(s.name ORDER BY length(s.name) DESC, s.name) AS canonical_name,
+       first(s.type) AS type,
+       any_value(v.country) AS country,
+       min(s.latitude) AS latitude,
+       min(s.longitude) AS longitude,
+       list_sort(list_distinct(flatten(list(s.aliases)))) AS aliases
+FROM source s LEFT JOIN country_votes v USING (entity_id)
+GROUP BY entity_id
+ORDER BY entity_id
+"""
+
+
+def merge_entities(article_entities: pl.DataFrame) -> pl.DataFrame:
+    """The entities table of these per-article rows, by the SQL the warehouse runs."""
+    with duckdb.connect() as con:
+        con.register("article_entities", article_entities)
+        return con.sql(ENTITIES_SQL.format(source="SELECT * FROM article_entities")).pl()

@@ -199,7 +199,7 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, qu
     # The place: a location after "in"/"at" (else "near"), nearest the trigger.
     place = (
         found.join(places, on=["doc_id", "sentence"])
-        .sort("preference", (pl.col("place_start") - pl.col("trigger_start")).abs())
+        .sort("preference", (pl.col("place_start") - pl.col("trigger_start")).abs(), "place_start")
         .group_by("doc_id", "sentence", "kind", maintain_order=True).agg(place_entity_id=pl.col("entity_id").first())
     )
     date = (

@@ -1,4 +1,4 @@
-"""Entry point of extraction: batches of articles to the fact tables, as polars frames."""
+"""Entry point of extraction: batches of articles to the per-article fact tables, as polars frames."""
 
 from __future__ import annotations
 
@@ -16,21 +16,24 @@ from pipelines.extraction.coreference import nominal_mentions, pronoun_mentions,
 from pipelines.extraction.date_mentions import DATE, date_mentions
 from pipelines.extraction.events import events
 from pipelines.extraction.gazetteer import places
-from pipelines.extraction.entities import MENTION_SCHEMA, entity_id, entity_table, with_entity_ids
+from pipelines.extraction.entities import MENTION_SCHEMA, article_entity_table, entity_id, merge_entities, with_entity_ids
 from pipelines.extraction.quotes import quotes
 from pipelines.extraction.names import named_mentions
 from pipelines.extraction.recogniser import load_model
 from pipelines.extraction.roles import person_countries, person_roles, with_role_details
 from pipelines.extraction.tokens import pattern_matches, token_table, with_sentence
 
-FACT_TABLES = ("entities", "entity_mentions", "person_roles", "quotes", "amounts", "date_mentions", "events")
+# Bump with any change that alters extracted rows: the next run re-derives every article's facts,
+# and the Dagster UI shows the fact assets' code version changed.
+EXTRACTION_VERSION = "2026.11.22"
 # Articles per extraction batch: memory follows this, not the corpus (see bench/extract_speed.py).
 BATCH_SIZE = 250
 
 
 def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """{table name: rows} for every fact table, from `articles` (doc_id, text and, to resolve
-    yearless dates, published_date)."""
+    """{table name: rows} for every per-article fact table, from `articles` (doc_id, text and, to
+    resolve yearless dates, published_date). Each article's rows depend on its own text only,
+    never on the other articles of the batch, so facts can be derived article by article."""
     if "published_date" not in articles.columns:
         articles = articles.with_columns(published_date=pl.lit(None, pl.Date))
     articles = articles.select("doc_id", "text", "published_date")
@@ -49,7 +52,7 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     dates = with_sentence(date_mentions(numbers.filter(is_date), articles), tokens)
     quoted = quotes(articles, tokens, mentions)
     return {
-        "entities": entity_table(mentions, countries),
+        "article_entities": article_entity_table(mentions, countries),
         "entity_mentions": mentions.select("doc_id", "start", "end", "text", "type", "entity_id", "sentence"),
         "person_roles": roles.select(
             "doc_id", entity_id=entity_id("PERSON", pl.col("key")), role="role",
@@ -104,19 +107,8 @@ def _environment(**values: str) -> Iterator[None]:
                 os.environ[name] = value
 
 
-def merge_entities(batch_entities: list[pl.DataFrame]) -> pl.DataFrame:
-    """One entities table from the per-batch ones: aliases united, the longest name of an
-    organisation, and a person's most frequent country across batches."""
-    everything = pl.concat(batch_entities)
-    longest = pl.col("canonical_name").sort_by(pl.col("canonical_name").str.len_chars(), descending=True).first()
-    return (
-        everything.group_by("entity_id")
-        .agg(pl.col("type").first(),
-             canonical_name=pl.when(pl.col("type").first() == "ORGANIZATION").then(longest)
-             .otherwise(pl.col("canonical_name").first()),
-             country=pl.col("country").drop_nulls().mode().sort().first(),
-             latitude=pl.col("latitude").drop_nulls().first(), longitude=pl.col("longitude").drop_nulls().first(),
-             aliases=pl.col("aliases").list.explode(keep_nulls=False, empty_as_null=False).unique().sort())
-        .select(everything.columns)
-        .sort("entity_id")
-    )
+def extract_with_entities(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """extract_facts plus the entities table the warehouse merges from its article_entities: every
+    fact table of these articles alone, for benchmarks and one-off use."""
+    tables = extract_facts(articles)
+    return {**tables, "entities": merge_entities(tables["article_entities"])}

@@ -134,11 +134,13 @@ def with_role_details(roles: pl.DataFrame, articles: pl.DataFrame, mentions: pl.
 
 
 def person_countries(roles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """key -> country for people: the country their roles name most often, else a nationality
-    word just before their name ("a Belarusian delegation headed by Leonid Kasinsky")."""
-    from_roles = (roles.drop_nulls("country").group_by("key", "country").len()
-                  .sort("len", "country", descending=[True, False]).unique("key", keep="first")
-                  .select("key", role_country="country"))
+    """(doc_id, key) -> country for the people of each article: the country their roles in it
+    name most often, else a nationality word just before their name ("a Belarusian delegation
+    headed by Leonid Kasinsky"). Per article, so an article's facts never depend on which other
+    articles share its batch."""
+    from_roles = (roles.drop_nulls("country").group_by("doc_id", "key", "country").len()
+                  .sort("len", "country", descending=[True, False]).unique(["doc_id", "key"], keep="first")
+                  .select("doc_id", "key", role_country="country"))
     nationalities = mentions.filter(pl.col("type") == "NATIONALITY").drop_nulls("country").select(
         "doc_id", "sentence", n_end="end", nationality_country="country").sort("doc_id", "n_end")
     nearby = (
@@ -146,9 +148,9 @@ def person_countries(roles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFram
         .join_asof(nationalities, left_on="start", right_on="n_end", by=["doc_id", "sentence"], strategy="backward",
                    check_sortedness=False)
         .filter((pl.col("start") - pl.col("n_end")) <= NATIONALITY_REACH)
-        .group_by("key", "nationality_country").len()
-        .sort("len", "nationality_country", descending=[True, False]).unique("key", keep="first")
-        .select("key", "nationality_country")
+        .group_by("doc_id", "key", "nationality_country").len()
+        .sort("len", "nationality_country", descending=[True, False]).unique(["doc_id", "key"], keep="first")
+        .select("doc_id", "key", "nationality_country")
     )
-    return (from_roles.join(nearby, on="key", how="full", coalesce=True)
-            .select("key", country=pl.coalesce("role_country", "nationality_country")))
+    return (from_roles.join(nearby, on=["doc_id", "key"], how="full", coalesce=True)
+            .select("doc_id", "key", country=pl.coalesce("role_country", "nationality_country")))

@@ -1,5 +1,5 @@
 -- raw_documents: every distinct piece of content found under raw/, keyed by its hash.
--- Producer: the `ingest` multi-asset in pipelines/assets/ingest.py.
+-- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
 CREATE TABLE IF NOT EXISTS raw_documents (
     doc_id       VARCHAR PRIMARY KEY,
     paths        VARCHAR[] NOT NULL,

@@ -1,5 +1,6 @@
 -- articles: the clean article behind each raw document that has one.
--- Producer: the `ingest` multi-asset in pipelines/assets/ingest.py.
+-- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
+-- Upstream: raw_documents.
 CREATE TABLE IF NOT EXISTS articles (
     doc_id             VARCHAR PRIMARY KEY,
     url                VARCHAR,

@@ -1,6 +1,7 @@
 -- person_roles: the roles and offices the articles give people.
--- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/roles.py).
--- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
+-- Producer: facts (pipelines/derive.py with pipelines/extraction/roles.py, run by the asset in pipelines/assets/facts.py).
+-- Upstream: articles, entities.
+-- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
 CREATE TABLE IF NOT EXISTS person_roles (
     doc_id                  VARCHAR NOT NULL,
     entity_id               VARCHAR NOT NULL,

@@ -1,6 +1,7 @@
 -- amounts: counted things the articles state ("about seven thousand soldiers", "over 160 agreements").
--- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/amounts.py).
--- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
+-- Producer: facts (pipelines/derive.py with pipelines/extraction/amounts.py, run by the asset in pipelines/assets/facts.py).
+-- Upstream: articles.
+-- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
 CREATE TABLE IF NOT EXISTS amounts (
     doc_id      VARCHAR NOT NULL,
     start       INTEGER NOT NULL,

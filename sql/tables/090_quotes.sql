@@ -1,6 +1,7 @@
 -- quotes: quoted speech with its speaker.
--- Producer: the `facts` multi-asset in pipelines/assets/facts.py.
--- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
+-- Producer: facts (pipelines/derive.py, run by the asset in pipelines/assets/facts.py).
+-- Upstream: articles, entity_mentions.
+-- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
 CREATE TABLE IF NOT EXISTS quotes (
     doc_id             VARCHAR NOT NULL,
     start              INTEGER NOT NULL,

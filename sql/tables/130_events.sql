@@ -1,6 +1,7 @@
 -- events: what the articles report happening, coded CAMEO-like from trigger words.
--- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/events.py).
--- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
+-- Producer: facts (pipelines/derive.py with pipelines/extraction/events.py, run by the asset in pipelines/assets/facts.py).
+-- Upstream: articles, entity_mentions, date_mentions.
+-- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
 CREATE TABLE IF NOT EXISTS events (
     doc_id            VARCHAR NOT NULL,
     sentence          INTEGER NOT NULL,

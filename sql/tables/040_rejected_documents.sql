@@ -1,5 +1,6 @@
 -- rejected_documents: inputs set aside with the reason, so nothing is dropped silently.
--- Producer: the `ingest` multi-asset in pipelines/assets/ingest.py.
+-- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
+-- Upstream: raw_documents.
 CREATE TABLE IF NOT EXISTS rejected_documents (
     path         VARCHAR NOT NULL,
     doc_id       VARCHAR,

@@ -1,6 +1,7 @@
 -- date_mentions: dates the articles state, resolved to calendar dates.
--- Producer: the `facts` multi-asset in pipelines/assets/facts.py (pipelines/extraction/date_mentions.py).
--- Derived: rebuilt from articles by every run, so a change of its columns drops and recreates it.
+-- Producer: facts (pipelines/derive.py with pipelines/extraction/date_mentions.py, run by the asset in pipelines/assets/facts.py).
+-- Upstream: articles.
+-- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
 CREATE TABLE IF NOT EXISTS date_mentions (
     doc_id         VARCHAR NOT NULL,
     start          INTEGER NOT NULL,

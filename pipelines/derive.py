@@ -1,0 +1,219 @@
+"""One derivation of the fact tables from articles, article by article.
+
+No Dagster here (the `facts` asset calls `derive_facts`). Only articles that are new, re-cleaned
+or made by another extraction version are extracted; the rows of removed articles go; entities
+are merged again in SQL for the entity ids those articles touch. Extraction stages its rows as
+Parquet parts beside the warehouse and the write transaction holds only the final delete and
+insert: a run killed at any point leaves the warehouse as before or fully updated, and the parts
+a killed run staged are used by the next one, so re-deriving 100,000 articles resumes.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from pipelines import warehouse
+from pipelines.extraction.entities import ENTITIES_SQL
+from pipelines.extraction.facts import BATCH_SIZE, EXTRACTION_VERSION, extract_in_batches
+from pipelines.refresh import WRITE_WAIT_SECONDS, Progress, run_lock
+from pipelines.settings import Settings
+
+# Tables of rows that belong to one article, as extract_facts returns them.
+PER_ARTICLE_TABLES = tuple(t for t in warehouse.table_names("facts") if t not in ("article_extractions", "entities"))
+# Articles per staged part: what a killed run can lose.
+PART_ARTICLES = 2000
+ARTICLES_PART = "articles"
+
+
+@dataclass
+class DeriveSummary:
+    extracted: int = 0
+    resumed: int = 0
+    removed: int = 0
+    rows_added: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.extracted or self.resumed or self.removed)
+
+
+@dataclass
+class DerivePlan:
+    """Articles whose facts are to be (re-)extracted, with the cleaning version of their text, and
+    articles whose facts are to go."""
+
+    pending: pl.DataFrame
+    removed: list[str]
+
+
+def plan_derivation(db_path: Path, rederive: bool) -> DerivePlan:
+    """What this run derives: every article when forced or when the derived tables' columns
+    changed (apply_schema drops them all), else the articles not extracted by this version."""
+    empty = DerivePlan(pl.DataFrame(schema={"doc_id": pl.String, "cleaning_version": pl.String}), [])
+    if not db_path.exists():
+        return empty
+    with warehouse.reading(db_path) as con:
+        if not warehouse.table_exists(con, "articles"):
+            return empty
+        everything = (rederive or not warehouse.table_exists(con, "article_extractions")
+                      or not warehouse.derived_tables_current(con))
+        if everything:
+            pending = con.sql("SELECT doc_id, cleaning_version FROM articles ORDER BY doc_id").pl()
+            removed = []
+        else:
+            pending = con.sql(
+                """SELECT a.doc_id, a.cleaning_version FROM articles a LEFT JOIN article_extractions e USING (doc_id)
+                   WHERE e.doc_id IS NULL OR e.extraction_version <> $version OR e.cleaning_version <> a.cleaning_version
+                   ORDER BY a.doc_id""", params={"version": EXTRACTION_VERSION}).pl()
+            removed = [row[0] for row in con.execute(
+                "SELECT doc_id FROM article_extractions ANTI JOIN articles USING (doc_id) ORDER BY doc_id").fetchall()]
+    return DerivePlan(pending, removed)
+
+
+class FactStaging:
+    """Parquet parts of extracted rows beside the warehouse, one folder per part of up to
+    PART_ARTICLES articles, complete once renamed into place. Parts outlive a killed run: the
+    next run keeps those whose articles it still has to derive, at the same versions."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.root = db_path.with_name(f".{db_path.name}.facts")
+        version_file = self.root / "EXTRACTION_VERSION"
+        if version_file.exists() and version_file.read_text() != EXTRACTION_VERSION:
+            shutil.rmtree(self.root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        version_file.write_text(EXTRACTION_VERSION)
+        for unfinished in self.root.glob("*.partial"):
+            shutil.rmtree(unfinished)
+
+    def parts(self) -> list[Path]:
+        return sorted(p for p in self.root.glob("part-*") if p.is_dir() and not p.name.endswith(".partial"))
+
+    def keep_usable(self, pending: pl.DataFrame) -> set[str]:
+        """Drop the parts holding an article not pending at the same cleaning version; the ids of
+        the articles the remaining parts hold (their rows need no extraction)."""
+        staged: set[str] = set()
+        for part in self.parts():
+            articles = pl.read_parquet(part / f"{ARTICLES_PART}.parquet")
+            if articles.join(pending, on=["doc_id", "cleaning_version"], how="anti").height:
+                shutil.rmtree(part)
+            else:
+                staged.update(articles["doc_id"])
+        return staged
+
+    def write_part(self, articles: pl.DataFrame, tables: list[dict[str, pl.DataFrame]]) -> None:
+        number = len(self.parts())
+        partial = self.root / f"part-{number:06d}.partial"
+        partial.mkdir()
+        articles.write_parquet(partial / f"{ARTICLES_PART}.parquet")
+        for name in PER_ARTICLE_TABLES:
+            pl.concat([t[name] for t in tables]).write_parquet(partial / f"{name}.parquet")
+        partial.rename(self.root / f"part-{number:06d}")
+
+    def files(self, name: str) -> list[str]:
+        return [str(part / f"{name}.parquet") for part in self.parts()]
+
+    def remove(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _article_batches(db_path: Path, ids: list[str], batch_ids: list[list[str]]) -> Iterator[pl.DataFrame]:
+    """The articles of `ids`, BATCH_SIZE at a time, each read by a short read-only connection;
+    the ids of every batch are appended to `batch_ids`, in order."""
+    for i in range(0, len(ids), BATCH_SIZE):
+        chunk = ids[i: i + BATCH_SIZE]
+        with warehouse.reading(db_path) as con:
+            batch = con.sql(
+                "SELECT doc_id, text, published_date FROM articles WHERE doc_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY doc_id",
+                params={"ids": chunk}).pl()
+        batch_ids.append(chunk)
+        yield batch
+
+
+def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: list[str], progress: Progress) -> None:
+    """Extract the facts of the articles `todo` and stage them, PART_ARTICLES articles per part."""
+    workers = settings.workers if len(todo) > BATCH_SIZE else 1  # spawning workers costs seconds
+    cleaning_versions = dict(plan.pending.iter_rows())
+    batch_ids: list[list[str]] = []
+    part_ids: list[str] = []
+    part_tables: list[dict[str, pl.DataFrame]] = []
+
+    def stage_part() -> None:
+        articles = pl.DataFrame({"doc_id": part_ids, "cleaning_version": [cleaning_versions[i] for i in part_ids]})
+        staging.write_part(articles, part_tables)
+        part_ids.clear()
+        part_tables.clear()
+
+    for index, tables in enumerate(extract_in_batches(_article_batches(settings.warehouse, todo, batch_ids), workers)):
+        part_ids.extend(batch_ids[index])
+        part_tables.append(tables)
+        progress.advance(len(batch_ids[index]))
+        if len(part_ids) >= PART_ARTICLES:
+            stage_part()
+    if part_ids:
+        stage_part()
+
+
+def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStaging, run_started: datetime) -> dict[str, int]:
+    """Replace the rows of every pending and removed article by the staged ones, and merge the
+    entities they touch again: one transaction, held only for this."""
+    con.register("gone_articles", pl.concat([plan.pending.select("doc_id"), pl.DataFrame({"doc_id": plan.removed},
+                                                                                         schema={"doc_id": pl.String})]))
+    staged_entities = staging.files("article_entities")
+    con.execute(
+        """CREATE TEMP TABLE touched_entities AS
+           SELECT entity_id FROM article_entities WHERE doc_id IN (SELECT doc_id FROM gone_articles)
+           UNION SELECT entity_id FROM read_parquet(?::VARCHAR[])""" if staged_entities else
+        """CREATE TEMP TABLE touched_entities AS
+           SELECT DISTINCT entity_id FROM article_entities WHERE doc_id IN (SELECT doc_id FROM gone_articles)""",
+        [staged_entities] if staged_entities else [])
+    for name in ("article_extractions", *PER_ARTICLE_TABLES):
+        con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM gone_articles)")
+    added = {}
+    if staging.parts():
+        for name in PER_ARTICLE_TABLES:
+            before = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [staging.files(name)])
+            added[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] - before
+        con.execute(
+            """INSERT INTO article_extractions BY NAME
+               SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at FROM read_parquet(?)""",
+            [EXTRACTION_VERSION, run_started, staging.files(ARTICLES_PART)])
+    con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)")
+    con.execute("INSERT INTO entities BY NAME " + ENTITIES_SQL.format(
+        source="SELECT * FROM article_entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)"))
+    return added
+
+
+def derive_facts(settings: Settings, progress: Progress | None = None, log: Callable[[str], None] = print,
+                 rederive: bool = False) -> DeriveSummary:
+    """Bring the fact tables up to date with articles; with nothing to derive it writes nothing."""
+    progress = progress or Progress()
+    run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    with run_lock(settings.warehouse, log):
+        plan = plan_derivation(settings.warehouse, rederive)
+        summary = DeriveSummary(removed=len(plan.removed))
+        if plan.pending.is_empty() and not plan.removed:
+            FactStaging(settings.warehouse).remove()  # parts of a killed run nothing needs any more
+            return summary
+        staging = FactStaging(settings.warehouse)
+        staged = staging.keep_usable(plan.pending)
+        todo = [doc_id for doc_id in plan.pending["doc_id"] if doc_id not in staged]
+        summary.resumed = len(staged)
+        if staged:
+            log(f"Using the facts of {len(staged)} articles staged by an interrupted run.")
+        progress.start("Extracting facts", len(todo))
+        _extract(settings, plan, staging, todo, progress)
+        summary.extracted = len(todo)
+        progress.start("Writing facts to the warehouse", 1)
+        with warehouse.writing(settings.warehouse, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            summary.rows_added = _write(con, plan, staging, run_started)
+        progress.advance(1)
+        staging.remove()
+        return summary

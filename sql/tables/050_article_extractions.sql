@@ -1,0 +1,15 @@
+-- article_extractions: which articles the fact tables hold, and which code made their rows.
+-- Producer: facts (pipelines/derive.py, run by the asset in pipelines/assets/facts.py).
+-- Upstream: articles.
+-- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+CREATE TABLE IF NOT EXISTS article_extractions (
+    doc_id              VARCHAR NOT NULL,
+    cleaning_version    VARCHAR NOT NULL,
+    extraction_version  VARCHAR NOT NULL,
+    extracted_at        TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE article_extractions IS 'One row per article whose facts are in the fact tables: a run extracts facts only for articles missing here or made by other versions, and removes the facts of articles that are gone.';
+COMMENT ON COLUMN article_extractions.doc_id IS 'The article (articles.doc_id).';
+COMMENT ON COLUMN article_extractions.cleaning_version IS 'articles.cleaning_version of the text the facts were extracted from.';
+COMMENT ON COLUMN article_extractions.extraction_version IS 'Version of the extraction code that made the rows (pipelines/extraction/facts.py EXTRACTION_VERSION; the Dagster code version of the fact assets).';
+COMMENT ON COLUMN article_extractions.extracted_at IS 'Start time (UTC) of the run that wrote the rows.';

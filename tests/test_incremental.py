@@ -1,0 +1,147 @@
+"""Runs that cost what is new: unchanged files are not read, facts are derived only for new or
+changed articles, and any sequence of runs gives the same warehouse as a fresh build."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, content_snapshot, fetch, run_job, snapshot, varied_article
+from pipelines import derive, ingest
+from pipelines.derive import derive_facts
+from pipelines.settings import Settings
+from pipelines.warehouse import table_names
+
+
+def add_varied(raw_dir: Path, numbers: range) -> None:
+    for n in numbers:
+        (raw_dir / "varied" / f"article_{n:04d}.html").parent.mkdir(exist_ok=True)
+        (raw_dir / "varied" / f"article_{n:04d}.html").write_text(varied_article(n))
+
+
+def fresh_build(settings: Settings, tmp_path: Path) -> Settings:
+    """The same files built by one run into a new warehouse."""
+    fresh = Settings(raw_dir=tmp_path / "fresh_raw", warehouse=tmp_path / "fresh" / "news.duckdb", workers=1)
+    shutil.copytree(settings.raw_dir, fresh.raw_dir, symlinks=True)
+    run_job(fresh)
+    return fresh
+
+
+def test_any_sequence_of_runs_equals_a_fresh_build(settings, tmp_path, monkeypatch):
+    run_job(settings)
+    add_varied(settings.raw_dir, range(6))
+    (settings.raw_dir / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n not an article")
+    run_job(settings)
+    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(9,)]
+    assert fetch(settings, "SELECT count(*) FROM articles WHERE near_duplicate_of IS NOT NULL") == [(0,)]
+
+    seed = settings.raw_dir / "varied" / "article_0002.html"
+    seed.write_text(seed.read_text().replace("on Tuesday", "on Wednesday"))  # rewritten: replaces its rows
+    shutil.copy(settings.raw_dir / "varied" / "article_0003.html", settings.raw_dir / "copy_of_3.html")
+    (settings.raw_dir / "broken.html").write_text(varied_article(100))  # a rejected file fixed
+    add_varied(settings.raw_dir, range(6, 8))
+    run_job(settings)
+    assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
+    assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
+
+
+def test_a_new_extraction_version_re_derives_every_article(settings, tmp_path, monkeypatch):
+    add_varied(settings.raw_dir, range(3))
+    run_job(settings)
+    monkeypatch.setattr(derive, "EXTRACTION_VERSION", "next")
+    run_job(settings)
+    assert fetch(settings, "SELECT DISTINCT extraction_version FROM article_extractions") == [("next",)]
+    assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
+
+
+def test_unchanged_files_are_not_read_and_a_no_op_run_writes_nothing(settings, monkeypatch):
+    run_job(settings)
+    add_varied(settings.raw_dir, range(2))
+    run_job(settings)
+    before, size, modified = snapshot(settings), settings.warehouse.stat().st_size, settings.warehouse.stat().st_mtime_ns
+    read = []
+    monkeypatch.setattr("pipelines.refresh.read_source", lambda path, *a, **k: read.append(path) or ingest.read_source(path, *a, **k))
+    result = run_job(settings)
+    assert read == []
+    assert snapshot(settings) == before
+    assert (settings.warehouse.stat().st_size, settings.warehouse.stat().st_mtime_ns) == (size, modified)
+    materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    assert "entities" not in materialized and "articles" in materialized
+
+    touched = settings.raw_dir / "varied" / "article_0001.html"
+    os.utime(touched, ns=(time.time_ns(), time.time_ns()))  # touched, same bytes: read, nothing else changes
+    (settings.raw_dir / "varied" / "article_0005.html").write_text(varied_article(5))
+    run_job(settings)
+    assert sorted(Path(p).name for p in read) == ["article_0001.html", "article_0005.html"]
+    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(6,)]
+    assert fetch(settings, "SELECT modified_ns FROM raw_files WHERE path = 'varied/article_0001.html'") == [
+        (touched.stat().st_mtime_ns,)]
+
+
+def test_adding_articles_never_changes_existing_entity_ids_or_re_extracts_them(settings):
+    add_varied(settings.raw_dir, range(4))
+    run_job(settings)
+    entity_ids = {row[0] for row in fetch(settings, "SELECT entity_id FROM entities")}
+    extracted = dict(fetch(settings, "SELECT doc_id, extracted_at FROM article_extractions"))
+    add_varied(settings.raw_dir, range(4, 6))
+    run_job(settings)
+    assert entity_ids <= {row[0] for row in fetch(settings, "SELECT entity_id FROM entities")}
+    after = dict(fetch(settings, "SELECT doc_id, extracted_at FROM article_extractions"))
+    assert {doc: after[doc] for doc in extracted} == extracted
+    assert len(after) == len(extracted) + 2
+
+
+def test_staged_facts_of_an_interrupted_run_are_used_by_the_next(settings, tmp_path, monkeypatch):
+    add_varied(settings.raw_dir, range(5))
+    run_job(settings)
+    before = snapshot(settings)
+    monkeypatch.setattr(derive, "PART_ARTICLES", 2)
+    monkeypatch.setattr(derive, "BATCH_SIZE", 1)
+    add_varied(settings.raw_dir, range(5, 10))
+    real_write = derive._write
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("killed between staging and the final write")
+    monkeypatch.setattr(derive, "_write", killed)
+    with pytest.raises(RuntimeError, match="killed"):
+        run_job(settings)
+    after = snapshot(settings)
+    assert {t: after[t] for t in table_names("facts")} == {t: before[t] for t in table_names("facts")}
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(13,)]
+    monkeypatch.setattr(derive, "_write", real_write)
+    summary = derive_facts(settings, log=lambda message: None)
+    assert (summary.resumed, summary.extracted) == (5, 0)
+    assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
+
+
+@pytest.mark.slow
+def test_killed_facts_step_leaves_the_facts_whole_and_the_next_run_completes(settings, tmp_path):
+    run_job(settings)
+    add_varied(settings.raw_dir, range(400))
+    env = {**os.environ, "NEWS_WAREHOUSE_RAW": str(settings.raw_dir), "NEWS_WAREHOUSE_DB": str(settings.warehouse),
+           "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+    run = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    staging = settings.warehouse.with_name(f".{settings.warehouse.name}.facts")
+    deadline = time.monotonic() + 180
+    while not staging.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert staging.exists(), "the run never reached its facts step"
+    time.sleep(1.0)
+    os.killpg(run.pid, signal.SIGKILL)  # the run and its extraction workers, mid-extraction
+    run.wait()
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(403,)]
+    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(3,)]
+    assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM entity_mentions") == [(3,)]
+    again = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert not staging.exists()
+    assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
