@@ -212,7 +212,7 @@ def derive_facts(settings: Settings, progress: Progress | None = None, log: Call
         _extract(settings, plan, staging, todo, progress)
         summary.extracted = len(todo)
         progress.start("Writing facts to the warehouse", 1)
-        with warehouse.writing(settings.warehouse, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+        with warehouse.writing(settings.warehouse, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
             summary.rows_added = _write(con, plan, staging, run_started)
         progress.advance(1)
         staging.remove()

@@ -95,9 +95,10 @@ def reading(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def writing(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(path: Path, compact: bool = False, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
     """One atomic write: schema ensured, then everything in the block commits or nothing does;
-    then the file is compacted if the write left it with too much free space."""
+    with `compact` (the last write of a run), the file is then compacted if it holds too much
+    free space."""
     con = connect(path, read_only=False, **kwargs)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -108,7 +109,8 @@ def writing(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
         con.execute("ROLLBACK")
         raise
     else:
-        compact_if_slack(con, Path(path))
+        if compact:
+            compact_if_slack(con, Path(path))
     finally:
         con.close()
 

@@ -24,3 +24,10 @@ def describe(con: duckdb.DuckDBPyConnection, name: str, columns: str = "*") -> d
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(v) for v in row) + " |" for row in rows]
     return {"dagster/row_count": dg.MetadataValue.int(count), "preview": dg.MetadataValue.md("\n".join(lines))}
+
+
+def column_schema(con: duckdb.DuckDBPyConnection, name: str) -> dg.TableSchema:
+    """The columns of a table or view, with their types and comments, for the UI."""
+    rows = con.execute("SELECT column_name, data_type, comment FROM duckdb_columns() WHERE table_name = ? "
+                       "ORDER BY column_index", [name]).fetchall()
+    return dg.TableSchema(columns=[dg.TableColumn(column, data_type, description=comment) for column, data_type, comment in rows])
