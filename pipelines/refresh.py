@@ -47,13 +47,14 @@ class Progress:
 
 @dataclass
 class WarehouseState:
-    """What the warehouse already holds, as far as deciding a refresh needs."""
+    """What the warehouse holds that the plan of a refresh depends on: manifest entries and
+    documents of the files read, the read rejections, and the documents to clean again. Only
+    these are loaded, so a run over 100,000 stored articles loads what its new files touch."""
 
     paths_by_doc: dict[str, list[str]] = field(default_factory=dict)
-    article_versions: dict[str, str] = field(default_factory=dict)
-    clean_rejected: set[str] = field(default_factory=set)
     read_rejections: set[tuple[str, str | None]] = field(default_factory=set)
     manifest: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reclean: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -112,21 +113,69 @@ def run_lock(db_path: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def load_state(db_path: Path) -> WarehouseState:
-    state = WarehouseState()
+def _register(con: duckdb.DuckDBPyConnection, name: str, column: str, values) -> None:
+    """Register `values` as a one-column relation, for semi-joins that stay fast at 100,000 values
+    where list_contains would compare every row with every value."""
+    con.register(name, pl.DataFrame({column: sorted(values)}, schema={column: pl.String}))
+
+
+def scan_against_manifest(db_path: Path, files: list[RawFile]) -> tuple[list[RawFile], set[str], set[str]]:
+    """(files to read, manifest paths no longer under raw/, documents to clean again). A file is
+    read when the manifest has no entry for its path, size and modification time, and always when
+    it is a link or a special file; the comparison runs in DuckDB, so 100,000 unchanged files
+    cost one query, not 100,000 Python lookups."""
+    if not db_path.exists():
+        return files, set(), set()
+    with warehouse.reading(db_path) as con:
+        if not warehouse.table_exists(con, "raw_files"):  # a warehouse older than the manifest
+            return files, set(), set()
+        con.register("scanned", pl.DataFrame(
+            {"path": [f.rel for f in files], "size_bytes": [f.size for f in files], "modified_ns": [f.modified_ns for f in files]},
+            schema={"path": pl.String, "size_bytes": pl.Int64, "modified_ns": pl.Int64}))
+        unvouched = {row[0] for row in con.execute(
+            """SELECT s.path FROM scanned s LEFT JOIN raw_files m USING (path)
+               WHERE s.size_bytes IS NULL OR m.path IS NULL OR m.size_bytes <> s.size_bytes OR m.modified_ns <> s.modified_ns"""
+        ).fetchall()}
+        vanished = {row[0] for row in con.execute("SELECT path FROM raw_files ANTI JOIN scanned USING (path)").fetchall()}
+        reclean = {row[0] for row in con.execute(
+            """SELECT r.doc_id FROM raw_documents r LEFT JOIN articles a USING (doc_id)
+               WHERE a.cleaning_version IS DISTINCT FROM ?
+                 AND NOT (a.doc_id IS NULL AND r.doc_id IN (SELECT doc_id FROM rejected_documents WHERE stage = 'clean'))""",
+            [CLEANING_VERSION]).fetchall()}
+    return [f for f in files if f.rel in unvouched], vanished, reclean
+
+
+def known_document_ids(db_path: Path) -> set[str]:
+    """Every stored document id, to stage only new content while files are read."""
+    if not db_path.exists():
+        return set()
+    with warehouse.reading(db_path) as con:
+        if not warehouse.table_exists(con, "raw_documents"):
+            return set()
+        return {row[0] for row in con.execute("SELECT doc_id FROM raw_documents").fetchall()}
+
+
+def load_state(db_path: Path, outcomes: list[SourceOutcome], reclean: set[str]) -> WarehouseState:
+    """The state the plan of these outcomes needs: the documents they name or that were seen at
+    their paths, the manifest entries of their paths, and every read rejection."""
+    state = WarehouseState(reclean=reclean)
     if not db_path.exists():
         return state
     with warehouse.reading(db_path) as con:
         if not warehouse.table_exists(con, "raw_documents"):
             return state
-        state.paths_by_doc = dict(con.execute("SELECT doc_id, paths FROM raw_documents").fetchall())
-        state.article_versions = dict(con.execute("SELECT doc_id, cleaning_version FROM articles").fetchall())
-        rejected = con.execute("SELECT path, doc_id, stage FROM rejected_documents").fetchall()
+        _register(con, "read_paths", "path", {o.path for o in outcomes})
+        _register(con, "seen_ids", "doc_id", {d.doc_id for o in outcomes for d in o.documents}
+                  | {r.doc_id for o in outcomes for r in o.rejections if r.doc_id})
+        state.paths_by_doc = dict(con.execute(
+            """SELECT doc_id, paths FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM seen_ids)
+               OR doc_id IN (SELECT doc_id FROM (SELECT doc_id, unnest(paths) AS path FROM raw_documents)
+                             WHERE path IN (SELECT path FROM read_paths))""").fetchall())
         if warehouse.table_exists(con, "raw_files"):
             state.manifest = {path: (size, modified) for path, size, modified in con.execute(
-                "SELECT path, size_bytes, modified_ns FROM raw_files").fetchall()}
-    state.clean_rejected = {doc_id for _, doc_id, stage in rejected if stage == "clean"}
-    state.read_rejections = {(path, doc_id) for path, doc_id, stage in rejected if stage == "read"}
+                "SELECT path, size_bytes, modified_ns FROM raw_files WHERE path IN (SELECT path FROM read_paths)").fetchall()}
+        state.read_rejections = set(con.execute(
+            "SELECT path, doc_id FROM rejected_documents WHERE stage = 'read'").fetchall())
     return state
 
 
@@ -135,17 +184,11 @@ def _file_of(path: str) -> str:
     return path.split("#", 1)[0]
 
 
-def files_to_read(files: list[RawFile], state: WarehouseState) -> list[RawFile]:
-    """The files the manifest cannot vouch for: new, resized or touched since they were read, and
-    links and special files."""
-    return [f for f in files if f.size is None or state.manifest.get(f.rel) != (f.size, f.modified_ns)]
-
-
-def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState, files: list[RawFile],
+def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState, vanished: set[str],
                  read_at: datetime) -> RefreshPlan:
     """Decide what changed: new content, content moved or copied, content a rewritten file
     replaced. `outcomes` are those of the files read; a file not read is unchanged, and like a
-    vanished file it changes nothing."""
+    vanished file it changes nothing stored but the manifest (`vanished`: its paths there)."""
     plan = RefreshPlan()
     current_paths: dict[str, set[str]] = defaultdict(set)
     hashes_at: dict[str, set[str]] = defaultdict(set)
@@ -172,12 +215,7 @@ def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState, files: li
     for document in plan.new_documents:
         plan.path_updates[document.doc_id] = (sorted(current_paths[document.doc_id]), True)
 
-    plan.reclean = {
-        doc_id for doc_id in state.paths_by_doc
-        if doc_id not in plan.replaced
-        and state.article_versions.get(doc_id) != CLEANING_VERSION
-        and not (doc_id not in state.article_versions and doc_id in state.clean_rejected)
-    }
+    plan.reclean = state.reclean - plan.replaced
 
     scanned_files = {outcome.path for outcome in outcomes}
     current_rejections = {(r.path, r.doc_id): r for outcome in outcomes for r in outcome.rejections}
@@ -191,8 +229,7 @@ def plan_refresh(outcomes: list[SourceOutcome], state: WarehouseState, files: li
          "read_at": read_at}
         for o in outcomes if o.fingerprint and state.manifest.get(o.path) != o.fingerprint[:2]
     ]
-    vouched = {f.rel for f in files} - {o.path for o in outcomes if not o.fingerprint}
-    plan.files_forgotten = set(state.manifest) - vouched
+    plan.files_forgotten = vanished | {o.path for o in outcomes if not o.fingerprint and o.path in state.manifest}
     return plan
 
 
@@ -256,15 +293,9 @@ def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
     })
 
 
-def _ids(con: duckdb.DuckDBPyConnection, name: str, ids: set[str] | list[str]) -> None:
-    """Register `ids` as a one-column relation `name` (doc_id), for semi-joins that stay fast at
-    100,000 ids where list_contains would compare every row with every id."""
-    con.register(name, pl.DataFrame({"doc_id": sorted(ids)}, schema={"doc_id": pl.String}))
-
-
 def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
-    _ids(con, "gone_ids", plan.replaced | plan.reclean)
-    _ids(con, "replaced_ids", plan.replaced)
+    _register(con, "gone_ids", "doc_id", plan.replaced | plan.reclean)
+    _register(con, "replaced_ids", "doc_id", plan.replaced)
     con.execute("DELETE FROM articles WHERE doc_id IN (SELECT doc_id FROM gone_ids)")
     con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND doc_id IN (SELECT doc_id FROM gone_ids)")
     con.execute("DELETE FROM rejected_documents WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
@@ -273,7 +304,7 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
     files_read = pl.DataFrame(plan.files_read, schema={
         "path": pl.String, "size_bytes": pl.Int64, "modified_ns": pl.Int64, "file_hash": pl.String, "read_at": pl.Datetime("us")})
     con.register("files_read", files_read)
-    con.register("files_forgotten", pl.DataFrame({"path": sorted(plan.files_forgotten)}, schema={"path": pl.String}))
+    _register(con, "files_forgotten", "path", plan.files_forgotten)
     con.execute("DELETE FROM raw_files WHERE path IN (SELECT path FROM files_read UNION ALL SELECT path FROM files_forgotten)")
     con.execute("INSERT INTO raw_files BY NAME SELECT * FROM files_read")
 
@@ -296,7 +327,7 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
                FROM read_parquet(?) AS d JOIN document_paths AS p USING (doc_id)""",
             [run_started, run_started, documents],
         )
-    _ids(con, "new_ids", new_ids)
+    _register(con, "new_ids", "doc_id", new_ids)
     stored = con.execute("SELECT count(*) FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM new_ids)").fetchall()
     if stored[0][0] != len(new_ids):
         raise RuntimeError(f"staged documents went missing: {stored[0][0]} of {len(new_ids)} stored")
@@ -334,8 +365,8 @@ def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], re
     """Point each new article (and any whose original was removed) at the earliest near-identical
     one. Two SimHashes within NEAR_DUPLICATE_BITS (< 4) bits agree on at least one of their four
     16-bit bands, so candidates come from four equality joins, not a comparison of every pair."""
-    _ids(con, "new_article_ids", new_ids)
-    _ids(con, "removed_ids", removed_ids)
+    _register(con, "new_article_ids", "doc_id", new_ids)
+    _register(con, "removed_ids", "doc_id", removed_ids)
     con.execute("""CREATE TEMP TABLE near_duplicate_candidates AS SELECT doc_id FROM articles
                    WHERE doc_id IN (SELECT doc_id FROM new_article_ids) OR near_duplicate_of IN (SELECT doc_id FROM removed_ids)""")
     con.execute(
@@ -364,25 +395,27 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
-        state = load_state(settings.warehouse)
         files = scan_raw_files(settings.raw_dir)
-        to_read = files_to_read(files, state)
+        to_read, vanished, reclean = scan_against_manifest(settings.warehouse, files)
+        if not (to_read or vanished or reclean) and settings.warehouse.exists():
+            return RefreshSummary(files_scanned=len(files))
+        known = known_document_ids(settings.warehouse) if to_read else set()
         staging = Staging(settings.warehouse)
         try:
             progress.start("Reading new or changed raw files", len(to_read))
-            outcomes, staged = [], set()
+            outcomes = []
             for entry in to_read:
-                outcome = read_source(entry.path, entry.rel, settings.max_bytes, root=settings.raw_dir)
+                outcome = read_source(Path(entry.path), entry.rel, settings.max_bytes, root=settings.raw_dir)
                 for document in outcome.documents:
-                    if document.doc_id not in state.paths_by_doc and document.doc_id not in staged:
+                    if document.doc_id not in known:
                         staging.add_document(document)
-                        staged.add(document.doc_id)
+                        known.add(document.doc_id)
                 # Content now lives in staging; the plan needs only ids and paths.
                 outcome.documents = [replace(d, content="") for d in outcome.documents]
                 outcomes.append(outcome)
                 progress.advance(1)
             staging.flush_documents()
-            plan = plan_refresh(outcomes, state, files, run_started)
+            plan = plan_refresh(outcomes, load_state(settings.warehouse, outcomes, reclean), vanished, run_started)
             summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
                                      new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
             if plan.is_empty and settings.warehouse.exists():

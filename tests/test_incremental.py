@@ -61,6 +61,17 @@ def test_a_new_extraction_version_re_derives_every_article(settings, tmp_path, m
     assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
 
 
+def test_a_new_cleaning_version_re_cleans_and_re_derives_every_article(settings, tmp_path, monkeypatch):
+    add_varied(settings.raw_dir, range(2))
+    run_job(settings)
+    monkeypatch.setattr("pipelines.cleaning.CLEANING_VERSION", "next")
+    monkeypatch.setattr("pipelines.refresh.CLEANING_VERSION", "next")
+    run_job(settings)
+    assert fetch(settings, "SELECT DISTINCT cleaning_version FROM articles") == [("next",)]
+    assert fetch(settings, "SELECT DISTINCT cleaning_version FROM article_extractions") == [("next",)]
+    assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
+
+
 def test_unchanged_files_are_not_read_and_a_no_op_run_writes_nothing(settings, monkeypatch):
     run_job(settings)
     add_varied(settings.raw_dir, range(2))

@@ -179,7 +179,7 @@ def test_links_leaving_raw_and_special_files_are_set_aside_unopened(tmp_path):
     (raw / "inside_link.txt").symlink_to(raw / "inside.txt")
     (raw / "loop.html").symlink_to(raw / "loop.html")
     os.mkfifo(raw / "pipe.html")
-    outcomes = {f.rel: read_source(f.path, f.rel, root=raw) for f in scan_raw_files(raw)}
+    outcomes = {f.rel: read_source(Path(f.path), f.rel, root=raw) for f in scan_raw_files(raw)}
     assert set(outcomes) == {"inside.txt", "passwd_link.html", "inside_link.txt", "loop.html", "pipe.html"}
     assert outcomes["inside_link.txt"].documents and outcomes["inside.txt"].documents
     for name, reason in [("passwd_link.html", "outside raw/"), ("loop.html", "loops"), ("pipe.html", "not a regular file")]:
