@@ -7,12 +7,11 @@ import dagster as dg
 from pipelines.assets.checks import ALL_CHECKS
 from pipelines.assets.facts import facts
 from pipelines.assets.ingest import ingest
-from pipelines.assets.views import view_assets
+from pipelines.assets.views import views
 from pipelines.automation import build_automation
 from pipelines.refresh import Progress
 from pipelines.resources import WarehouseResource
 from pipelines.settings import Settings
-from pipelines.warehouse import table_names
 
 JOB_NAME = "refresh_warehouse"
 
@@ -25,7 +24,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     )
     schedule, sensor = build_automation(job)
     return dg.Definitions(
-        assets=[ingest, facts, *view_assets(list(table_names()))],
+        assets=[ingest, facts, views],
         asset_checks=ALL_CHECKS,
         jobs=[job],
         schedules=[schedule],

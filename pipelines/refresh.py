@@ -343,21 +343,22 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
 
     new_articles: list[str] = []
     if cleaned := staging.files("cleaned"):
-        con.execute("CREATE TEMP TABLE staged_cleaned AS SELECT * FROM read_parquet(?)", [cleaned])
+        # Straight from the Parquet parts: a temporary table of every cleaned text would hold the
+        # whole run in memory.
         con.execute(
             """INSERT INTO articles BY NAME
                SELECT * EXCLUDE (rejection), NULL AS near_duplicate_of, ?::TIMESTAMP AS cleaned_at
-               FROM staged_cleaned WHERE rejection IS NULL""",
-            [run_started],
+               FROM read_parquet(?) WHERE rejection IS NULL""",
+            [run_started, cleaned],
         )
         con.execute(
             """INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
                SELECT r.paths[1], c.doc_id, 'clean', c.rejection, ?
-               FROM staged_cleaned AS c JOIN raw_documents AS r USING (doc_id) WHERE c.rejection IS NOT NULL""",
-            [run_started],
+               FROM read_parquet(?) AS c JOIN raw_documents AS r USING (doc_id) WHERE c.rejection IS NOT NULL""",
+            [run_started, cleaned],
         )
         new_articles = [row[0] for row in con.execute(
-            "SELECT doc_id FROM staged_cleaned WHERE rejection IS NULL").fetchall()]
+            "SELECT doc_id FROM read_parquet(?) WHERE rejection IS NULL", [cleaned]).fetchall()]
     _mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
 
 

@@ -22,6 +22,9 @@ TABLES_DIR = SQL_DIR / "tables"
 VIEWS_DIR = SQL_DIR / "views"
 
 DEFAULT_WAIT_SECONDS = 60.0
+# DuckDB's memory for a run's writes (its default is 80% of the machine): a run's memory follows
+# its batches, not the warehouse; larger work spills to a temporary folder beside the file.
+WRITE_MEMORY_LIMIT = "1GB"
 # Bytes per storage block of a new warehouse file (DuckDB's default is 256 KiB). A commit rewrites
 # the blocks it touches and frees the old ones for later commits, so a run that adds ten articles
 # leaves about a dozen blocks of slack: small blocks keep that slack small.
@@ -58,9 +61,11 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     told = False
+    config = {} if read_only else {"memory_limit": WRITE_MEMORY_LIMIT, "preserve_insertion_order": False,
+                                   "temp_directory": str(path.with_name(f".{path.name}.tmp"))}
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
             if not _is_lock_error(error):
                 raise

@@ -109,8 +109,10 @@ def test_bad_inputs_are_set_aside_and_never_fail_the_run(settings):
                            "WHERE list_contains(r.paths, 'good.html')")
     assert good == [("Example News", "Minsk hosts CIS defence talks", date(2025, 6, 24))]
     assert set(before) <= set(fetch(settings, "SELECT doc_id, text FROM articles ORDER BY doc_id"))
-    reported = [c for c in result.get_asset_check_evaluations() if c.check_name == "rejected_documents_reported"][0]
-    assert reported.metadata["rejected"].value == len(rejected) >= 7
+    metadata = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert metadata["rejected_documents"]["dagster/row_count"].value == len(rejected) >= 7
+    assert metadata["rejected_documents"]["rejected_this_run"].value == len(rejected)
+    assert "| empty file | 1 |" in metadata["rejected_documents"]["by_reason"].value
     # The same bad files again: nothing new, nothing duplicated.
     again = snapshot(settings)
     run_job(settings)

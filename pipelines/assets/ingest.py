@@ -22,6 +22,13 @@ PREVIEW_COLUMNS = {
 }
 
 
+def rejections_by_reason(con) -> dg.MetadataValue:
+    """How many inputs are set aside, by reason, as a markdown table."""
+    rows = con.execute("SELECT reason, count(*) FROM rejected_documents GROUP BY reason ORDER BY 2 DESC, 1 LIMIT 20").fetchall()
+    table = "\n".join(["| reason | inputs |", "|---|---|"] + [f"| {r.replace('|', '/')} | {n} |" for r, n in rows])
+    return dg.MetadataValue.md(table if rows else "none")
+
+
 @dg.multi_asset(
     specs=[dg.AssetSpec(table.name, deps=table.upstream, kinds={"duckdb"}, group_name=GROUP,
                         description=table.description, code_version=CLEANING_VERSION)
@@ -45,5 +52,6 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     }
     with reading(settings.warehouse) as con:
         metadata = {t.name: {**describe(con, t.name, PREVIEW_COLUMNS[t.name]), **counts[t.name]} for t in PRODUCED}
+        metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
     for table in PRODUCED:
         yield dg.MaterializeResult(asset_key=table.name, metadata=metadata[table.name])
