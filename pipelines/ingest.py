@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import NamedTuple
 
 import charset_normalizer
 
@@ -87,8 +88,7 @@ class SourceOutcome:
     fingerprint: tuple[int, int, str] | None = None
 
 
-@dataclass(frozen=True)
-class RawFile:
+class RawFile(NamedTuple):
     """An entry under raw/ as a scan sees it: its path (a string: building 100,000 Path objects
     costs seconds), the path relative to raw/, and size and modification time of a regular file
     (None for links and special files, which are looked at afresh by every run)."""

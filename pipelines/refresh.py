@@ -145,16 +145,6 @@ def scan_against_manifest(db_path: Path, files: list[RawFile]) -> tuple[list[Raw
     return [f for f in files if f.rel in unvouched], vanished, reclean
 
 
-def known_document_ids(db_path: Path) -> set[str]:
-    """Every stored document id, to stage only new content while files are read."""
-    if not db_path.exists():
-        return set()
-    with warehouse.reading(db_path) as con:
-        if not warehouse.table_exists(con, "raw_documents"):
-            return set()
-        return {row[0] for row in con.execute("SELECT doc_id FROM raw_documents").fetchall()}
-
-
 def load_state(db_path: Path, outcomes: list[SourceOutcome], reclean: set[str]) -> WarehouseState:
     """The state the plan of these outcomes needs: the documents they name or that were seen at
     their paths, the manifest entries of their paths, and every read rejection."""
@@ -274,10 +264,12 @@ class Staging:
 
 
 def _batches_to_clean(db_path: Path, plan: RefreshPlan, staging: Staging) -> Iterator[pl.DataFrame]:
-    """New documents part by part, then stored documents whose cleaning is out of date."""
+    """New documents part by part (staged documents whose content the warehouse already holds
+    are left out), then stored documents whose cleaning is out of date."""
     columns = ["doc_id", "content", "format", "source_url"]
+    new_ids = pl.Series([d.doc_id for d in plan.new_documents], dtype=pl.String).implode()
     for part in staging.files("documents"):
-        yield pl.read_parquet(part, columns=columns)
+        yield pl.read_parquet(part, columns=columns).filter(pl.col("doc_id").is_in(new_ids))
     ids = sorted(plan.reclean)
     for i in range(0, len(ids), BATCH_SIZE):
         with warehouse.reading(db_path) as con:
@@ -320,14 +312,15 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
            FROM document_paths AS m WHERE r.doc_id = m.doc_id""",
         [run_started],
     )
+    _register(con, "new_ids", "doc_id", new_ids)
     if documents := staging.files("documents"):
         con.execute(
             """INSERT INTO raw_documents BY NAME
                SELECT d.*, p.paths, ?::TIMESTAMP AS first_seen, ?::TIMESTAMP AS last_seen
-               FROM read_parquet(?) AS d JOIN document_paths AS p USING (doc_id)""",
+               FROM read_parquet(?) AS d JOIN document_paths AS p USING (doc_id)
+               WHERE d.doc_id IN (SELECT doc_id FROM new_ids)""",
             [run_started, run_started, documents],
         )
-    _register(con, "new_ids", "doc_id", new_ids)
     stored = con.execute("SELECT count(*) FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM new_ids)").fetchall()
     if stored[0][0] != len(new_ids):
         raise RuntimeError(f"staged documents went missing: {stored[0][0]} of {len(new_ids)} stored")
@@ -400,17 +393,18 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
         to_read, vanished, reclean = scan_against_manifest(settings.warehouse, files)
         if not (to_read or vanished or reclean) and settings.warehouse.exists():
             return RefreshSummary(files_scanned=len(files))
-        known = known_document_ids(settings.warehouse) if to_read else set()
         staging = Staging(settings.warehouse)
         try:
             progress.start("Reading new or changed raw files", len(to_read))
-            outcomes = []
+            outcomes, staged = [], set()
             for entry in to_read:
                 outcome = read_source(Path(entry.path), entry.rel, settings.max_bytes, root=settings.raw_dir)
+                # Staged whether new or not (the plan decides, and only new content is cleaned and
+                # stored): telling them apart here would load every stored id.
                 for document in outcome.documents:
-                    if document.doc_id not in known:
+                    if document.doc_id not in staged:
                         staging.add_document(document)
-                        known.add(document.doc_id)
+                        staged.add(document.doc_id)
                 # Content now lives in staging; the plan needs only ids and paths.
                 outcome.documents = [replace(d, content="") for d in outcome.documents]
                 outcomes.append(outcome)
