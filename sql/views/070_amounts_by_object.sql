@@ -8,7 +8,7 @@ SELECT
     min(am.value)                           AS smallest,
     max(coalesce(am.value_high, am.value))  AS largest,
     list(am.text ORDER BY a.published_date NULLS LAST, am.doc_id, am.start) AS as_written,
-    list(DISTINCT a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets
+    list(DISTINCT a.outlet ORDER BY a.outlet) FILTER (WHERE a.outlet IS NOT NULL) AS outlets
 FROM amounts am
 JOIN articles a USING (doc_id)
 GROUP BY lower(am.object)
