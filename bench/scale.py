@@ -13,7 +13,8 @@ the repo's three-article sample (fresh, then a no-op: the baseline), fresh N, a 
 10 new files, 1,000 new files and 10 changed files; with --growth also 10 runs of 10 new
 files on min(N, 1000) articles against a fresh build of the same files. For each run: wall
 time, the peak summed RSS of the CLI's process tree (read from /proc every 0.1 s) and the
-warehouse file's size. Prints a markdown table and the targets with PASS/FAIL. Nothing is
+warehouse file's size, and the time the run took to publish its snapshot. Prints a markdown table
+and the targets with PASS/FAIL. Nothing is
 written into the repo. Skips cleanly (exit 0) when ../shared/corpora is absent.
 """
 
@@ -151,6 +152,7 @@ class Run:
     peak_mib: float
     warehouse_mb: float
     per_article: int = 0  # articles the per-article figure divides by (0: not shown)
+    publish_seconds: float | None = None  # as the run reports it ("Published ... in 1.23 s.")
 
     @property
     def ms_per_article(self) -> float:
@@ -176,7 +178,9 @@ def run_cli(phase: str, site: Path, raw: Path, articles: int, workers: int, per_
     if process.returncode != 0:
         print(log.read_text(errors="replace"))
         raise SystemExit(f"error: {phase}: `{' '.join(command)}` exited {process.returncode} (log {log})")
-    return Run(phase, articles, seconds, peak / MIB, db.stat().st_size / 1e6, per_article)
+    published = re.search(r"Published .* in ([\d.]+) s\.", log.read_text(errors="replace"))
+    return Run(phase, articles, seconds, peak / MIB, db.stat().st_size / 1e6, per_article,
+               float(published.group(1)) if published else None)
 
 
 def sanity(site: Path) -> str:
@@ -250,11 +254,12 @@ def main() -> int:
             runs.append(run_cli(f"growth: 10 new ({step + 1} of 10)", grown, grown / "raw", m + 10 * step + 10, workers))
         runs.append(run_cli(f"growth: fresh build of the same {m + 100}", rebuilt, grown / "raw", m + 100, workers))
 
-    print("\n| phase | articles in raw/ | wall s | per-article ms | peak RSS MiB | warehouse MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| phase | articles in raw/ | wall s | per-article ms | peak RSS MiB | warehouse MB | publish s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
         per = f"{r.ms_per_article:.1f}" if r.per_article else ""
-        print(f"| {r.phase} | {r.articles:,} | {r.seconds:.2f} | {per} | {r.peak_mib:.0f} | {r.warehouse_mb:.1f} |")
+        publish = f"{r.publish_seconds:.2f}" if r.publish_seconds is not None else ""
+        print(f"| {r.phase} | {r.articles:,} | {r.seconds:.2f} | {per} | {r.peak_mib:.0f} | {r.warehouse_mb:.1f} | {publish} |")
 
     by = {r.phase: r for r in runs}
     base, fresh, noop = by["sample no-op"], by[f"fresh {n}"], by[f"no-op {n}"]
@@ -279,6 +284,11 @@ def main() -> int:
     check("peak RSS of the no-op <= 600 MiB", f"{noop.peak_mib:.0f} MiB", noop.peak_mib <= 600)
     check("warehouse does not grow on the no-op", f"{fresh.warehouse_mb:.1f} MB -> {noop.warehouse_mb:.1f} MB",
           noop.warehouse_mb <= fresh.warehouse_mb)
+    if new1000.publish_seconds is not None:
+        check(f"publish at {n:,} articles within 2 s", f"{new1000.publish_seconds:.2f} s", new1000.publish_seconds <= 2)
+        check("publish no more than 10% of the run that adds 1,000 files",
+              f"{new1000.publish_seconds:.2f} s of {new1000.seconds:.2f} s ({new1000.publish_seconds / new1000.seconds:.0%})",
+              new1000.publish_seconds <= 0.1 * new1000.seconds)
     if args.growth:
         grown_mb, fresh_mb = runs[-2].warehouse_mb, runs[-1].warehouse_mb
         check("grown warehouse within 5% of a fresh build",

@@ -134,6 +134,9 @@ def command_run(args: argparse.Namespace) -> int:
         print_table("Set aside this run (see rejected_documents)", ["path", "reason"], rows)
     if result.success and "entities" not in materialized:
         console.print("Facts: up to date (no new, changed or removed articles since the last run).")
+    published = materialized.get("entities", {}).get("published_seconds")
+    if published is not None and published.value is not None:
+        console.print(f"Published {settings.warehouse} in {published.value:.2f} s.", soft_wrap=True, highlight=False)
     checks = result.get_asset_check_evaluations()
     failed = [c.check_name for c in checks if not c.passed]
     console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
@@ -176,7 +179,7 @@ def command_sql(args: argparse.Namespace) -> int:
 def command_status(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files
+    from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files, working_copy
 
     settings = settings_from(args)
     # Every table and view sql/ defines, in load order; one not created yet shows as such.
@@ -186,7 +189,11 @@ def command_status(args: argparse.Namespace) -> int:
     counted = dict(query(settings, " UNION ALL ".join(f"SELECT '{name}', count(*) FROM {name}" for name in present))[1]) \
         if present else {}
     counts = [(name, counted.get(name, "not created yet")) for name in names]
-    console.print(f"Warehouse: {settings.warehouse}", soft_wrap=True)
+    work = working_copy(settings.warehouse)
+    console.print(f"Warehouse (what analysts open): {settings.warehouse}, {settings.warehouse.stat().st_size / 1e6:,.1f} MB",
+                  soft_wrap=True)
+    if work.exists():
+        console.print(f"Working copy (what runs write): {work}, {work.stat().st_size / 1e6:,.1f} MB", soft_wrap=True)
     print_table("Tables and views", ["table / view", "rows"], counts)
     _, rejected = query(settings, "SELECT path, stage, reason, first_seen FROM rejected_documents ORDER BY first_seen DESC, path")
     print_table("Rejected files", ["path", "stage", "reason", "first seen"], rejected)

@@ -38,6 +38,7 @@ class DeriveSummary:
     resumed: int = 0
     removed: int = 0
     rows_added: dict[str, int] = field(default_factory=dict)
+    published_seconds: float | None = None
 
     @property
     def changed(self) -> bool:
@@ -123,12 +124,12 @@ class FactStaging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _article_batches(db_path: Path, ids: list[str], batch_ids: list[list[str]]) -> Iterator[pl.DataFrame]:
+def _article_batches(work: Path, ids: list[str], batch_ids: list[list[str]]) -> Iterator[pl.DataFrame]:
     """The articles of `ids`, BATCH_SIZE at a time, each read by a short read-only connection;
     the ids of every batch are appended to `batch_ids`, in order."""
     for i in range(0, len(ids), BATCH_SIZE):
         chunk = ids[i: i + BATCH_SIZE]
-        with warehouse.reading(db_path) as con:
+        with warehouse.reading(work) as con:
             batch = con.sql(
                 "SELECT doc_id, text, published_date FROM articles WHERE doc_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY doc_id",
                 params={"ids": chunk}).pl()
@@ -150,7 +151,8 @@ def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: l
         part_ids.clear()
         part_tables.clear()
 
-    for index, tables in enumerate(extract_in_batches(_article_batches(settings.warehouse, todo, batch_ids), workers)):
+    work = warehouse.working_copy(settings.warehouse)
+    for index, tables in enumerate(extract_in_batches(_article_batches(work, todo, batch_ids), workers)):
         part_ids.extend(batch_ids[index])
         part_tables.append(tables)
         progress.advance(len(batch_ids[index]))
@@ -193,27 +195,31 @@ def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStagin
 
 def derive_facts(settings: Settings, progress: Progress | None = None, log: Callable[[str], None] = print,
                  rederive: bool = False) -> DeriveSummary:
-    """Bring the fact tables up to date with articles; with nothing to derive it writes nothing."""
+    """Bring the fact tables up to date with articles, then publish the working copy if this run
+    or an earlier one changed it; with nothing to derive it writes nothing."""
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
-        plan = plan_derivation(settings.warehouse, rederive)
+        plan = plan_derivation(warehouse.prepare_working_copy(settings.warehouse), rederive)
         summary = DeriveSummary(removed=len(plan.removed))
         if plan.pending.is_empty() and not plan.removed:
             FactStaging(settings.warehouse).remove()  # parts of a killed run nothing needs any more
-            return summary
-        staging = FactStaging(settings.warehouse)
-        staged = staging.keep_usable(plan.pending)
-        todo = [doc_id for doc_id in plan.pending["doc_id"] if doc_id not in staged]
-        summary.resumed = len(staged)
-        if staged:
-            log(f"Using the facts of {len(staged)} articles staged by an interrupted run.")
-        progress.start("Extracting facts", len(todo))
-        _extract(settings, plan, staging, todo, progress)
-        summary.extracted = len(todo)
-        progress.start("Writing facts to the warehouse", 1)
-        with warehouse.writing(settings.warehouse, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
-            summary.rows_added = _write(con, plan, staging, run_started)
-        progress.advance(1)
-        staging.remove()
+        else:
+            staging = FactStaging(settings.warehouse)
+            staged = staging.keep_usable(plan.pending)
+            todo = [doc_id for doc_id in plan.pending["doc_id"] if doc_id not in staged]
+            summary.resumed = len(staged)
+            if staged:
+                log(f"Using the facts of {len(staged)} articles staged by an interrupted run.")
+            progress.start("Extracting facts", len(todo))
+            _extract(settings, plan, staging, todo, progress)
+            summary.extracted = len(todo)
+            progress.start("Writing facts to the warehouse", 1)
+            with warehouse.writing(settings.warehouse, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+                summary.rows_added = _write(con, plan, staging, run_started)
+            progress.advance(1)
+            staging.remove()
+        summary.published_seconds = warehouse.publish(settings.warehouse)
+        if summary.published_seconds is not None:
+            log(f"Published {settings.warehouse} in {summary.published_seconds:.2f} s.")
         return summary

@@ -389,9 +389,10 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
+        work = warehouse.prepare_working_copy(settings.warehouse)
         files = scan_raw_files(settings.raw_dir)
-        to_read, vanished, reclean = scan_against_manifest(settings.warehouse, files)
-        if not (to_read or vanished or reclean) and settings.warehouse.exists():
+        to_read, vanished, reclean = scan_against_manifest(work, files)
+        if not (to_read or vanished or reclean) and work.exists():
             return RefreshSummary(files_scanned=len(files))
         staging = Staging(settings.warehouse)
         try:
@@ -410,13 +411,13 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                 outcomes.append(outcome)
                 progress.advance(1)
             staging.flush_documents()
-            plan = plan_refresh(outcomes, load_state(settings.warehouse, outcomes, reclean), vanished, run_started)
+            plan = plan_refresh(outcomes, load_state(work, outcomes, reclean), vanished, run_started)
             summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
                                      new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
-            if plan.is_empty and settings.warehouse.exists():
+            if plan.is_empty and work.exists():
                 return summary
             progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
-            for batch in _batches_to_clean(settings.warehouse, plan, staging):
+            for batch in _batches_to_clean(work, plan, staging):
                 cleaned = clean_documents(batch, settings.workers, on_done=progress.advance)
                 staging.write("cleaned", cleaned)
                 summary.articles_added += int(cleaned["rejection"].is_null().sum())

@@ -1,13 +1,20 @@
-"""DuckDB access with the single-writer rule built in.
+"""DuckDB access with the single-writer rule built in, and the two files of a warehouse.
 
-DuckDB lets one process open a database file read-write and then locks everyone else out, so
-every connection here is short-lived and opening one waits (with a clear message) while another
-process holds the lock, instead of surfacing DuckDB's raw "Could not set lock" error.
+DuckDB lets one process open a database file read-write and then locks everyone else out, even
+readers. So runs never write the file analysts open: they write a working copy beside it (a
+hidden file no analyst opens) and, at the end of a run that changed something, publish it as the
+analysts' file by writing a copy beside it and renaming it into place. A session already open
+keeps reading the snapshot it opened; one opened later sees the new data. Connections are
+short-lived, and opening one waits (with a clear message) while another process holds the lock,
+instead of surfacing DuckDB's raw "Could not set lock" error.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 import re
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,11 +106,34 @@ def reading(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def working_copy(published: Path) -> Path:
+    """The file runs read and write, beside the published one: hidden, and no analyst opens it."""
+    return published.with_name(f".{published.name}.work")
+
+
+def _unpublished_marker(published: Path) -> Path:
+    """Present from a run's first write until the working copy is published."""
+    return published.with_name(f".{published.name}.unpublished")
+
+
+def prepare_working_copy(published: Path) -> Path:
+    """The working copy, made from the published file when there is none yet (a warehouse from
+    before working copies, or a working copy deleted by hand)."""
+    work = working_copy(published)
+    if not work.exists() and published.exists():
+        _clone_or_copy(published, work)
+    return work
+
+
 @contextmanager
-def writing(path: Path, compact: bool = False, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One atomic write: schema ensured, then everything in the block commits or nothing does;
-    with `compact` (the last write of a run), the file is then compacted if it holds too much
-    free space."""
+def writing(published: Path, compact: bool = False, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic write to the working copy of the warehouse published at `published`: schema
+    ensured, then everything in the block commits or nothing does; with `compact` (the last write
+    of a run), the file is then compacted if it holds too much free space. The write is published
+    by `publish`."""
+    path = prepare_working_copy(Path(published))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _unpublished_marker(Path(published)).touch()
     con = connect(path, read_only=False, **kwargs)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -146,6 +176,46 @@ def compact_if_slack(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
         return False
     compact.replace(path)
     return True
+
+
+def publish(published: Path) -> float | None:
+    """Publish the working copy as the analysts' file when a write has not been published yet (or
+    the published file is missing): copy it beside the published file (a copy-on-write clone
+    where the filesystem offers one), flush it to disk, rename it over the published file. A
+    kill at any point leaves the published file as it was or fully new, and the marker makes the
+    next run publish. Seconds taken, or None when there was nothing to publish. Callers hold the
+    run lock, so no write to the working copy happens meanwhile."""
+    published, work = Path(published), working_copy(Path(published))
+    marker = _unpublished_marker(published)
+    if not work.exists() or (published.exists() and not marker.exists()):
+        return None
+    started = time.perf_counter()
+    incoming = published.with_name(f".{published.name}.publishing")
+    _clone_or_copy(work, incoming)
+    incoming.replace(published)
+    directory = os.open(published.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    marker.unlink(missing_ok=True)
+    return time.perf_counter() - started
+
+
+# ioctl request that makes a file a copy-on-write clone of another (Linux: btrfs, XFS, ...).
+FICLONE = 0x40049409
+
+
+def _clone_or_copy(source: Path, target: Path) -> None:
+    """`target` as a durable copy of `source`: a clone sharing its blocks where the filesystem
+    can, else a plain copy (about 1.8 s for 750 MB here, on ext4)."""
+    with source.open("rb") as src, target.open("wb") as dst:
+        try:
+            fcntl.ioctl(dst.fileno(), FICLONE, src.fileno())
+        except OSError:
+            shutil.copyfileobj(src, dst, 8 << 20)
+        dst.flush()
+        os.fsync(dst.fileno())
 
 
 def _quoted(path: Path) -> str:

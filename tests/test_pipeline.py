@@ -9,6 +9,7 @@ from datetime import date
 import duckdb
 
 from conftest import EXPECTED, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot
+from pipelines.warehouse import working_copy
 from test_ingest import warc_bytes
 
 DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
@@ -158,9 +159,10 @@ def test_xhtml_page_declaring_its_encoding_is_cleaned(settings):
 
 
 def test_a_fact_table_from_an_older_version_is_rebuilt_with_the_new_columns(settings):
-    """A warehouse made before amounts had currency and unit: the next run recreates the derived
-    table and fills it; the articles stay."""
+    """A warehouse made before amounts had currency and unit (and before working copies): the next
+    run recreates the derived table and fills it; the articles stay."""
     run_job(settings)
+    working_copy(settings.warehouse).unlink()
     with duckdb.connect(str(settings.warehouse)) as con:
         con.execute("DROP TABLE amounts")
         con.execute("CREATE TABLE amounts (doc_id VARCHAR, start INTEGER, \"end\" INTEGER, text VARCHAR, value DOUBLE, "

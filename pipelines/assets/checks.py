@@ -5,8 +5,8 @@ from dataclasses import dataclass
 import dagster as dg
 
 from pipelines.extraction.facts import EXTRACTION_VERSION
-from pipelines.resources import WarehouseResource
-from pipelines.warehouse import reading, table_names
+from pipelines.resources import WRITER_POOL, WarehouseResource
+from pipelines.warehouse import reading, table_names, working_copy
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,11 @@ def invariant_checks(producer: str) -> dg.AssetChecksDefinition:
     produced = set(table_names(producer))
     invariants = [i for i in INVARIANTS if i.asset in produced]
 
-    @dg.multi_asset_check(name=f"{producer}_invariants",
+    # In the writers' pool: they read the working copy, which only the writers' steps open.
+    @dg.multi_asset_check(name=f"{producer}_invariants", pool=WRITER_POOL,
                           specs=[dg.AssetCheckSpec(i.name, asset=i.asset, description=i.description) for i in invariants])
     def _checks(warehouse: WarehouseResource):
-        with reading(warehouse.settings().warehouse) as con:
+        with reading(working_copy(warehouse.settings().warehouse)) as con:
             for invariant in invariants:
                 count = con.execute(f"SELECT count(*) FROM ({invariant.sql})").fetchall()[0][0]
                 yield dg.AssetCheckResult(check_name=invariant.name, asset_key=invariant.asset, passed=count == 0,

@@ -9,7 +9,7 @@ from pipelines.derive import derive_facts
 from pipelines.extraction.facts import EXTRACTION_VERSION
 from pipelines.refresh import Progress
 from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
-from pipelines.warehouse import reading, tables
+from pipelines.warehouse import reading, tables, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "facts"]
 
@@ -40,11 +40,12 @@ def facts(context: dg.AssetExecutionContext, config: FactsConfig, warehouse: War
         return
     context.log.info(f"Facts of {summary.extracted + summary.resumed} articles derived "
                      f"({summary.resumed} from an interrupted run), of {summary.removed} removed")
-    with reading(settings.warehouse) as con:
+    with reading(working_copy(settings.warehouse)) as con:
         metadata = {table.name: describe(con, table.name) for table in PRODUCED}
     for table in PRODUCED:
         yield dg.MaterializeResult(asset_key=table.name, metadata={
             **metadata[table.name],
             "articles_derived": summary.extracted + summary.resumed,
             "articles_removed": summary.removed,
+            "published_seconds": summary.published_seconds,
         })

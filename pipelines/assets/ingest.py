@@ -11,7 +11,7 @@ from pipelines.assets.preview import describe
 from pipelines.cleaning import CLEANING_VERSION
 from pipelines.refresh import Progress, refresh_warehouse
 from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
-from pipelines.warehouse import reading, tables
+from pipelines.warehouse import reading, tables, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "ingest"]
 PREVIEW_COLUMNS = {
@@ -50,7 +50,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         "articles": {"new": summary.articles_added, "changed": summary.changed_documents},
         "rejected_documents": {"rejected_this_run": summary.rejected_added},
     }
-    with reading(settings.warehouse) as con:
+    with reading(working_copy(settings.warehouse)) as con:
         metadata = {t.name: {**describe(con, t.name, PREVIEW_COLUMNS[t.name]), **counts[t.name]} for t in PRODUCED}
         metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
     for table in PRODUCED:

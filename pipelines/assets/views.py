@@ -13,7 +13,8 @@ import dagster as dg
 
 from pipelines.assets.preview import column_schema
 from pipelines.resources import GROUP, WRITER_POOL, WarehouseResource
-from pipelines.warehouse import VIEWS_DIR, object_name, reading, sql_files, table_names, writing
+from pipelines.refresh import run_lock
+from pipelines.warehouse import VIEWS_DIR, object_name, publish, reading, sql_files, table_names, working_copy, writing
 
 
 @dataclass(frozen=True)
@@ -48,18 +49,21 @@ KNOWN = [*table_names(), *(v.name for v in VIEWS)]
                         group_name=GROUP, description=v.description or None) for v in VIEWS],
     pool=WRITER_POOL,
 )
-def views(warehouse: WarehouseResource):
+def views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Create or replace the views whose SQL changed; report each view's columns and SQL."""
-    db_path = warehouse.settings().warehouse
-    with reading(db_path) as con:
+    settings = warehouse.settings()
+    work = working_copy(settings.warehouse)
+    with reading(work) as con:
         stamps = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
     stale = [v for v in VIEWS if stamps.get(v.name) != v.stamp]
     if stale:
-        with writing(db_path) as con:
-            for view in stale:
-                con.execute(view.sql)
-                con.execute(f"COMMENT ON VIEW {view.name} IS '{view.stamp.replace(chr(39), chr(39) * 2)}'")
-    with reading(db_path) as con:
+        with run_lock(settings.warehouse, context.log.info):
+            with writing(settings.warehouse) as con:
+                for view in stale:
+                    con.execute(view.sql)
+                    con.execute(f"COMMENT ON VIEW {view.name} IS '{view.stamp.replace(chr(39), chr(39) * 2)}'")
+            publish(settings.warehouse)
+    with reading(work) as con:
         columns = {v.name: column_schema(con, v.name) for v in VIEWS}
     # No row count or preview: a view is computed when queried, and counting the largest ones
     # costs seconds at 100,000 articles, on every run.
