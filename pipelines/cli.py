@@ -176,6 +176,63 @@ def command_sql(args: argparse.Namespace) -> int:
     return 0
 
 
+SHELL_HELP = "End statements with ';'. .tables lists the tables and views, .quit (or Ctrl-D) leaves."
+
+
+def command_shell(args: argparse.Namespace) -> int:
+    """An interactive read-only SQL session on the published snapshot, with line editing and a
+    history (~/.news_warehouse_history), printing results as `sql` does. It reads the snapshot it
+    opened, so runs never wait for it; reopen it to see later runs."""
+    import duckdb
+
+    from pipelines.warehouse import reading
+
+    settings = settings_from(args)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        import readline
+
+        history = Path.home() / ".news_warehouse_history"
+        if history.exists():
+            readline.read_history_file(history)
+    with reading(settings.warehouse) as con:
+        if interactive:
+            console.print(f"{settings.warehouse} (read-only snapshot). {SHELL_HELP}", highlight=False, soft_wrap=True)
+        statement: list[str] = []
+        while True:
+            try:
+                line = input("news> " if not statement else "  ... ") if interactive else sys.stdin.readline()
+            except (EOFError, KeyboardInterrupt):
+                break
+            if not interactive and not line:
+                break
+            line = line.strip()
+            if not statement and line in (".quit", ".exit"):
+                break
+            if not statement and line == ".tables":
+                rows = con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                                   "WHERE table_schema = 'main' ORDER BY table_name").fetchall()
+                print_table("", ["name", "type"], rows)
+                continue
+            if line:
+                statement.append(line)
+            if not statement or not line.endswith(";"):
+                continue
+            sql, statement = "\n".join(statement), []
+            try:
+                result = con.execute(sql)
+                header = [d[0] for d in result.description] if result.description else []
+                rows = result.fetchall()
+            except duckdb.Error as error:
+                console.print(f"[red]error:[/red] {str(error).splitlines()[0]}", highlight=False, soft_wrap=True)
+                continue
+            print_table("", header, rows)
+            console.print(f"{len(rows)} row(s)")
+    if interactive:
+        readline.write_history_file(history)
+    return 0
+
+
 def command_status(args: argparse.Namespace) -> int:
     import dagster as dg
 
@@ -239,13 +296,14 @@ def main(argv: list[str] | None = None) -> int:
                      help="extract the facts of every article again (a changed extraction version does this by itself)")
     sql = sub.add_parser("sql", help="run a read-only SQL query and print the result")
     sql.add_argument("query")
+    shell = sub.add_parser("shell", help="an interactive read-only SQL session (history, tables as `sql` prints them)")
     status = sub.add_parser("status", help="row counts, rejected files and the last run")
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
     ui.add_argument("--port", type=int, default=3000)
-    for command in (run, sql, status):
+    for command in (run, sql, shell, status):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)
-    handlers = {"run": command_run, "sql": command_sql, "status": command_status, "ui": command_ui}
+    handlers = {"run": command_run, "sql": command_sql, "shell": command_shell, "status": command_status, "ui": command_ui}
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback

@@ -21,6 +21,9 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     job = dg.define_asset_job(
         JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
         description="Read raw/, clean new articles, refresh every table and view, run the checks.",
+        # Runs the schedule, the sensor or the UI launch log INFO and above to the console, not
+        # Dagster's DEBUG line per event; `news-warehouse run` passes its own, quieter level.
+        config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
     schedule, sensor = build_automation(job)
     return dg.Definitions(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from conftest import run_job
 from pipelines.definitions import JOB_NAME, build_definitions
 
 
@@ -44,3 +45,9 @@ def test_a_fresh_start_runs_nothing_when_the_warehouse_holds_every_file(settings
     (settings.raw_dir / "new.txt").write_text("A new article landed in the folder while the UI was down.")
     assert len(evaluate(sensor, defs, fresh.cursor).run_requests) == 1
     assert len(evaluate(sensor, defs, None).run_requests) == 1
+
+
+def test_runs_log_info_and_above_to_the_console(settings, capfd):
+    run_job(settings)
+    console = capfd.readouterr().err
+    assert " - INFO - " in console and " - DEBUG - " not in console

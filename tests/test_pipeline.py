@@ -183,6 +183,25 @@ def test_a_mistake_in_sql_prints_duckdbs_one_line_and_exits_1(tmp_path, capsys):
         assert message in output and "Traceback" not in output and len(output.strip().splitlines()) == 1
 
 
+def test_the_shell_answers_statements_over_several_lines_and_survives_mistakes(tmp_path, capsys, monkeypatch):
+    import io
+
+    from pipelines.cli import main
+
+    warehouse = tmp_path / "news.duckdb"
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("CREATE TABLE articles AS SELECT range AS n FROM range(7)")
+    monkeypatch.setattr("sys.stdin", io.StringIO("SELECT count(*) AS n\nFROM articles;\nSELEC 1;\n.tables\nDELETE FROM articles;\n"))
+    assert main(["shell", "--warehouse", str(warehouse)]) == 0
+    output = capsys.readouterr().out
+    assert "│ 7 │" in output and "1 row(s)" in output
+    assert "error: Parser Error" in output and "Traceback" not in output
+    assert "articles" in output and "BASE TABLE" in output
+    assert "read-only" in output  # the DELETE is refused: the session never writes
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(7,)]
+
+
 def test_status_lists_every_table_and_view_with_its_rows(settings, capsys):
     from pipelines.cli import main
 
