@@ -286,6 +286,19 @@ def command_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_screenshot(args: argparse.Namespace) -> int:
+    """Regenerate the README's picture of the asset graph (needs the `test` extra and chromium)."""
+    from pipelines.screenshot import CHROMIUM, regenerate_readme_picture
+
+    if not CHROMIUM.exists():
+        console.print(f"[red]error:[/red] {CHROMIUM} is missing: apt-get install chromium", highlight=False)
+        return 2
+    out = Path(args.out)
+    regenerate_readme_picture(out.absolute())
+    console.print(f"Wrote {out}", highlight=False)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="news-warehouse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -298,12 +311,15 @@ def main(argv: list[str] | None = None) -> int:
     sql.add_argument("query")
     shell = sub.add_parser("shell", help="an interactive read-only SQL session (history, tables as `sql` prints them)")
     status = sub.add_parser("status", help="row counts, rejected files and the last run")
+    screenshot = sub.add_parser("screenshot", help="regenerate the README's picture of the asset graph (headless Chromium)")
+    screenshot.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "ui-asset-graph.png"))
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
     ui.add_argument("--port", type=int, default=3000)
     for command in (run, sql, shell, status):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)
-    handlers = {"run": command_run, "sql": command_sql, "shell": command_shell, "status": command_status, "ui": command_ui}
+    handlers = {"run": command_run, "sql": command_sql, "shell": command_shell, "status": command_status,
+                "screenshot": command_screenshot, "ui": command_ui}
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback
