@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 from pathlib import Path
@@ -120,3 +121,16 @@ def varied_article(n: int) -> str:
     return (f"<html><head><title>{a} and {b} discuss {topic} in {place} | {outlet}</title>"
             f'<meta property="og:site_name" content="{outlet}"></head><body><article>'
             f"<h1>{a} and {b} discuss {topic} in {place}</h1>{body}</article></body></html>")
+
+
+def warc_bytes(records: list[tuple[str, str, bytes]]) -> bytes:
+    """A gzipped WARC file holding one HTTP response record per (url, content type, body)."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True)
+    for url, content_type, body in records:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+    return buffer.getvalue()

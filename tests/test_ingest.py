@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import gzip
-import io
 import os
 from pathlib import Path
 
 import pytest
 
 from pipelines import ingest
+from conftest import warc_bytes
 from pipelines.ingest import input_format, read_source, scan_raw_files
 
 RUSSIAN = "<html><head><title>Минобороны</title></head><body><p>Министр обороны Беларуси Виктор Хренин встретился с коллегой в Москве.</p></body></html>"
@@ -68,18 +68,6 @@ def test_same_content_same_id(tmp_path):
     a = only_document(write(tmp_path / "a.html", RUSSIAN.encode()))
     b = only_document(write(tmp_path / "b.html.gz", gzip.compress(RUSSIAN.encode())))
     assert a.doc_id == b.doc_id
-
-
-def warc_bytes(records: list[tuple[str, str, bytes]]) -> bytes:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    buffer = io.BytesIO()
-    writer = WARCWriter(buffer, gzip=True)
-    for url, content_type, body in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
-    return buffer.getvalue()
 
 
 def test_warc_html_records_become_documents(tmp_path):

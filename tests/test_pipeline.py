@@ -8,9 +8,8 @@ from datetime import date
 
 import duckdb
 
-from conftest import EXPECTED, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot
+from conftest import EXPECTED, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot, warc_bytes
 from pipelines.warehouse import working_copy
-from test_ingest import warc_bytes
 
 DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
 GOOD_HTML = """<html lang="en"><head><title>Minsk hosts CIS defence talks | Example News</title>
