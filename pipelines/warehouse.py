@@ -140,7 +140,10 @@ def writing(published: Path, compact: bool = False, **kwargs) -> Iterator[duckdb
         yield con
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:  # a failed commit (a full disk, say) has ended the transaction already
+            pass
         raise
     else:
         if compact:

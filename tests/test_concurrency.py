@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fetch, run_job, snapshot
+from conftest import fetch, run_job, snapshot, varied_article
+from pipelines.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = """<html><head><title>Exercise {n} near Brest</title></head><body><article>
@@ -125,3 +126,31 @@ def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settin
     assert fetch(settings, "SELECT count(*) FROM articles") == [(1503,)]
     assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
     assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM articles") == [(1503,)]
+
+
+@pytest.mark.slow
+def test_a_full_disk_fails_the_run_in_one_line_and_leaves_the_warehouse_as_it_was(settings, tmp_path):
+    run_job(settings)
+    small = tmp_path / "small"
+    small.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(small)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a small tmpfs needs root")
+    try:
+        for path in settings.warehouse.parent.iterdir():
+            if path.is_file():
+                (small / path.name).write_bytes(path.read_bytes())
+        for n in range(300):
+            (settings.raw_dir / f"long_{n}.html").write_text(varied_article(n) * 3)
+        env = {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home")}
+        run = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--raw", str(settings.raw_dir),
+                              "--warehouse", str(small / settings.warehouse.name)],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 1
+        failure = [line for line in run.stdout.splitlines() if "failed:" in line]
+        assert len(failure) == 1 and failure[0].startswith("Step ingest failed:") and "No space left on device" in failure[0]
+        assert "Traceback" not in run.stdout + run.stderr
+        published = Settings(raw_dir=settings.raw_dir, warehouse=small / settings.warehouse.name)
+        assert fetch(published, "SELECT count(*) FROM articles") == [(3,)]
+    finally:
+        subprocess.run(["umount", str(small)], check=False)
