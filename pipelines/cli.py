@@ -281,8 +281,13 @@ def command_ui(args: argparse.Namespace) -> int:
         return 2
     home = use_project_dagster_home()
     console.print(f"DAGSTER_HOME={home}")
-    dagster = shutil.which("dagster") or "dagster"
-    os.execvp(dagster, [dagster, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"), "-p", str(args.port)])
+    # The code location resolves raw/ and the warehouse from the environment: pin them to this
+    # directory's before `dg dev` starts in the project's (it finds the project by its pyproject.toml).
+    settings = Settings.from_env()
+    os.environ["NEWS_WAREHOUSE_RAW"], os.environ["NEWS_WAREHOUSE_DB"] = str(settings.raw_dir), str(settings.warehouse)
+    os.chdir(PROJECT_ROOT)
+    dg = shutil.which("dg") or "dg"
+    os.execvp(dg, [dg, "dev", "-p", str(args.port)])
     return 0
 
 

@@ -51,3 +51,16 @@ def test_runs_log_info_and_above_to_the_console(settings, capfd):
     run_job(settings)
     console = capfd.readouterr().err
     assert " - INFO - " in console and " - DEBUG - " not in console
+
+
+def test_dg_loads_the_same_code_location():
+    import shutil
+    import subprocess
+
+    from conftest import ROOT
+
+    dg = shutil.which("dg")
+    assert dg, "dagster-dg-cli is a dependency"
+    checked = subprocess.run([dg, "check", "defs"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "All definitions loaded successfully" in checked.stdout + checked.stderr
