@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import polars as pl
+
 from pipelines.cleaning.text import clean_plain_text
 
 BBC_LIKE = """BBC NEWS | Politics
@@ -23,3 +25,49 @@ def test_a_short_lead_cut_off_by_a_caption_and_a_paragraph_citing_an_agency_are_
     assert paragraphs[0] == "Tony Blair has become the Labour Party's longest-serving prime minister."
     assert any(p.startswith("Agence France Presse (AFP) reported") for p in paragraphs)
     assert not any("Getty Images" in p or p in ("Home", "Politics") for p in paragraphs)
+
+
+def _frame(*texts: str) -> pl.DataFrame:
+    return pl.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "content": list(texts),
+                         "format": ["txt"] * len(texts), "source_url": [None] * len(texts)},
+                        schema_overrides={"source_url": pl.String})
+
+
+def prose(n: int) -> str:
+    return (f"The ministers met in Minsk on day {n} and agreed on a plan for {n} border crossings, officials said.\n\n"
+            f"Talks on crossing number {n} will resume next week, according to a statement from the ministry.\n")
+
+
+def test_a_document_that_hangs_in_python_is_stopped_and_rejected_alone(monkeypatch):
+    import pipelines.cleaning as cleaning
+
+    real = cleaning.clean_plain_text
+
+    def hangs_on_the_second(content, repeated):
+        while "HANG" in content:
+            pass
+        return real(content, repeated)
+
+    monkeypatch.setattr(cleaning, "CLEAN_SECONDS_LIMIT", 1)
+    monkeypatch.setattr(cleaning, "clean_plain_text", hangs_on_the_second)
+    cleaned = cleaning.clean_documents(_frame(prose(1), "HANG " + prose(2), prose(3)), workers=1)
+    assert cleaned["rejection"].to_list() == [None, "cleaning took longer than 1 s and was stopped", None]
+
+
+def test_a_document_that_hangs_inside_c_code_is_stopped_and_rejected_alone(monkeypatch):
+    import hashlib
+
+    import pipelines.cleaning as cleaning
+
+    real = cleaning.clean_plain_text
+
+    def spins_in_c(content, repeated):
+        if "HANG" in content:
+            hashlib.pbkdf2_hmac("sha256", b"key", b"salt", 2**31 - 1)  # minutes of C that never yields to Python
+        return real(content, repeated)
+
+    monkeypatch.setattr(cleaning, "CLEAN_SECONDS_LIMIT", 1)
+    monkeypatch.setattr(cleaning, "clean_plain_text", spins_in_c)
+    cleaned = cleaning.clean_documents(_frame(prose(1), "HANG " + prose(2)), workers=1)
+    assert cleaned["rejection"][0] is None
+    assert "stopped" in cleaned["rejection"][1]

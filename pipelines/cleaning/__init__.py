@@ -7,6 +7,7 @@ document and is what the process pool runs.
 from __future__ import annotations
 
 import os
+import signal
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,9 @@ MIN_ARTICLE_WORDS = 5
 # A line that opens or closes documents this many times in one batch is site furniture.
 REPEATED_LINE_MIN_DOCUMENTS = 3
 CHUNK_SIZE = 8
+# Seconds one document may take to clean (trafilatura and lxml have known hangs and blow-ups on
+# pathological pages): then it is stopped and rejected, and the others go on.
+CLEAN_SECONDS_LIMIT = 60
 
 ARTICLE_SCHEMA = {
     "doc_id": pl.String,
@@ -92,13 +96,41 @@ def _clean_row(args: tuple[str, str, str, str | None, frozenset[str]]) -> dict:
     }
 
 
+class CleaningTimeout(BaseException):
+    """The document's time to clean ran out (a BaseException, so that no `except Exception` in
+    the cleaning libraries swallows it)."""
+
+
+def _on_time_limit(signum, frame) -> None:
+    raise CleaningTimeout
+
+
+def _clean_row_in_time(args: tuple) -> dict:
+    """`_clean_row` in a worker process, under two clocks: after CLEAN_SECONDS_LIMIT seconds a
+    signal stops Python code (the document is rejected as too slow); a hang inside C code (a
+    parser, the regex engine) never returns to Python, so after twice that in CPU time the
+    kernel ends the worker, and the pool's recovery rejects the document alone."""
+    signal.signal(signal.SIGALRM, _on_time_limit)
+    signal.signal(signal.SIGPROF, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, CLEAN_SECONDS_LIMIT)
+    signal.setitimer(signal.ITIMER_PROF, 2 * CLEAN_SECONDS_LIMIT)
+    try:
+        return _clean_row(args)
+    except CleaningTimeout:
+        return {"doc_id": args[0], "rejection": f"cleaning took longer than {CLEAN_SECONDS_LIMIT} s and was stopped"}
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+
+
 def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[int], None]) -> list[dict]:
-    """Pool map that survives a worker dying (e.g. a C-level crash in a parser): the batch is
-    retried one document per fresh process so only the culprit is rejected."""
+    """Pool map that survives a worker dying (a C-level crash in a parser, or a hang the time
+    limit ended): the batch is retried one document per fresh process so only the culprit is
+    rejected."""
     try:
         with ProcessPoolExecutor(workers) as pool:
             results = []
-            for result in pool.map(_clean_row, tasks, chunksize=CHUNK_SIZE):
+            for result in pool.map(_clean_row_in_time, tasks, chunksize=CHUNK_SIZE):
                 results.append(result)
                 on_done(1)
             return results
@@ -108,9 +140,10 @@ def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[
     for task in tasks:
         try:
             with ProcessPoolExecutor(1) as pool:
-                results.append(pool.submit(_clean_row, task).result())
+                results.append(pool.submit(_clean_row_in_time, task).result())
         except BrokenProcessPool:
-            results.append({"doc_id": task[0], "rejection": "cleaning crashed the parser process"})
+            results.append({"doc_id": task[0], "rejection": "cleaning crashed the parser process, or hung in it "
+                                                            f"past {2 * CLEAN_SECONDS_LIMIT} s of CPU and was stopped"})
         on_done(1)
     return results
 
@@ -128,11 +161,6 @@ def clean_documents(documents: pl.DataFrame, workers: int | None = None,
         (row["doc_id"], row["content"], row["format"], row["source_url"], repeated)
         for row in documents.select("doc_id", "content", "format", "source_url").iter_rows(named=True)
     ]
-    if workers > 1 and len(tasks) > CHUNK_SIZE:
-        rows = _map_isolating_crashes(tasks, workers, on_done)
-    else:
-        rows = []
-        for task in tasks:
-            rows.append(_clean_row(task))
-            on_done(1)
+    # Always in worker processes (forked: cheap), where a document that hangs can be stopped.
+    rows = _map_isolating_crashes(tasks, min(workers, max(1, len(tasks) // CHUNK_SIZE)), on_done)
     return pl.DataFrame(rows, schema=ARTICLE_SCHEMA)
