@@ -5,7 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from pipelines.ingest import scan_raw_files
+from pipelines.ingest import RawFile, scan_raw_files
 from pipelines.resources import WarehouseResource
 from pipelines.warehouse import reading
 
@@ -14,17 +14,12 @@ SENSOR_INTERVAL_SECONDS = 30
 KNOWN_PATHS_WAIT_SECONDS = 2
 
 
-def raw_fingerprint(raw_dir) -> str:
-    """Changes whenever a file under raw/ is added, removed, resized or touched."""
+def raw_fingerprint(files: list[RawFile]) -> str:
+    """Of a scan of raw/: changes whenever a file is added, removed, resized or touched."""
     digest = hashlib.sha256()
-    for entry in scan_raw_files(raw_dir):
+    for entry in files:
         digest.update(f"{entry.rel}\0{entry.size}\0{entry.modified_ns}\n".encode())
     return digest.hexdigest()
-
-
-def raw_paths(raw_dir) -> set[str]:
-    """Every file under raw/, relative to it, as the warehouse records paths."""
-    return {entry.rel for entry in scan_raw_files(raw_dir)}
 
 
 def known_paths(warehouse: Path) -> set[str] | None:
@@ -53,13 +48,14 @@ def build_automation(job: dg.JobDefinition) -> tuple[dg.ScheduleDefinition, dg.S
                description="Starts a refresh when files under raw/ are added or changed.")
     def raw_files_sensor(context: dg.SensorEvaluationContext, warehouse: WarehouseResource):
         settings = warehouse.settings()
-        fingerprint = raw_fingerprint(settings.raw_dir)
+        files = scan_raw_files(settings.raw_dir)  # once: at 100,000 files a scan takes about a second
+        fingerprint = raw_fingerprint(files)
         if fingerprint == context.cursor:
             return dg.SkipReason("no new or changed files in raw/")
         first_tick = context.cursor is None
         context.update_cursor(fingerprint)
         # A fresh start of the UI (no cursor yet) runs only if raw/ holds a path the warehouse lacks.
-        if first_tick and raw_paths(settings.raw_dir) <= (known_paths(settings.warehouse) or {None}):
+        if first_tick and {f.rel for f in files} <= (known_paths(settings.warehouse) or {None}):
             return dg.SkipReason("raw/ holds nothing the warehouse lacks")
         return dg.RunRequest(run_key=fingerprint)
 

@@ -160,19 +160,32 @@ def root_cause(error) -> str:
     return lines[0] if lines else error.cls_name
 
 
+def result_of(con, sql: str) -> tuple[list[str], list[tuple]]:
+    """(column names, rows) of one statement, fetched to the end."""
+    result = con.execute(sql)
+    header = [d[0] for d in result.description] if result.description else []
+    return header, result.fetchall()
+
+
 def query(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:
     from pipelines.warehouse import reading
 
     with reading(settings.warehouse, on_wait=lambda msg: console.print(f"[yellow]{msg}[/yellow]")) as con:
-        result = con.execute(sql)
-        header = [d[0] for d in result.description] if result.description else []
-        return header, result.fetchall()
+        return result_of(con, sql)
+
+
+def print_result(header: list[str], rows: list[tuple]) -> None:
+    print_table("", header, rows)
+    console.print(f"{len(rows)} row(s)")
+
+
+def print_duckdb_error(error: Exception) -> None:
+    """A mistake in the SQL as DuckDB's own first line, not a traceback."""
+    console.print(f"[red]error:[/red] {str(error).splitlines()[0]}", highlight=False, soft_wrap=True)
 
 
 def command_sql(args: argparse.Namespace) -> int:
-    header, rows = query(settings_from(args), args.query)
-    print_table("", header, rows)
-    console.print(f"{len(rows)} row(s)")
+    print_result(*query(settings_from(args), args.query))
     return 0
 
 
@@ -210,9 +223,8 @@ def command_shell(args: argparse.Namespace) -> int:
             if not statement and line in (".quit", ".exit"):
                 break
             if not statement and line == ".tables":
-                rows = con.execute("SELECT table_name, table_type FROM information_schema.tables "
-                                   "WHERE table_schema = 'main' ORDER BY table_name").fetchall()
-                print_table("", ["name", "type"], rows)
+                print_table("", *result_of(con, "SELECT table_name AS name, table_type AS type FROM information_schema.tables "
+                                                "WHERE table_schema = 'main' ORDER BY table_name"))
                 continue
             if line:
                 statement.append(line)
@@ -220,14 +232,9 @@ def command_shell(args: argparse.Namespace) -> int:
                 continue
             sql, statement = "\n".join(statement), []
             try:
-                result = con.execute(sql)
-                header = [d[0] for d in result.description] if result.description else []
-                rows = result.fetchall()
+                print_result(*result_of(con, sql))
             except duckdb.Error as error:
-                console.print(f"[red]error:[/red] {str(error).splitlines()[0]}", highlight=False, soft_wrap=True)
-                continue
-            print_table("", header, rows)
-            console.print(f"{len(rows)} row(s)")
+                print_duckdb_error(error)
     if interactive:
         readline.write_history_file(history)
     return 0
@@ -335,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(error, WarehouseBusy | WarehouseMissing):
             console.print(f"[red]error:[/red] {error}")
             return 2
-        if isinstance(error, duckdb.Error):  # a mistake in the SQL: DuckDB's own first line
-            console.print(f"[red]error:[/red] {str(error).splitlines()[0]}", highlight=False, soft_wrap=True)
+        if isinstance(error, duckdb.Error):  # a mistake in the SQL
+            print_duckdb_error(error)
             return 1
         raise
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +37,6 @@ class DeriveSummary:
     extracted: int = 0
     resumed: int = 0
     removed: int = 0
-    rows_added: dict[str, int] = field(default_factory=dict)
     published_seconds: float | None = None
 
     @property
@@ -162,27 +161,18 @@ def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: l
         stage_part()
 
 
-def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStaging, run_started: datetime) -> dict[str, int]:
+def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStaging, run_started: datetime) -> None:
     """Replace the rows of every pending and removed article by the staged ones, and merge the
     entities they touch again: one transaction, held only for this."""
-    con.register("gone_articles", pl.concat([plan.pending.select("doc_id"), pl.DataFrame({"doc_id": plan.removed},
-                                                                                         schema={"doc_id": pl.String})]))
-    staged_entities = staging.files("article_entities")
-    con.execute(
-        """CREATE TEMP TABLE touched_entities AS
-           SELECT entity_id FROM article_entities WHERE doc_id IN (SELECT doc_id FROM gone_articles)
-           UNION SELECT entity_id FROM read_parquet(?::VARCHAR[])""" if staged_entities else
-        """CREATE TEMP TABLE touched_entities AS
-           SELECT DISTINCT entity_id FROM article_entities WHERE doc_id IN (SELECT doc_id FROM gone_articles)""",
-        [staged_entities] if staged_entities else [])
+    warehouse.register_values(con, "gone_articles", "doc_id", [*plan.pending["doc_id"], *plan.removed])
+    con.execute("""CREATE TEMP TABLE touched_entities AS
+                   SELECT entity_id FROM article_entities WHERE doc_id IN (SELECT doc_id FROM gone_articles)""")
     for name in ("article_extractions", *PER_ARTICLE_TABLES):
         con.execute(f"DELETE FROM {name} WHERE doc_id IN (SELECT doc_id FROM gone_articles)")
-    added = {}
     if staging.parts():
+        con.execute("INSERT INTO touched_entities SELECT entity_id FROM read_parquet(?)", [staging.files("article_entities")])
         for name in PER_ARTICLE_TABLES:
-            before = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [staging.files(name)])
-            added[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0] - before
         con.execute(
             """INSERT INTO article_extractions BY NAME
                SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at FROM read_parquet(?)""",
@@ -190,7 +180,6 @@ def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStagin
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)")
     con.execute("INSERT INTO entities BY NAME " + ENTITIES_SQL.format(
         source="SELECT * FROM article_entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)"))
-    return added
 
 
 def derive_facts(settings: Settings, progress: Progress | None = None, log: Callable[[str], None] = print,
@@ -216,7 +205,7 @@ def derive_facts(settings: Settings, progress: Progress | None = None, log: Call
             summary.extracted = len(todo)
             progress.start("Writing facts to the warehouse", 1)
             with warehouse.writing(settings.warehouse, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
-                summary.rows_added = _write(con, plan, staging, run_started)
+                _write(con, plan, staging, run_started)
             progress.advance(1)
             staging.remove()
         summary.published_seconds = warehouse.publish(settings.warehouse)

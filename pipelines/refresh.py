@@ -113,12 +113,6 @@ def run_lock(db_path: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _register(con: duckdb.DuckDBPyConnection, name: str, column: str, values) -> None:
-    """Register `values` as a one-column relation, for semi-joins that stay fast at 100,000 values
-    where list_contains would compare every row with every value."""
-    con.register(name, pl.DataFrame({column: sorted(values)}, schema={column: pl.String}))
-
-
 def scan_against_manifest(db_path: Path, files: list[RawFile]) -> tuple[list[RawFile], set[str], set[str]]:
     """(files to read, manifest paths no longer under raw/, documents to clean again). A file is
     read when the manifest has no entry for its path, size and modification time, and always when
@@ -154,8 +148,8 @@ def load_state(db_path: Path, outcomes: list[SourceOutcome], reclean: set[str]) 
     with warehouse.reading(db_path) as con:
         if not warehouse.table_exists(con, "raw_documents"):
             return state
-        _register(con, "read_paths", "path", {o.path for o in outcomes})
-        _register(con, "seen_ids", "doc_id", {d.doc_id for o in outcomes for d in o.documents}
+        warehouse.register_values(con, "read_paths", "path", {o.path for o in outcomes})
+        warehouse.register_values(con, "seen_ids", "doc_id", {d.doc_id for o in outcomes for d in o.documents}
                   | {r.doc_id for o in outcomes for r in o.rejections if r.doc_id})
         state.paths_by_doc = dict(con.execute(
             """SELECT doc_id, paths FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM seen_ids)
@@ -286,8 +280,8 @@ def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
 
 
 def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
-    _register(con, "gone_ids", "doc_id", plan.replaced | plan.reclean)
-    _register(con, "replaced_ids", "doc_id", plan.replaced)
+    warehouse.register_values(con, "gone_ids", "doc_id", plan.replaced | plan.reclean)
+    warehouse.register_values(con, "replaced_ids", "doc_id", plan.replaced)
     con.execute("DELETE FROM articles WHERE doc_id IN (SELECT doc_id FROM gone_ids)")
     con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND doc_id IN (SELECT doc_id FROM gone_ids)")
     con.execute("DELETE FROM rejected_documents WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
@@ -296,7 +290,7 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
     files_read = pl.DataFrame(plan.files_read, schema={
         "path": pl.String, "size_bytes": pl.Int64, "modified_ns": pl.Int64, "file_hash": pl.String, "read_at": pl.Datetime("us")})
     con.register("files_read", files_read)
-    _register(con, "files_forgotten", "path", plan.files_forgotten)
+    warehouse.register_values(con, "files_forgotten", "path", plan.files_forgotten)
     con.execute("DELETE FROM raw_files WHERE path IN (SELECT path FROM files_read UNION ALL SELECT path FROM files_forgotten)")
     con.execute("INSERT INTO raw_files BY NAME SELECT * FROM files_read")
 
@@ -312,7 +306,7 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
            FROM document_paths AS m WHERE r.doc_id = m.doc_id""",
         [run_started],
     )
-    _register(con, "new_ids", "doc_id", new_ids)
+    warehouse.register_values(con, "new_ids", "doc_id", new_ids)
     if documents := staging.files("documents"):
         con.execute(
             """INSERT INTO raw_documents BY NAME
@@ -359,8 +353,8 @@ def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], re
     """Point each new article (and any whose original was removed) at the earliest near-identical
     one. Two SimHashes within NEAR_DUPLICATE_BITS (< 4) bits agree on at least one of their four
     16-bit bands, so candidates come from four equality joins, not a comparison of every pair."""
-    _register(con, "new_article_ids", "doc_id", new_ids)
-    _register(con, "removed_ids", "doc_id", removed_ids)
+    warehouse.register_values(con, "new_article_ids", "doc_id", new_ids)
+    warehouse.register_values(con, "removed_ids", "doc_id", removed_ids)
     con.execute("""CREATE TEMP TABLE near_duplicate_candidates AS SELECT doc_id FROM articles
                    WHERE doc_id IN (SELECT doc_id FROM new_article_ids) OR near_duplicate_of IN (SELECT doc_id FROM removed_ids)""")
     con.execute(

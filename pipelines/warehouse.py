@@ -22,6 +22,7 @@ from functools import cache
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 TABLES_DIR = SQL_DIR / "tables"
@@ -105,6 +106,13 @@ def reading(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def register_values(con: duckdb.DuckDBPyConnection, name: str, column: str, values) -> None:
+    """Register `values` as a one-column relation `name`, for semi-joins (`x IN (SELECT column
+    FROM name)`) that stay fast at 100,000 values where list_contains compares every row with
+    every value."""
+    con.register(name, pl.DataFrame({column: sorted(values)}, schema={column: pl.String}))
+
+
 def working_copy(published: Path) -> Path:
     """The file runs read and write, beside the published one: hidden, and no analyst opens it."""
     return published.with_name(f".{published.name}.work")
@@ -131,7 +139,7 @@ def writing(published: Path, compact: bool = False, **kwargs) -> Iterator[duckdb
     of a run), the file is then compacted if it holds too much free space. The write is published
     by `publish`."""
     path = prepare_working_copy(Path(published))
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)  # for the marker; connect() creates the file
     _unpublished_marker(Path(published)).touch()
     con = connect(path, read_only=False, **kwargs)
     try:
