@@ -7,25 +7,31 @@ import re
 from dataclasses import dataclass
 from datetime import date, time
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
+# Month names as news pages in the languages we meet write them (English, German, French,
+# Spanish, Italian, Portuguese, Dutch, Russian in the genitive); no name means two months.
+MONTH_NAMES = [
+    "january jan januar jänner janvier enero gennaio janeiro januari января",
+    "february feb februar février fevrier febrero febbraio fevereiro februari февраля",
+    "march mar märz maerz mär mars marzo março marco maart марта",
+    "april apr avril abril aprile апреля",
+    "may mai mayo maggio maio mei мая",
+    "june jun juni juin junio giugno junho июня",
+    "july jul juli juillet julio luglio julho июля",
+    "august aug août aout agosto augustus августа",
+    "september sep sept septembre septiembre setiembre settembre setembro сентября",
+    "october oct oktober okt octobre octubre ottobre outubro октября",
+    "november nov novembre noviembre novembro ноября",
+    "december dec dezember dez décembre decembre diciembre dicembre dezembro декабря",
+]
+MONTHS = {name: number for number, names in enumerate(MONTH_NAMES, start=1) for name in names.split()}
 MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
-DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+# "12th", "12.", "1er", "12 de" (Spanish, Portuguese) before the month.
+DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th|er|\.)?(?:\s+de)?"
 YEAR = r"(?P<year>(?:19|20)\d{2})"
 WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
 
 FULL_DATE_PATTERNS = [
-    re.compile(rf"\b{DAY}\s+{MONTH},?\s+{YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{DAY}\s+{MONTH},?(?:\s+de)?\s+{YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{MONTH}\s+{DAY},?\s+{YEAR}\b", re.IGNORECASE),
     re.compile(r"\b(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
     re.compile(r"\b(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>(?:19|20)\d{2})\b"),
@@ -33,7 +39,10 @@ FULL_DATE_PATTERNS = [
 TIME = re.compile(r"\b(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?:\s*(?P<ampm>[ap])\.?m\.?)?", re.IGNORECASE)
 # Words that may stand around a date on a page's date line without making it prose.
 DATE_LINE_FILLER = re.compile(
-    rf"\b(?:{WEEKDAY}|published|updated|posted|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|[a-z]{{2,4}}t|msk|cet|cest|last|modified|date|time|\d+)\b|[^\w\s]",
+    rf"\b(?:{WEEKDAY}|published|updated|posted|on|at|am|pm|a\.m\.|p\.m\.|utc|gmt|[a-z]{{2,4}}t|msk|cet|cest|last|modified|date|time|\d+"
+    # the same words in German, French, Spanish, Italian, Portuguese, Dutch and Russian
+    r"|veröffentlicht|aktualisiert|erstellt|stand|um|uhr|publié|mis|à|jour|le|publicado|actualizado|el|a|las|"
+    r"pubblicato|aggiornato|il|alle|ore|atualizado|em|às|gepubliceerd|bijgewerkt|op|om|опубликовано|обновлено|в)\b|[^\w\s]",
     re.IGNORECASE,
 )
 DATELINE = re.compile(

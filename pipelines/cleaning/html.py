@@ -3,8 +3,8 @@
 Two extractors vote: trafilatura (recall-leaning, no comments) and readability-lxml. On the
 extraction-dev pages the shorter non-empty answer of the two is right more often than either
 alone (boilerplate is what they disagree on). The headline goes to its own column, not the
-text. Metadata comes from the page's own tags; the date from htmldate without its extensive
-text search, so a year somewhere in the text is never taken as the date.
+text. Metadata comes from the page's own tags; the publication date from the evidence the page
+gives, kept only when it agrees (pipelines/cleaning/published.py).
 """
 
 from __future__ import annotations
@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
-from datetime import date, datetime, time
 from urllib.parse import urlparse
 
 import lxml.html
 import trafilatura
-from htmldate import find_date
 from lxml import etree
 from lxml_html_clean import Cleaner
 from readability import Document
@@ -26,6 +24,7 @@ from readability.readability import REGEXES
 
 from pipelines.cleaning.furniture import MIN_PROSE_STOP_DENSITY, before_comments
 from pipelines.cleaning.language import stop_word_density
+from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»·]\s+")
@@ -89,17 +88,6 @@ def _site_from_url(url: str | None) -> str | None:
         return None
     host = urlparse(url).hostname or ""
     return host.removeprefix("www.") or None
-
-
-def _published(tree: etree._Element) -> tuple[date | None, time | None]:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        stamp = find_date(tree, extensive_search=False, original_date=True, outputformat="%Y-%m-%dT%H:%M")
-    if not stamp:
-        return None, None
-    parsed = datetime.fromisoformat(stamp)
-    stated_time = parsed.time() if parsed.time() != time(0, 0) else None
-    return parsed.date(), stated_time
 
 
 # readability-lxml's own cleaner also scrubs javascript: URLs and rewrites every link, a third
@@ -203,7 +191,7 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     title = _title(tree, tags, site)
     canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or _first(tags, META_URL, allow_url=True)
     url = url or canonical
-    published_date, published_time = _published(tree)
+    stated = published(tree, tags, url)
     language = (tree.xpath("string(/html/@lang)") or "").split("-")[0].lower() or None
     method, text = _main_text(tree, html, url)
     text = _without_leading_title(text, title)
@@ -215,8 +203,9 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
         title=title,
         url=url,
         outlet=site or _site_from_url(url),
-        published_date=published_date,
-        published_time=published_time,
+        published_date=stated.day if stated else None,
+        published_time=stated.time if stated else None,
+        published_date_source=stated.source if stated else None,
         author=_first(tags, META_AUTHOR),
         language=language,
     )

@@ -22,6 +22,7 @@ class CleanArticle:
     outlet: str | None = None
     published_date: date | None = None
     published_time: time | None = None
+    published_date_source: str | None = None
     dateline_place: str | None = None
     author: str | None = None
     language: str | None = None

@@ -151,5 +151,6 @@ def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset())
         outlet=dateline[0].outlet if dateline else None,
         published_date=published_date,
         published_time=stated.time if stated else None,
+        published_date_source="text" if published_date else None,
         dateline_place=dateline[0].place if dateline else None,
     )
