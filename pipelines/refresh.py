@@ -24,7 +24,7 @@ import polars as pl
 
 from pipelines import warehouse
 from pipelines.cleaning import CLEANING_VERSION, clean_documents
-from pipelines.cleaning.simhash import NEAR_DUPLICATE_BITS
+from pipelines.cleaning.minhash import BANDS, MIN_SHINGLES, NEAR_DUPLICATE_CONTAINMENT, ROWS_PER_BAND, shingles
 from pipelines.ingest import RawDocument, RawFile, Rejection, SourceOutcome, read_source, scan_raw_files
 from pipelines.settings import Settings
 
@@ -349,32 +349,63 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
     _mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
 
 
+BAND_KEYS = (f"list_transform(range({BANDS}), lambda b: "
+             + "hash(" + ", ".join(f"minhash[{ROWS_PER_BAND} * b + {i + 1}]" for i in range(ROWS_PER_BAND)) + "))")
+
+
 def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
-    """Point each new article (and any whose original was removed) at the earliest near-identical
-    one. Two SimHashes within NEAR_DUPLICATE_BITS (< 4) bits agree on at least one of their four
-    16-bit bands, so candidates come from four equality joins, not a comparison of every pair."""
-    warehouse.register_values(con, "new_article_ids", "doc_id", new_ids)
+    """Point each new article (and each whose group's first article was removed) at the earliest
+    article it is a near-duplicate of that starts a group.
+
+    Candidates share a band of MinHash values with the article (an equality join, never a
+    comparison of every pair); a candidate is a near-duplicate when the shorter text has
+    NEAR_DUPLICATE_CONTAINMENT of its shingles in the other, counted exactly on the two texts (the
+    signatures' estimate is too coarse when one text is many times longer). Groups are stars: an
+    article joins a group only as a near-duplicate of its first article, so a roundup that
+    contains two stories never chains them into one group. Stored articles are not re-read or
+    re-pointed, except those whose first article was removed."""
     warehouse.register_values(con, "removed_ids", "doc_id", removed_ids)
-    con.execute("""CREATE TEMP TABLE near_duplicate_candidates AS SELECT doc_id FROM articles
-                   WHERE doc_id IN (SELECT doc_id FROM new_article_ids) OR near_duplicate_of IN (SELECT doc_id FROM removed_ids)""")
-    con.execute(
-        f"""UPDATE articles AS a SET near_duplicate_of = m.original
-            FROM (
-                WITH bands AS (
-                    SELECT a.doc_id, a.simhash, r.first_seen, band, (a.simhash >> (16 * band)) & 65535 AS band_bits
-                    FROM articles a JOIN raw_documents r USING (doc_id), range(4) AS bands(band)
-                )
-                SELECT n.doc_id,
-                       first(o.doc_id ORDER BY o.first_seen, o.doc_id) FILTER (
-                           WHERE bit_count(xor(n.simhash, o.simhash)) <= {NEAR_DUPLICATE_BITS}
-                             AND (o.first_seen < n.first_seen OR (o.first_seen = n.first_seen AND o.doc_id < n.doc_id))
-                       ) AS original
-                FROM bands n
-                LEFT JOIN bands o ON o.band = n.band AND o.band_bits = n.band_bits AND o.doc_id <> n.doc_id
-                WHERE n.doc_id IN (SELECT doc_id FROM near_duplicate_candidates)
-                GROUP BY n.doc_id
-            ) AS m
-            WHERE a.doc_id = m.doc_id""")
+    orphans = [row[0] for row in con.execute(
+        "SELECT doc_id FROM articles WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)").fetchall()]
+    con.execute("UPDATE articles SET near_duplicate_of = NULL WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)")
+    warehouse.register_values(con, "near_duplicate_candidates", "doc_id", [*new_ids, *orphans])
+    candidates = con.execute(
+        f"""WITH candidate_bands AS (
+                SELECT doc_id, unnest(range({BANDS})) AS band, unnest({BAND_KEYS}) AS key FROM articles
+                WHERE doc_id IN (SELECT doc_id FROM near_duplicate_candidates) AND shingle_count >= {MIN_SHINGLES}),
+            stored_bands AS (
+                SELECT doc_id, unnest(range({BANDS})) AS band, unnest({BAND_KEYS}) AS key FROM articles
+                WHERE shingle_count >= {MIN_SHINGLES})
+            SELECT DISTINCT c.doc_id, s.doc_id FROM candidate_bands c
+            JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.doc_id <> c.doc_id"""
+    ).fetchall()
+    if not candidates:
+        return
+    involved = sorted({doc_id for pair in candidates for doc_id in pair})
+    warehouse.register_values(con, "involved_ids", "doc_id", involved)
+    rows = con.execute(
+        """SELECT a.doc_id, a.near_duplicate_of, r.first_seen, a.text FROM articles a JOIN raw_documents r USING (doc_id)
+           WHERE a.doc_id IN (SELECT doc_id FROM involved_ids)
+              OR a.doc_id IN (SELECT near_duplicate_of FROM articles WHERE doc_id IN (SELECT doc_id FROM involved_ids))"""
+    ).fetchall()
+    first_of = {doc_id: original for doc_id, original, _, _ in rows}
+    order = {doc_id: (first_seen, doc_id) for doc_id, _, first_seen, _ in rows}
+    texts = {doc_id: shingles(text) for doc_id, _, _, text in rows}
+    matches: dict[str, list[str]] = defaultdict(list)
+    for article, other in candidates:
+        matches[article].append(other)
+
+    def near(a: str, b: str) -> bool:
+        return len(texts[a] & texts[b]) >= NEAR_DUPLICATE_CONTAINMENT * min(len(texts[a]), len(texts[b]))
+
+    links = {}
+    for article in sorted(matches, key=order.__getitem__):  # earlier articles settle their groups first
+        groups = {first_of[m] or m for m in matches[article] if order[m] < order[article] and near(article, m)}
+        joinable = [first for first in groups if near(article, first)]
+        first_of[article] = links[article] = min(joinable, key=order.__getitem__) if joinable else None
+    frame = pl.DataFrame({"doc_id": list(links), "first_id": list(links.values())}, schema={"doc_id": pl.String, "first_id": pl.String})
+    con.register("near_duplicate_links", frame)
+    con.execute("UPDATE articles AS a SET near_duplicate_of = l.first_id FROM near_duplicate_links AS l WHERE a.doc_id = l.doc_id")
 
 
 def refresh_warehouse(settings: Settings, progress: Progress | None = None,

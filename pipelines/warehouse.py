@@ -309,8 +309,26 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         for table in tables():
             if table.derived:
                 con.execute(f"DROP TABLE IF EXISTS {table.name}")
+    _migrate_stored_tables(con)
     for table in tables():
         con.execute(table.ddl)
+
+
+def _migrate_stored_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Bring a stored (not derived) table's columns to its DDL: columns the DDL no longer has are
+    dropped and new ones added empty. A version that changes them also bumps CLEANING_VERSION, so
+    the same run re-cleans every article and fills the new columns."""
+    stored = _columns(con)
+    for table in tables():
+        if table.derived or table.name not in stored:
+            continue
+        wanted = _ddl_columns()[table.name]
+        for column in stored[table.name]:
+            if column not in wanted:
+                con.execute(f'ALTER TABLE {table.name} DROP COLUMN "{column}"')
+        for column in wanted:
+            if column not in stored[table.name]:
+                con.execute(f'ALTER TABLE {table.name} ADD COLUMN "{column}" {_ddl_types()[table.name][column]}')
 
 
 def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
@@ -321,12 +339,22 @@ def _columns(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, ...]]:
 
 
 @cache
-def _ddl_columns() -> dict[str, tuple[str, ...]]:
-    """The columns the DDL files define, read by running them in a scratch in-memory database."""
+def _ddl_types() -> dict[str, dict[str, str]]:
+    """The columns the DDL files define with their types, in order, read by running them in a
+    scratch in-memory database."""
     with duckdb.connect() as scratch:
         for table in tables():
             scratch.execute(table.ddl)
-        return _columns(scratch)
+        rows = scratch.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
+                               "WHERE NOT internal ORDER BY table_name, column_index").fetchall()
+    types: dict[str, dict[str, str]] = {}
+    for name, column, data_type in rows:
+        types.setdefault(name, {})[column] = data_type
+    return types
+
+
+def _ddl_columns() -> dict[str, tuple[str, ...]]:
+    return {name: tuple(columns) for name, columns in _ddl_types().items()}
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -18,10 +18,10 @@ import polars as pl
 from pipelines.cleaning.html import clean_html
 from pipelines.cleaning.language import detect_language
 from pipelines.cleaning.result import CleanArticle, count_words
-from pipelines.cleaning.simhash import simhash
+from pipelines.cleaning.minhash import minhash
 from pipelines.cleaning.text import clean_plain_text, normalise_line
 
-CLEANING_VERSION = "1"
+CLEANING_VERSION = "2"
 MIN_ARTICLE_WORDS = 5
 # A line that opens or closes documents this many times in one batch is site furniture.
 REPEATED_LINE_MIN_DOCUMENTS = 3
@@ -44,7 +44,9 @@ ARTICLE_SCHEMA = {
     "word_count": pl.Int32,
     "cleaning_method": pl.String,
     "cleaning_version": pl.String,
-    "simhash": pl.UInt64,
+    "published_date_source": pl.String,
+    "minhash": pl.List(pl.UInt32),
+    "shingle_count": pl.Int32,
     "rejection": pl.String,
 }
 
@@ -77,6 +79,7 @@ def _clean_row(args: tuple[str, str, str, str | None, frozenset[str]]) -> dict:
     words = count_words(article.text)
     if words < MIN_ARTICLE_WORDS:
         return {"doc_id": doc_id, "rejection": f"no article text found ({words} words of prose)"}
+    signature, shingle_count = minhash(article.text)
     return {
         "doc_id": doc_id,
         "url": article.url,
@@ -84,6 +87,7 @@ def _clean_row(args: tuple[str, str, str, str | None, frozenset[str]]) -> dict:
         "title": article.title,
         "published_date": article.published_date,
         "published_time": article.published_time,
+        "published_date_source": article.published_date_source,
         "dateline_place": article.dateline_place,
         "author": article.author,
         "language": article.language or detect_language(article.text),
@@ -91,7 +95,8 @@ def _clean_row(args: tuple[str, str, str, str | None, frozenset[str]]) -> dict:
         "word_count": words,
         "cleaning_method": article.method,
         "cleaning_version": CLEANING_VERSION,
-        "simhash": simhash(article.text),
+        "minhash": signature,
+        "shingle_count": shingle_count,
         "rejection": None,
     }
 
