@@ -238,3 +238,9 @@ def test_an_agency_speaks_as_it():
 def test_a_scale_word_hyphenated_to_the_number_counts():
     facts = facts_of("Romney will propose paying off the entire $3.6-trillion national debt.")
     assert facts["amounts"].select("value", "currency").rows() == [(3.6e12, "USD")]
+
+
+def test_a_pronoun_inside_a_name_is_part_of_the_name():
+    """"He" in "Zheng He" is no second mention of the same span (found by the uniqueness check)."""
+    mentions = facts_of("Admiral Zheng He sailed to Africa in 1418. He met the king of Malindi.")["entity_mentions"]
+    assert mentions.filter(pl.col("entity_id") == "PERSON:Zheng He").select("start", "text").rows() == [(8, "Zheng He"), (43, "He")]

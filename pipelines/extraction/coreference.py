@@ -57,6 +57,12 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     pronouns = tokens.with_columns(opens=opens_sentence.fill_null(True)).filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
         "doc_id", "start", "end", "sentence", "opens", text="token").with_columns(
         gender=pl.col("text").replace_strict(PRONOUN_GENDERS))
+    # A pronoun-like token inside a name ("He" in "Zheng He") is part of that name, not a pronoun.
+    inside_names = pronouns.sort("doc_id", "start").join_asof(
+        mentions.select("doc_id", name_start="start", name_end="end").sort("doc_id", "name_start"),
+        left_on="start", right_on="name_start", by="doc_id", strategy="backward", check_sortedness=False,
+    ).filter(pl.col("name_end") > pl.col("start")).select("doc_id", "start")
+    pronouns = pronouns.join(inside_names, on=["doc_id", "start"], how="anti")
     resolved = []
     for gender in ("male", "female"):
         agrees = pl.col("gender").is_null() | (pl.col("gender") == gender)
