@@ -138,8 +138,11 @@ def command_run(args: argparse.Namespace) -> int:
     if published is not None and published.value is not None:
         console.print(f"Published {settings.warehouse} in {published.value:.2f} s.", soft_wrap=True, highlight=False)
     checks = result.get_asset_check_evaluations()
-    failed = [c.check_name for c in checks if not c.passed]
-    console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    failed = [c for c in checks if not c.passed]
+    console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed")
+    for check in failed:
+        found = ", ".join(f"{value.value} {name}" for name, value in check.metadata.items())
+        console.print(f"[red]Check {check.check_name} failed:[/red] {found}", highlight=False, soft_wrap=True)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -148,7 +151,7 @@ def command_run(args: argparse.Namespace) -> int:
         console.print(f"Full log: run {result.run_id[:8]} in `news-warehouse ui` (DAGSTER_HOME={os.environ.get('DAGSTER_HOME')})",
                       highlight=False, soft_wrap=True)
         return 1
-    return 0
+    return 1 if failed else 0  # a failed check that does not block still means wrong data
 
 
 def root_cause(error) -> str:

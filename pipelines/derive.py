@@ -173,10 +173,15 @@ def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStagin
         con.execute("INSERT INTO touched_entities SELECT entity_id FROM read_parquet(?)", [staging.files("article_entities")])
         for name in PER_ARTICLE_TABLES:
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM read_parquet(?)", [staging.files(name)])
+        # Each article's rows per table, counted in the staged parts, for the checks to compare with.
+        counts = ", ".join(f"coalesce({name}_rows, 0) AS {name}_rows" for name in PER_ARTICLE_TABLES)
+        joins = " ".join(f"LEFT JOIN (SELECT doc_id, count(*) AS {name}_rows FROM read_parquet(?) GROUP BY doc_id) USING (doc_id)"
+                         for name in PER_ARTICLE_TABLES)
         con.execute(
-            """INSERT INTO article_extractions BY NAME
-               SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at FROM read_parquet(?)""",
-            [EXTRACTION_VERSION, run_started, staging.files(ARTICLES_PART)])
+            f"""INSERT INTO article_extractions BY NAME
+                SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at, {counts}
+                FROM read_parquet(?) {joins}""",
+            [EXTRACTION_VERSION, run_started, staging.files(ARTICLES_PART), *map(staging.files, PER_ARTICLE_TABLES)])
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)")
     con.execute("INSERT INTO entities BY NAME " + ENTITIES_SQL.format(
         source="SELECT * FROM article_entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)"))

@@ -3,13 +3,27 @@
 -- Upstream: articles.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
 CREATE TABLE IF NOT EXISTS article_extractions (
-    doc_id              VARCHAR NOT NULL,
-    cleaning_version    VARCHAR NOT NULL,
-    extraction_version  VARCHAR NOT NULL,
-    extracted_at        TIMESTAMP NOT NULL
+    doc_id                  VARCHAR NOT NULL,
+    cleaning_version        VARCHAR NOT NULL,
+    extraction_version      VARCHAR NOT NULL,
+    extracted_at            TIMESTAMP NOT NULL,
+    article_entities_rows   INTEGER NOT NULL,
+    entity_mentions_rows    INTEGER NOT NULL,
+    quotes_rows             INTEGER NOT NULL,
+    person_roles_rows       INTEGER NOT NULL,
+    amounts_rows            INTEGER NOT NULL,
+    date_mentions_rows      INTEGER NOT NULL,
+    events_rows             INTEGER NOT NULL
 );
 COMMENT ON TABLE article_extractions IS 'One row per article whose facts are in the fact tables: a run extracts facts only for articles missing here or made by other versions, and removes the facts of articles that are gone.';
 COMMENT ON COLUMN article_extractions.doc_id IS 'The article (articles.doc_id).';
 COMMENT ON COLUMN article_extractions.cleaning_version IS 'articles.cleaning_version of the text the facts were extracted from.';
 COMMENT ON COLUMN article_extractions.extraction_version IS 'Version of the extraction code that made the rows (pipelines/extraction/facts.py EXTRACTION_VERSION; the Dagster code version of the fact assets).';
 COMMENT ON COLUMN article_extractions.extracted_at IS 'Start time (UTC) of the run that wrote the rows.';
+COMMENT ON COLUMN article_extractions.article_entities_rows IS 'Rows of this article the run wrote to article_entities; a check compares the table with their sum, so rows lost or added later show.';
+COMMENT ON COLUMN article_extractions.entity_mentions_rows IS 'Rows of this article the run wrote to entity_mentions; a check compares the table with their sum, so rows lost or added later show.';
+COMMENT ON COLUMN article_extractions.quotes_rows IS 'Rows of this article the run wrote to quotes; a check compares the table with their sum, so rows lost or added later show.';
+COMMENT ON COLUMN article_extractions.person_roles_rows IS 'Rows of this article the run wrote to person_roles; a check compares the table with their sum, so rows lost or added later show.';
+COMMENT ON COLUMN article_extractions.amounts_rows IS 'Rows of this article the run wrote to amounts; a check compares the table with their sum, so rows lost or added later show.';
+COMMENT ON COLUMN article_extractions.date_mentions_rows IS 'Rows of this article the run wrote to date_mentions; a check compares the table with their sum, so rows lost or added later show.';
+COMMENT ON COLUMN article_extractions.events_rows IS 'Rows of this article the run wrote to events; a check compares the table with their sum, so rows lost or added later show.';
