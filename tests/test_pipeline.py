@@ -35,7 +35,7 @@ def test_sample_run_fills_every_table_and_view(settings):
     assert all(check.passed for check in result.get_asset_check_evaluations())
     materialized = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
     assert set(materialized) == set(WAREHOUSE_OBJECTS)
-    assert len(WAREHOUSE_OBJECTS) == 20
+    assert len(WAREHOUSE_OBJECTS) == 21
     assert materialized["articles"]["dagster/row_count"].value == 3
     assert materialized["articles"]["new"].value == 3
     assert "| doc |" in materialized["articles"]["preview"].value
