@@ -18,7 +18,8 @@ from pipelines.settings import Settings
 from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files, table_names
 
 ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_DIR = ROOT / "raw"
+# The tests' own copy of the bundled sample: what a user drops into raw/ never changes a test.
+SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seeds_expected.json").read_text())
 SEED_FILES = sorted(name for name in EXPECTED if not name.startswith("_"))
 # Every table and view the sql/ directory defines: each must be an asset.
@@ -70,8 +71,9 @@ def snapshot(settings: Settings) -> dict[str, list[tuple]]:
     return {name: fetch(settings, f"SELECT * FROM {name} ORDER BY ALL") for name in WAREHOUSE_OBJECTS}
 
 
-# Columns that say when a run did something: they differ between builds of the same files.
-RUN_TIMES = ("first_seen", "last_seen", "cleaned_at", "read_at", "extracted_at")
+# Columns that say when a run did something or a file was last written: they differ between
+# builds of the same files.
+TIME_COLUMNS = ("first_seen", "last_seen", "cleaned_at", "read_at", "extracted_at", "modified_ns")
 
 
 def content_snapshot(settings: Settings) -> dict[str, list[tuple]]:
@@ -80,7 +82,7 @@ def content_snapshot(settings: Settings) -> dict[str, list[tuple]]:
     rows = {}
     for name in WAREHOUSE_OBJECTS:
         columns = [c for (c,) in fetch(settings, "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name])]
-        kept = ", ".join(f'"{c}"' for c in columns if c not in RUN_TIMES)
+        kept = ", ".join(f'"{c}"' for c in columns if c not in TIME_COLUMNS)
         rows[name] = fetch(settings, f"SELECT {kept} FROM {name} ORDER BY ALL")
     return rows
 
@@ -134,3 +136,8 @@ def warc_bytes(records: list[tuple[str, str, bytes]]) -> bytes:
         headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
     return buffer.getvalue()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from a build of the sample, to review in the diff")
