@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.assets.checks import ALL_CHECKS
+from pipelines.assets.checks import all_checks
 from pipelines.assets.facts import facts
 from pipelines.assets.ingest import ingest
 from pipelines.assets.views import views
@@ -28,7 +28,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     schedule, sensor = build_automation(job)
     return dg.Definitions(
         assets=[ingest, facts, views],
-        asset_checks=ALL_CHECKS,
+        asset_checks=all_checks(),
         jobs=[job],
         schedules=[schedule],
         sensors=[sensor],
