@@ -154,6 +154,21 @@ def command_run(args: argparse.Namespace) -> int:
     return 1 if failed else 0  # a failed check that does not block still means wrong data
 
 
+def command_rebuild(args: argparse.Namespace) -> int:
+    """Build the warehouse again from raw/, its old files moved aside first (a file written by a
+    newer DuckDB, say, which this product cannot open)."""
+    from pipelines.refresh import run_lock
+    from pipelines.warehouse import set_aside
+
+    settings = settings_from(args)
+    with run_lock(settings.warehouse, lambda message: console.print(f"[yellow]{message}[/yellow]")):
+        folder = set_aside(settings.warehouse)
+    if folder is not None:
+        console.print(f"Moved the old warehouse files to {folder}: delete it once the rebuilt warehouse is what you need.",
+                      highlight=False, soft_wrap=True)
+    return command_run(args)
+
+
 def root_cause(error) -> str:
     """The first line of the innermost error of a Dagster step failure ("AttributeError: ..."),
     not Dagster's own wrapper ("Error occurred while executing op ...")."""
@@ -318,10 +333,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="news-warehouse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="materialize every asset through Dagster (the run shows in the UI)")
-    run.add_argument("--raw", help="landing directory (default: ./raw or $NEWS_WAREHOUSE_RAW)")
-    run.add_argument("--workers", type=int, help="cleaning and extraction processes (default 2)")
     run.add_argument("--rederive", action="store_true",
                      help="extract the facts of every article again (a changed extraction version does this by itself)")
+    rebuild = sub.add_parser("rebuild", help="move the warehouse's files aside and build it again from raw/")
+    rebuild.set_defaults(rederive=False)
+    for command in (run, rebuild):
+        command.add_argument("--raw", help="landing directory (default: ./raw or $NEWS_WAREHOUSE_RAW)")
+        command.add_argument("--workers", type=int, help="cleaning and extraction processes (default 2)")
     sql = sub.add_parser("sql", help="run a read-only SQL query and print the result")
     sql.add_argument("query")
     shell = sub.add_parser("shell", help="an interactive read-only SQL session (history, tables as `sql` prints them)")
@@ -330,19 +348,19 @@ def main(argv: list[str] | None = None) -> int:
     screenshot.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "ui-asset-graph.png"))
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
     ui.add_argument("--port", type=int, default=3000)
-    for command in (run, sql, shell, status):
+    for command in (run, rebuild, sql, shell, status):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)
-    handlers = {"run": command_run, "sql": command_sql, "shell": command_shell, "status": command_status,
+    handlers = {"run": command_run, "rebuild": command_rebuild, "sql": command_sql, "shell": command_shell, "status": command_status,
                 "screenshot": command_screenshot, "ui": command_ui}
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback
         import duckdb
 
-        from pipelines.warehouse import WarehouseBusy, WarehouseMissing
+        from pipelines.warehouse import WarehouseBusy, WarehouseFromNewerDuckDB, WarehouseMissing
 
-        if isinstance(error, WarehouseBusy | WarehouseMissing):
+        if isinstance(error, WarehouseBusy | WarehouseMissing | WarehouseFromNewerDuckDB):
             console.print(f"[red]error:[/red] {error}")
             return 2
         if isinstance(error, duckdb.Error):  # a mistake in the SQL

@@ -46,8 +46,17 @@ class WarehouseMissing(FileNotFoundError):
     """A reader asked for a warehouse that no run has created yet."""
 
 
+class WarehouseFromNewerDuckDB(RuntimeError):
+    """The file was written by a newer DuckDB than the one this product pins: DuckDB never reads
+    a newer storage format, so the only way forward is to build the warehouse again from raw/."""
+
+
 def _is_lock_error(error: duckdb.Error) -> bool:
     return "lock" in str(error).lower()
+
+
+def _is_newer_format_error(error: duckdb.Error) -> bool:
+    return "newer version of duckdb" in str(error).lower()
 
 
 def connect(
@@ -74,6 +83,12 @@ def connect(
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
         except duckdb.IOException as error:
+            if _is_newer_format_error(error):
+                raise WarehouseFromNewerDuckDB(
+                    f"The warehouse file {path} was written by a newer DuckDB than this product's {duckdb.__version__}, "
+                    "which cannot read it. Rebuild it from raw/ with `news-warehouse rebuild` "
+                    "(the old files are kept beside it)."
+                ) from None
             if not _is_lock_error(error):
                 raise
             if time.monotonic() >= deadline:
@@ -116,6 +131,21 @@ def register_values(con: duckdb.DuckDBPyConnection, name: str, column: str, valu
 def working_copy(published: Path) -> Path:
     """The file runs read and write, beside the published one: hidden, and no analyst opens it."""
     return published.with_name(f".{published.name}.work")
+
+
+def set_aside(published: Path) -> Path | None:
+    """Move the warehouse's files (published, working copy and markers) into a new folder beside
+    it, so a rebuild starts empty and loses nothing: the folder, or None when there was nothing
+    to move. Callers hold the run lock."""
+    published = Path(published)
+    files = [f for f in (published, working_copy(published), _unpublished_marker(published)) if f.exists()]
+    if not files:
+        return None
+    folder = published.with_name(f"{published.name}.before-rebuild-{time.strftime('%Y%m%dT%H%M%S')}")
+    folder.mkdir()
+    for file in files:
+        file.replace(folder / file.name.lstrip("."))
+    return folder
 
 
 def _unpublished_marker(published: Path) -> Path:

@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from conftest import EXPECTED, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot, warc_bytes
+from conftest import EXPECTED, ROOT, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot, warc_bytes
 from pipelines.warehouse import working_copy
 
 DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
@@ -241,3 +241,23 @@ def test_ui_on_a_busy_port_exits_at_once_with_a_clear_message(capsys):
         port = busy.getsockname()[1]
         assert main(["ui", "--port", str(port)]) == 2
     assert "already in use" in capsys.readouterr().out
+
+
+def test_a_warehouse_from_a_newer_duckdb_is_named_and_rebuilt_from_raw(settings, tmp_path, capsys, monkeypatch):
+    """tests/data/duckdb-2.0.1.duckdb.gz: a warehouse file DuckDB 2.0.1 wrote (one table, one row)."""
+    from pipelines.cli import main
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    newer = gzip.decompress((ROOT / "tests" / "data" / "duckdb-2.0.1.duckdb.gz").read_bytes())
+    settings.warehouse.parent.mkdir(parents=True)
+    settings.warehouse.write_bytes(newer)
+    where = ["--warehouse", str(settings.warehouse)]
+    assert main(["sql", "SELECT count(*) FROM articles", *where]) == 2
+    output = capsys.readouterr().out
+    assert "newer DuckDB" in output and "news-warehouse rebuild" in output and "Traceback" not in output
+
+    assert main(["rebuild", "--raw", str(settings.raw_dir), *where]) == 0
+    assert "Moved the old warehouse files to" in capsys.readouterr().out
+    kept = list(settings.warehouse.parent.glob("news.duckdb.before-rebuild-*/news.duckdb"))
+    assert [file.read_bytes() for file in kept] == [newer]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
