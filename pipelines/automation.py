@@ -7,7 +7,8 @@ import dagster as dg
 
 from pipelines.ingest import RawFile, scan_raw_files
 from pipelines.resources import WarehouseResource
-from pipelines.warehouse import reading
+from pipelines.lake import Lake
+from pipelines.warehouse import exists, reading
 
 SENSOR_INTERVAL_SECONDS = 30
 # How long the sensor's first tick waits for a busy warehouse before it simply runs.
@@ -22,13 +23,13 @@ def raw_fingerprint(files: list[RawFile]) -> str:
     return digest.hexdigest()
 
 
-def known_paths(warehouse: Path) -> set[str] | None:
+def known_paths(warehouse: Path | Lake) -> set[str] | None:
     """The raw/ paths the warehouse holds as documents or rejections; None when it cannot say
     (no warehouse yet, or it is busy): then the sensor runs, as a refresh costs only what is new."""
-    if not Path(warehouse).exists():
-        return None
     try:
-        with reading(Path(warehouse), wait_seconds=KNOWN_PATHS_WAIT_SECONDS) as con:
+        if not exists(warehouse):
+            return None
+        with reading(warehouse, wait_seconds=KNOWN_PATHS_WAIT_SECONDS) as con:
             rows = con.execute("SELECT unnest(paths) FROM raw_documents "
                                "UNION SELECT split_part(path, '#', 1) FROM rejected_documents").fetchall()
     except Exception:
@@ -55,7 +56,7 @@ def build_automation(job: dg.JobDefinition) -> tuple[dg.ScheduleDefinition, dg.S
         first_tick = context.cursor is None
         context.update_cursor(fingerprint)
         # A fresh start of the UI (no cursor yet) runs only if raw/ holds a path the warehouse lacks.
-        if first_tick and {f.rel for f in files} <= (known_paths(settings.warehouse) or {None}):
+        if first_tick and {f.rel for f in files} <= (known_paths(settings.target) or {None}):
             return dg.SkipReason("raw/ holds nothing the warehouse lacks")
         return dg.RunRequest(run_key=fingerprint)
 

@@ -85,6 +85,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         warehouse=Path(args.warehouse).absolute() if args.warehouse else settings.warehouse,
         workers=getattr(args, "workers", None) or settings.workers,
         max_bytes=settings.max_bytes,
+        lake=settings.lake,
     )
 
 
@@ -125,7 +126,7 @@ def command_run(args: argparse.Namespace) -> int:
                "articles_derived": "derived", "rejected_this_run": "rejected"}
     rows = [(name, *(metadata[key].value if key in metadata else "" for key in columns))
             for name, metadata in materialized.items()]
-    print_table(f"Run {result.run_id[:8]}: {settings.raw_dir} -> {settings.warehouse}",
+    print_table(f"Run {result.run_id[:8]}: {settings.raw_dir} -> {settings.target}",
                 ["table / view", *columns.values()], rows)
     rejected = materialized.get("rejected_documents", {}).get("rejected_this_run")
     if rejected and rejected.value:
@@ -161,6 +162,10 @@ def command_rebuild(args: argparse.Namespace) -> int:
     from pipelines.warehouse import set_aside
 
     settings = settings_from(args)
+    if settings.lake:
+        console.print(f"[red]error:[/red] rebuild applies to a DuckDB file; the warehouse is {settings.lake}.",
+                      highlight=False, soft_wrap=True)
+        return 2
     with run_lock(settings.warehouse, lambda message: console.print(f"[yellow]{message}[/yellow]")):
         folder = set_aside(settings.warehouse)
     if folder is not None:
@@ -188,7 +193,7 @@ def result_of(con, sql: str) -> tuple[list[str], list[tuple]]:
 def query(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:
     from pipelines.warehouse import reading
 
-    with reading(settings.warehouse, on_wait=lambda msg: console.print(f"[yellow]{msg}[/yellow]")) as con:
+    with reading(settings.target, on_wait=lambda msg: console.print(f"[yellow]{msg}[/yellow]")) as con:
         return result_of(con, sql)
 
 
@@ -226,9 +231,9 @@ def command_shell(args: argparse.Namespace) -> int:
         history = Path.home() / ".news_warehouse_history"
         if history.exists():
             readline.read_history_file(history)
-    with reading(settings.warehouse) as con:
+    with reading(settings.target) as con:
         if interactive:
-            console.print(f"{settings.warehouse} (read-only snapshot). {SHELL_HELP}", highlight=False, soft_wrap=True)
+            console.print(f"{settings.target} (read-only snapshot). {SHELL_HELP}", highlight=False, soft_wrap=True)
         statement: list[str] = []
         while True:
             try:
@@ -271,11 +276,14 @@ def command_status(args: argparse.Namespace) -> int:
     counted = dict(query(settings, " UNION ALL ".join(f"SELECT '{name}', count(*) FROM {name}" for name in present))[1]) \
         if present else {}
     counts = [(name, counted.get(name, "not created yet")) for name in names]
-    work = working_copy(settings.warehouse)
-    console.print(f"Warehouse (what analysts open): {settings.warehouse}, {settings.warehouse.stat().st_size / 1e6:,.1f} MB",
-                  soft_wrap=True)
-    if work.exists():
-        console.print(f"Working copy (what runs write): {work}, {work.stat().st_size / 1e6:,.1f} MB", soft_wrap=True)
+    if settings.lake:
+        console.print(f"Warehouse: {settings.lake}", soft_wrap=True, highlight=False)
+    else:
+        work = working_copy(settings.warehouse)
+        console.print(f"Warehouse (what analysts open): {settings.warehouse}, {settings.warehouse.stat().st_size / 1e6:,.1f} MB",
+                      soft_wrap=True)
+        if work.exists():
+            console.print(f"Working copy (what runs write): {work}, {work.stat().st_size / 1e6:,.1f} MB", soft_wrap=True)
     print_table("Tables and views", ["table / view", "rows"], counts)
     _, rejected = query(settings, "SELECT path, stage, reason, first_seen FROM rejected_documents ORDER BY first_seen DESC, path")
     print_table("Rejected files", ["path", "stage", "reason", "first seen"], rejected)
@@ -358,9 +366,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback
         import duckdb
 
+        from pipelines.lake import LakeUnavailable
         from pipelines.warehouse import WarehouseBusy, WarehouseFromNewerDuckDB, WarehouseMissing
 
-        if isinstance(error, WarehouseBusy | WarehouseMissing | WarehouseFromNewerDuckDB):
+        if isinstance(error, WarehouseBusy | WarehouseMissing | WarehouseFromNewerDuckDB | LakeUnavailable):
             console.print(f"[red]error:[/red] {error}")
             return 2
         if isinstance(error, duckdb.Error):  # a mistake in the SQL

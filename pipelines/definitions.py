@@ -17,7 +17,7 @@ JOB_NAME = "refresh_warehouse"
 
 
 def build_definitions(settings: Settings, progress: Progress | None = None) -> dg.Definitions:
-    """Definitions bound to one raw directory and warehouse file (tests and the CLI pass theirs)."""
+    """Definitions bound to one raw directory and warehouse (tests and the CLI pass theirs)."""
     job = dg.define_asset_job(
         JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
         description="Read raw/, clean new articles, refresh every table and view, run the checks.",
@@ -28,7 +28,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     schedule, sensor = build_automation(job)
     return dg.Definitions(
         assets=[ingest, facts, views],
-        asset_checks=all_checks(),
+        asset_checks=all_checks(in_lake=settings.lake is not None),
         jobs=[job],
         schedules=[schedule],
         sensors=[sensor],

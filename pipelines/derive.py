@@ -22,6 +22,7 @@ import polars as pl
 from pipelines import warehouse
 from pipelines.extraction.entities import ENTITIES_SQL
 from pipelines.extraction.facts import BATCH_SIZE, EXTRACTION_VERSION, extract_in_batches
+from pipelines.lake import Lake
 from pipelines.refresh import WRITE_WAIT_SECONDS, Progress, run_lock
 from pipelines.settings import Settings
 
@@ -53,11 +54,11 @@ class DerivePlan:
     removed: list[str]
 
 
-def plan_derivation(db_path: Path, rederive: bool) -> DerivePlan:
+def plan_derivation(db_path: Path | Lake, rederive: bool) -> DerivePlan:
     """What this run derives: every article when forced or when the derived tables' columns
     changed (apply_schema drops them all), else the articles not extracted by this version."""
     empty = DerivePlan(pl.DataFrame(schema={"doc_id": pl.String, "cleaning_version": pl.String}), [])
-    if not db_path.exists():
+    if not warehouse.exists(db_path):
         return empty
     with warehouse.reading(db_path) as con:
         if not warehouse.table_exists(con, "articles"):
@@ -123,7 +124,7 @@ class FactStaging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _article_batches(work: Path, ids: list[str], batch_ids: list[list[str]]) -> Iterator[pl.DataFrame]:
+def _article_batches(work: Path | Lake, ids: list[str], batch_ids: list[list[str]]) -> Iterator[pl.DataFrame]:
     """The articles of `ids`, BATCH_SIZE at a time, each read by a short read-only connection;
     the ids of every batch are appended to `batch_ids`, in order."""
     for i in range(0, len(ids), BATCH_SIZE):
@@ -150,7 +151,7 @@ def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: l
         part_ids.clear()
         part_tables.clear()
 
-    work = warehouse.working_copy(settings.warehouse)
+    work = warehouse.working_copy(settings.target)
     for index, tables in enumerate(extract_in_batches(_article_batches(work, todo, batch_ids), workers)):
         part_ids.extend(batch_ids[index])
         part_tables.append(tables)
@@ -194,7 +195,7 @@ def derive_facts(settings: Settings, progress: Progress | None = None, log: Call
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
-        plan = plan_derivation(warehouse.prepare_working_copy(settings.warehouse), rederive)
+        plan = plan_derivation(warehouse.prepare_working_copy(settings.target), rederive)
         summary = DeriveSummary(removed=len(plan.removed))
         if plan.pending.is_empty() and not plan.removed:
             FactStaging(settings.warehouse).remove()  # parts of a killed run nothing needs any more
@@ -209,11 +210,11 @@ def derive_facts(settings: Settings, progress: Progress | None = None, log: Call
             _extract(settings, plan, staging, todo, progress)
             summary.extracted = len(todo)
             progress.start("Writing facts to the warehouse", 1)
-            with warehouse.writing(settings.warehouse, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            with warehouse.writing(settings.target, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
                 _write(con, plan, staging, run_started)
             progress.advance(1)
             staging.remove()
-        summary.published_seconds = warehouse.publish(settings.warehouse)
+        summary.published_seconds = warehouse.publish(settings.target)
         if summary.published_seconds is not None:
             log(f"Published {settings.warehouse} in {summary.published_seconds:.2f} s.")
         return summary

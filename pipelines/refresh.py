@@ -26,6 +26,7 @@ from pipelines import warehouse
 from pipelines.cleaning import CLEANING_VERSION, clean_documents
 from pipelines.cleaning.minhash import BANDS, MIN_SHINGLES, NEAR_DUPLICATE_CONTAINMENT, ROWS_PER_BAND, shingles
 from pipelines.ingest import RawDocument, RawFile, Rejection, SourceOutcome, read_source, scan_raw_files
+from pipelines.lake import Lake
 from pipelines.settings import Settings
 
 RUN_LOCK_WAIT_SECONDS = 600.0
@@ -113,12 +114,12 @@ def run_lock(db_path: Path, on_wait: Callable[[str], None]) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def scan_against_manifest(db_path: Path, files: list[RawFile]) -> tuple[list[RawFile], set[str], set[str]]:
+def scan_against_manifest(db_path: Path | Lake, files: list[RawFile]) -> tuple[list[RawFile], set[str], set[str]]:
     """(files to read, manifest paths no longer under raw/, documents to clean again). A file is
     read when the manifest has no entry for its path, size and modification time, and always when
     it is a link or a special file; the comparison runs in DuckDB, so 100,000 unchanged files
     cost one query, not 100,000 Python lookups."""
-    if not db_path.exists():
+    if not warehouse.exists(db_path):
         return files, set(), set()
     with warehouse.reading(db_path) as con:
         if not warehouse.table_exists(con, "raw_files"):  # a warehouse older than the manifest
@@ -139,11 +140,11 @@ def scan_against_manifest(db_path: Path, files: list[RawFile]) -> tuple[list[Raw
     return [f for f in files if f.rel in unvouched], vanished, reclean
 
 
-def load_state(db_path: Path, outcomes: list[SourceOutcome], reclean: set[str]) -> WarehouseState:
+def load_state(db_path: Path | Lake, outcomes: list[SourceOutcome], reclean: set[str]) -> WarehouseState:
     """The state the plan of these outcomes needs: the documents they name or that were seen at
     their paths, the manifest entries of their paths, and every read rejection."""
     state = WarehouseState(reclean=reclean)
-    if not db_path.exists():
+    if not warehouse.exists(db_path):
         return state
     with warehouse.reading(db_path) as con:
         if not warehouse.table_exists(con, "raw_documents"):
@@ -257,7 +258,7 @@ class Staging:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def _batches_to_clean(db_path: Path, plan: RefreshPlan, staging: Staging) -> Iterator[pl.DataFrame]:
+def _batches_to_clean(db_path: Path | Lake, plan: RefreshPlan, staging: Staging) -> Iterator[pl.DataFrame]:
     """New documents part by part (staged documents whose content the warehouse already holds
     are left out), then stored documents whose cleaning is out of date."""
     columns = ["doc_id", "content", "format", "source_url"]
@@ -414,10 +415,10 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
-        work = warehouse.prepare_working_copy(settings.warehouse)
+        work = warehouse.prepare_working_copy(settings.target)
         files = scan_raw_files(settings.raw_dir)
         to_read, vanished, reclean = scan_against_manifest(work, files)
-        if not (to_read or vanished or reclean) and work.exists():
+        if not (to_read or vanished or reclean) and warehouse.exists(work):
             return RefreshSummary(files_scanned=len(files))
         staging = Staging(settings.warehouse)
         try:
@@ -439,7 +440,7 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
             plan = plan_refresh(outcomes, load_state(work, outcomes, reclean), vanished, run_started)
             summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
                                      new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
-            if plan.is_empty and work.exists():
+            if plan.is_empty and warehouse.exists(work):
                 return summary
             progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
             for batch in _batches_to_clean(work, plan, staging):
@@ -451,7 +452,7 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                     for doc_id, reason in cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", "rejection").iter_rows()
                 ]
             progress.start("Writing to the warehouse", 1)
-            with warehouse.writing(settings.warehouse, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            with warehouse.writing(settings.target, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
                 _write(con, plan, staging, run_started)
             progress.advance(1)
         finally:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from pipelines.lake import Lake
 from pipelines.refresh import Progress
 from pipelines.settings import Settings
 
@@ -15,21 +16,27 @@ GROUP = "news_warehouse"
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The landing zone and the DuckDB file every asset reads or writes."""
+    """The landing zone and the warehouse (DuckDB file or DuckLake) every asset reads or writes."""
 
     raw_dir: str
     path: str
     workers: int = 2
     max_bytes: int = Settings.max_bytes
+    # A DuckLake's catalog and data path; empty: the DuckDB file at `path`.
+    lake_catalog: str = ""
+    lake_data_path: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
+        lake = settings.lake
         return cls(raw_dir=str(settings.raw_dir), path=str(settings.warehouse),
-                   workers=settings.workers, max_bytes=settings.max_bytes)
+                   workers=settings.workers, max_bytes=settings.max_bytes,
+                   lake_catalog=lake.catalog if lake else "", lake_data_path=lake.data_path if lake else "")
 
     def settings(self) -> Settings:
         return Settings(raw_dir=Path(self.raw_dir), warehouse=Path(self.path),
-                        workers=self.workers, max_bytes=self.max_bytes)
+                        workers=self.workers, max_bytes=self.max_bytes,
+                        lake=Lake(self.lake_catalog, self.lake_data_path) if self.lake_catalog else None)
 
 
 class LoggingProgress(Progress):

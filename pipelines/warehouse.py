@@ -1,5 +1,8 @@
 """DuckDB access with the single-writer rule built in, and the two files of a warehouse.
 
+A warehouse is a DuckDB file (a Path, the default) or a DuckLake (a `Lake`, pipelines/lake.py):
+the functions here take either, and the rest of the product does not tell them apart.
+
 DuckDB lets one process open a database file read-write and then locks everyone else out, even
 readers. So runs never write the file analysts open: they write a working copy beside it (a
 hidden file no analyst opens) and, at the end of a run that changed something, publish it as the
@@ -24,6 +27,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from pipelines import lake as ducklake
+from pipelines.lake import Lake
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 TABLES_DIR = SQL_DIR / "tables"
 VIEWS_DIR = SQL_DIR / "views"
@@ -32,6 +38,7 @@ DEFAULT_WAIT_SECONDS = 60.0
 # DuckDB's memory for a run's writes (its default is 80% of the machine): a run's memory follows
 # its batches, not the warehouse; larger work spills to a temporary folder beside the file.
 WRITE_MEMORY_LIMIT = "1GB"
+WRITE_CONFIG = {"memory_limit": WRITE_MEMORY_LIMIT, "preserve_insertion_order": False}
 # Bytes per storage block of a new warehouse file (DuckDB's default is 256 KiB). A commit rewrites
 # the blocks it touches and frees the old ones for later commits, so a run that adds ten articles
 # leaves about a dozen blocks of slack: small blocks keep that slack small.
@@ -60,13 +67,15 @@ def _is_newer_format_error(error: duckdb.Error) -> bool:
 
 
 def connect(
-    path: Path,
+    path: Path | Lake,
     *,
     read_only: bool,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
     on_wait: Callable[[str], None] | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse, retrying while another process holds DuckDB's file lock."""
+    if isinstance(path, Lake):
+        return ducklake.connect(path, read_only=read_only, config=None if read_only else WRITE_CONFIG)
     path = Path(path)
     if read_only and not path.exists():
         raise WarehouseMissing(f"No warehouse at {path}: run `news-warehouse run` first.")
@@ -77,8 +86,7 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     told = False
-    config = {} if read_only else {"memory_limit": WRITE_MEMORY_LIMIT, "preserve_insertion_order": False,
-                                   "temp_directory": str(path.with_name(f".{path.name}.tmp"))}
+    config = {} if read_only else {**WRITE_CONFIG, "temp_directory": str(path.with_name(f".{path.name}.tmp"))}
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
@@ -112,7 +120,7 @@ def _create(path: Path) -> None:
 
 
 @contextmanager
-def reading(path: Path, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
+def reading(path: Path | Lake, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection that is closed as soon as the block ends."""
     con = connect(path, read_only=True, **kwargs)
     try:
@@ -128,9 +136,18 @@ def register_values(con: duckdb.DuckDBPyConnection, name: str, column: str, valu
     con.register(name, pl.DataFrame({column: sorted(values)}, schema={column: pl.String}))
 
 
-def working_copy(published: Path) -> Path:
-    """The file runs read and write, beside the published one: hidden, and no analyst opens it."""
-    return published.with_name(f".{published.name}.work")
+def working_copy(published: Path | Lake) -> Path | Lake:
+    """The file runs read and write, beside the published one: hidden, and no analyst opens it.
+    A lake has no working copy: runs and readers share it, each in its own snapshot."""
+    return published if isinstance(published, Lake) else published.with_name(f".{published.name}.work")
+
+
+def exists(warehouse: Path | Lake) -> bool:
+    """Whether the warehouse holds its tables yet (a lake's catalog can exist before them)."""
+    if isinstance(warehouse, Lake):
+        with reading(warehouse) as con:
+            return table_exists(con, "raw_files")
+    return Path(warehouse).exists()
 
 
 def set_aside(published: Path) -> Path | None:
@@ -153,9 +170,12 @@ def _unpublished_marker(published: Path) -> Path:
     return published.with_name(f".{published.name}.unpublished")
 
 
-def prepare_working_copy(published: Path) -> Path:
+def prepare_working_copy(published: Path | Lake) -> Path | Lake:
     """The working copy, made from the published file when there is none yet (a warehouse from
-    before working copies, or a working copy deleted by hand)."""
+    before working copies, or a working copy deleted by hand); a lake, created if missing."""
+    if isinstance(published, Lake):
+        ducklake.create(published)
+        return published
     work = working_copy(published)
     if not work.exists() and published.exists():
         _clone_or_copy(published, work)
@@ -163,18 +183,20 @@ def prepare_working_copy(published: Path) -> Path:
 
 
 @contextmanager
-def writing(published: Path, compact: bool = False, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
-    """One atomic write to the working copy of the warehouse published at `published`: schema
-    ensured, then everything in the block commits or nothing does; with `compact` (the last write
-    of a run), the file is then compacted if it holds too much free space. The write is published
-    by `publish`."""
-    path = prepare_working_copy(Path(published))
-    path.parent.mkdir(parents=True, exist_ok=True)  # for the marker; connect() creates the file
-    _unpublished_marker(Path(published)).touch()
+def writing(published: Path | Lake, compact: bool = False, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One atomic write to the working copy of the warehouse published at `published` (to a
+    lake itself): schema ensured, then everything in the block commits or nothing does; with
+    `compact` (the last write of a run), the file is then compacted if it holds too much free
+    space. The write is published by `publish`."""
+    in_lake = isinstance(published, Lake)
+    path = prepare_working_copy(published if in_lake else Path(published))
+    if not in_lake:
+        path.parent.mkdir(parents=True, exist_ok=True)  # for the marker; connect() creates the file
+        _unpublished_marker(Path(published)).touch()
     con = connect(path, read_only=False, **kwargs)
     try:
         con.execute("BEGIN TRANSACTION")
-        apply_schema(con)
+        apply_schema(con, in_lake=in_lake)
         yield con
         con.execute("COMMIT")
     except BaseException:
@@ -184,7 +206,7 @@ def writing(published: Path, compact: bool = False, **kwargs) -> Iterator[duckdb
             pass
         raise
     else:
-        if compact:
+        if compact and not in_lake:
             compact_if_slack(con, Path(path))
     finally:
         con.close()
@@ -218,13 +240,16 @@ def compact_if_slack(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     return True
 
 
-def publish(published: Path) -> float | None:
+def publish(published: Path | Lake) -> float | None:
     """Publish the working copy as the analysts' file when a write has not been published yet (or
     the published file is missing): copy it beside the published file (a copy-on-write clone
     where the filesystem offers one), flush it to disk, rename it over the published file. A
     kill at any point leaves the published file as it was or fully new, and the marker makes the
     next run publish. Seconds taken, or None when there was nothing to publish. Callers hold the
-    run lock, so no write to the working copy happens meanwhile."""
+    run lock, so no write to the working copy happens meanwhile. A lake publishes every commit
+    by itself."""
+    if isinstance(published, Lake):
+        return None
     published, work = Path(published), working_copy(Path(published))
     marker = _unpublished_marker(published)
     if not work.exists() or (published.exists() and not marker.exists()):
@@ -330,7 +355,7 @@ def derived_tables_current(con: duckdb.DuckDBPyConnection) -> bool:
     return all(stored.get(t.name) == _ddl_columns()[t.name] for t in tables() if t.derived)
 
 
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+def apply_schema(con: duckdb.DuckDBPyConnection, in_lake: bool = False) -> None:
     """Create missing tables from sql/tables (idempotent; comments refreshed every time). When a
     derived table's columns no longer match its DDL (a newer version of the product), every
     derived table is dropped: the facts step of the same run derives them all again, so nothing
@@ -341,7 +366,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
                 con.execute(f"DROP TABLE IF EXISTS {table.name}")
     _migrate_stored_tables(con)
     for table in tables():
-        con.execute(table.ddl)
+        con.execute(ducklake.lake_ddl(table.ddl) if in_lake else table.ddl)
 
 
 def _migrate_stored_tables(con: duckdb.DuckDBPyConnection) -> None:

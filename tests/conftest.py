@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import polars as pl
 import pytest
 
 from pipelines.cleaning import clean_documents
 from pipelines.definitions import JOB_NAME, build_definitions
 from pipelines.settings import Settings
-from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files, table_names
+from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, reading, sql_files
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' own copy of the bundled sample: what a user drops into raw/ never changes a test.
@@ -59,11 +58,9 @@ def run_job(settings: Settings) -> dg.ExecuteInProcessResult:
 
 
 def fetch(settings: Settings, sql: str, params=None) -> list[tuple]:
-    con = duckdb.connect(str(settings.warehouse), read_only=True)
-    try:
+    """Rows of a query on the published warehouse (DuckDB file or lake), as analysts see it."""
+    with reading(settings.target) as con:
         return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def snapshot(settings: Settings) -> dict[str, list[tuple]]:

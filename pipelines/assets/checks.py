@@ -1,5 +1,6 @@
 """Asset checks: the invariants an analyst relies on when querying the warehouse."""
 
+import re
 from dataclasses import dataclass
 
 import dagster as dg
@@ -7,7 +8,7 @@ import duckdb
 
 from pipelines import derive
 from pipelines.resources import WRITER_POOL, WarehouseResource
-from pipelines.warehouse import reading, table_names, working_copy
+from pipelines.warehouse import reading, table_names, tables, working_copy
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,29 @@ INVARIANTS = [
 ]
 
 
+def constraint_invariants() -> list[Invariant]:
+    """The PRIMARY KEY and CHECK constraints of sql/tables as checks. A DuckDB file refuses a write
+    that breaks them, so there they could never fail; a DuckLake does not enforce them
+    (pipelines/lake.py), so on a lake they are checked after each run instead."""
+    found = []
+    for table in tables():
+        for column in re.findall(r"^\s+(\w+)\s+[^,\n]*\bPRIMARY KEY", table.ddl, re.MULTILINE):
+            found.append(Invariant(
+                f"{table.name}_unique_{column}", table.name, f"{column} is unique in {table.name}.",
+                f"SELECT {column} FROM {table.name} GROUP BY {column} HAVING count(*) > 1", "duplicated_keys"))
+        for column, condition in re.findall(r"^\s+(\w+)\s+[^\n]*?\bCHECK\s*\(((?:[^()]|\([^()]*\))*)\)",
+                                            table.ddl, re.MULTILINE):
+            found.append(Invariant(
+                f"{table.name}_{column}_valid", table.name, f"Every {table.name}.{column} satisfies {condition}.",
+                f"SELECT {column} FROM {table.name} WHERE NOT ({condition})", "invalid_values"))
+    return found
+
+
+def invariants(in_lake: bool) -> list[Invariant]:
+    """What the checks test: the invariants, and in a lake the constraints it does not enforce."""
+    return INVARIANTS + (constraint_invariants() if in_lake else [])
+
+
 def offending_rows(con: duckdb.DuckDBPyConnection, invariants: list[Invariant] = INVARIANTS) -> dict[str, int]:
     """{name: offending rows} of each invariant on a warehouse connection: what the checks
     report, without Dagster."""
@@ -138,20 +162,20 @@ def offending_rows(con: duckdb.DuckDBPyConnection, invariants: list[Invariant] =
     return {i.name: con.execute(f"SELECT count(*) FROM ({i.sql})").fetchall()[0][0] for i in invariants}
 
 
-def invariant_checks(producer: str) -> dg.AssetChecksDefinition:
+def invariant_checks(producer: str, in_lake: bool) -> dg.AssetChecksDefinition:
     """The invariants of the tables one asset step produces, as one check step: a step per check
     would cost more in Dagster's bookkeeping than the queries do."""
     produced = set(table_names(producer))
-    invariants = [i for i in INVARIANTS if i.asset in produced]
+    checked = [i for i in invariants(in_lake) if i.asset in produced]
 
     # In the writers' pool: they read the working copy, which only the writers' steps open.
     @dg.multi_asset_check(name=f"{producer}_invariants", pool=WRITER_POOL,
                           specs=[dg.AssetCheckSpec(i.name, asset=i.asset, description=i.description, blocking=i.blocking)
-                                 for i in invariants])
+                                 for i in checked])
     def _checks(warehouse: WarehouseResource):
-        with reading(working_copy(warehouse.settings().warehouse)) as con:
-            counts = offending_rows(con, invariants)
-        for invariant in invariants:
+        with reading(working_copy(warehouse.settings().target)) as con:
+            counts = offending_rows(con, checked)
+        for invariant in checked:
             count = counts[invariant.name]
             yield dg.AssetCheckResult(check_name=invariant.name, asset_key=invariant.asset, passed=count == 0,
                                       metadata={invariant.metric: count})
@@ -159,7 +183,7 @@ def invariant_checks(producer: str) -> dg.AssetChecksDefinition:
     return _checks
 
 
-def all_checks() -> list[dg.AssetChecksDefinition]:
+def all_checks(in_lake: bool = False) -> list[dg.AssetChecksDefinition]:
     """One check step per producing asset, built with the definitions (not at import, so that a
     test building the definitions exercises it)."""
-    return [invariant_checks("ingest"), invariant_checks("facts")]
+    return [invariant_checks("ingest", in_lake), invariant_checks("facts", in_lake)]

@@ -40,7 +40,7 @@ def facts(context: dg.AssetExecutionContext, config: FactsConfig, warehouse: War
         return
     context.log.info(f"Facts of {summary.extracted + summary.resumed} articles derived "
                      f"({summary.resumed} from an interrupted run), of {summary.removed} removed")
-    with reading(working_copy(settings.warehouse)) as con:
+    with reading(working_copy(settings.target)) as con:
         metadata = {table.name: describe(con, table.name) for table in PRODUCED}
     for table in PRODUCED:
         yield dg.MaterializeResult(asset_key=table.name, metadata={

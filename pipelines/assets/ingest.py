@@ -50,7 +50,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         "articles": {"new": summary.articles_added, "changed": summary.changed_documents},
         "rejected_documents": {"rejected_this_run": summary.rejected_added},
     }
-    with reading(working_copy(settings.warehouse)) as con:
+    with reading(working_copy(settings.target)) as con:
         metadata = {t.name: {**describe(con, t.name, PREVIEW_COLUMNS[t.name]), **counts[t.name]} for t in PRODUCED}
         metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
     for table in PRODUCED:

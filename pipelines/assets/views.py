@@ -52,17 +52,17 @@ KNOWN = [*table_names(), *(v.name for v in VIEWS)]
 def views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
     """Create or replace the views whose SQL changed; report each view's columns and SQL."""
     settings = warehouse.settings()
-    work = working_copy(settings.warehouse)
+    work = working_copy(settings.target)
     with reading(work) as con:
         stamps = dict(con.execute("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal").fetchall())
     stale = [v for v in VIEWS if stamps.get(v.name) != v.stamp]
     if stale:
         with run_lock(settings.warehouse, context.log.info):
-            with writing(settings.warehouse) as con:
+            with writing(settings.target) as con:
                 for view in stale:
                     con.execute(view.sql)
                     con.execute(f"COMMENT ON VIEW {view.name} IS '{view.stamp.replace(chr(39), chr(39) * 2)}'")
-            publish(settings.warehouse)
+            publish(settings.target)
     with reading(work) as con:
         columns = {v.name: column_schema(con, v.name) for v in VIEWS}
     # No row count or preview: a view is computed when queried, and counting the largest ones
