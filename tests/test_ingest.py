@@ -57,6 +57,13 @@ def test_undeclared_koi8r_and_cp1251_are_detected(tmp_path):
         assert "Хренин" in document.content, encoding
 
 
+def test_undeclared_text_in_short_lines_and_tabs_is_text_not_control_characters(tmp_path):
+    # A scraper's dump: a line per field, tab-separated; line breaks and tabs are text.
+    lines = ["Минобороны\tБеларусь", "28.11.2025", "", "Министр обороны Виктор Хренин встретился с коллегой."] * 20
+    document = only_document(write(tmp_path / "dump.txt", "\r\n".join(lines).encode("cp1251")))
+    assert "Хренин" in document.content
+
+
 def test_bom_and_gzip(tmp_path):
     document = only_document(write(tmp_path / "bom.html.gz", gzip.compress("\ufeff".encode() + RUSSIAN.encode("utf-8"))))
     assert document.encoding == "utf-8"
