@@ -3,10 +3,11 @@ or its evidence disagrees."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 
+from pipelines.cleaning.dates import find_full_date, find_time, parse_dateline
 from pipelines.cleaning.html import clean_html
 
 BODY = "<p>" + "The ministers met in the capital to discuss the exercise and the new air defence plans. " * 6 + "</p>"
@@ -52,3 +53,27 @@ def test_the_url_and_the_date_line_outvote_a_stamp_in_another_time_zone():
                 canonical="https://example.org/2021/03/04/ministers-meet/", after="<p>March 4, 2021</p>")
     article = clean_html(html)
     assert (article.published_date, article.published_date_source) == (date(2021, 3, 4), "text")  # first of the weightiest
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2:30 pm", time(14, 30)), ("Updated 7:45 p.m. EST", time(19, 45)), ("12:05 PM", time(12, 5)),
+    ("12:05 am", time(0, 5)), ("9:15 a.m.", time(9, 15)), ("11:00", time(11, 0)), ("no time here", None),
+])
+def test_stated_times_read_am_and_pm(text, expected):
+    assert find_time(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Published Sept. 5, 2025", date(2025, 9, 5)), ("5 Dec. 2024", date(2024, 12, 5)),
+])
+def test_abbreviated_months_with_a_full_stop(text, expected):
+    assert find_full_date(text)[0] == expected
+
+
+@pytest.mark.parametrize("paragraph, month, day", [
+    ("MINSK, 28 November (BelTA) – Text", 11, 28),  # day before month
+    ("MOSCOW, Nov. 28 (Reuters) - Text", 11, 28),  # month before day
+])
+def test_datelines_state_their_day_in_either_order(paragraph, month, day):
+    dateline, _ = parse_dateline(paragraph)
+    assert (dateline.month, dateline.day) == (month, day)
