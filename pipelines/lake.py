@@ -59,8 +59,8 @@ def connect(lake: Lake, *, read_only: bool, config: dict | None = None) -> duckd
             con.execute("LOAD postgres")
         if lake.data_path.startswith(REMOTE_DATA):
             con.execute("LOAD httpfs")
-        options = [f"DATA_PATH '{_quoted(lake.data_path)}'"] + (["READ_ONLY"] if read_only else [])
-        con.execute(f"ATTACH 'ducklake:{_quoted(lake.catalog)}' AS {ALIAS} ({', '.join(options)})")
+        options = [f"DATA_PATH '{sql_quoted(lake.data_path)}'"] + (["READ_ONLY"] if read_only else [])
+        con.execute(f"ATTACH 'ducklake:{sql_quoted(lake.catalog)}' AS {ALIAS} ({', '.join(options)})")
         con.execute(f"USE {ALIAS}")
     except duckdb.Error as error:
         con.close()
@@ -87,5 +87,6 @@ def lake_ddl(ddl: str) -> str:
     return _UNSUPPORTED.sub("", ddl)
 
 
-def _quoted(text: str) -> str:
-    return text.replace("'", "''")
+def sql_quoted(text: str | os.PathLike) -> str:
+    """`text` for a single-quoted SQL string literal."""
+    return str(text).replace("'", "''")

@@ -418,7 +418,8 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
         work = warehouse.prepare_working_copy(settings.target)
         files = scan_raw_files(settings.raw_dir)
         to_read, vanished, reclean = scan_against_manifest(work, files)
-        if not (to_read or vanished or reclean) and warehouse.exists(work):
+        stored = warehouse.exists(work)  # once: for a lake, asking attaches it
+        if not (to_read or vanished or reclean) and stored:
             return RefreshSummary(files_scanned=len(files))
         staging = Staging(settings.warehouse)
         try:
@@ -440,7 +441,7 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
             plan = plan_refresh(outcomes, load_state(work, outcomes, reclean), vanished, run_started)
             summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
                                      new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
-            if plan.is_empty and warehouse.exists(work):
+            if plan.is_empty and stored:
                 return summary
             progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
             for batch in _batches_to_clean(work, plan, staging):

@@ -115,7 +115,7 @@ def connect(
 def _create(path: Path) -> None:
     """A new, empty warehouse file with BLOCK_SIZE blocks (fixed for the file's lifetime)."""
     with duckdb.connect() as con:
-        con.execute(f"ATTACH '{_quoted(path)}' AS new_warehouse (BLOCK_SIZE {BLOCK_SIZE})")
+        con.execute(f"ATTACH '{ducklake.sql_quoted(path)}' AS new_warehouse (BLOCK_SIZE {BLOCK_SIZE})")
         con.execute("DETACH new_warehouse")
 
 
@@ -189,7 +189,7 @@ def writing(published: Path | Lake, compact: bool = False, **kwargs) -> Iterator
     `compact` (the last write of a run), the file is then compacted if it holds too much free
     space. The write is published by `publish`."""
     in_lake = isinstance(published, Lake)
-    path = prepare_working_copy(published if in_lake else Path(published))
+    path = prepare_working_copy(published)
     if not in_lake:
         path.parent.mkdir(parents=True, exist_ok=True)  # for the marker; connect() creates the file
         _unpublished_marker(Path(published)).touch()
@@ -229,7 +229,7 @@ def compact_if_slack(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     compact = path.with_name(path.name + ".compact")
     compact.unlink(missing_ok=True)
     try:
-        con.execute(f"ATTACH '{_quoted(compact)}' AS compacted (BLOCK_SIZE {BLOCK_SIZE})")
+        con.execute(f"ATTACH '{ducklake.sql_quoted(compact)}' AS compacted (BLOCK_SIZE {BLOCK_SIZE})")
         database = con.execute("SELECT current_database()").fetchall()[0][0]
         con.execute(f'COPY FROM DATABASE "{database}" TO compacted')
         con.execute("DETACH compacted")
@@ -293,10 +293,6 @@ def _copy_bytes(source: int, target: int, size: int) -> None:
         if step == 0:
             break
         copied += step
-
-
-def _quoted(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def sql_files(folder: Path) -> list[Path]:
