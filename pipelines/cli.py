@@ -6,7 +6,9 @@ import argparse
 import os
 import shutil
 import socket
+import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -80,12 +82,11 @@ class RichProgress:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     settings = Settings.from_env()
-    return Settings(
+    return replace(
+        settings,
         raw_dir=Path(args.raw).absolute() if getattr(args, "raw", None) else settings.raw_dir,
         warehouse=Path(args.warehouse).absolute() if args.warehouse else settings.warehouse,
         workers=getattr(args, "workers", None) or settings.workers,
-        max_bytes=settings.max_bytes,
-        lake=settings.lake,
     )
 
 
@@ -101,23 +102,30 @@ def print_table(title: str, header: list[str], rows: list[tuple]) -> None:
 def command_run(args: argparse.Namespace) -> int:
     import dagster as dg
 
-    from pipelines.definitions import JOB_NAME, build_definitions
+    from pipelines.definitions import JOB_NAME, build_definitions, job_from_environment, rederive_config
 
     settings = settings_from(args)
+    if settings.celery_broker and (getattr(args, "raw", None) or args.warehouse):
+        console.print("[red]With Celery, the workers take the raw folder and the warehouse from their environment: "
+                      "set NEWS_WAREHOUSE_RAW and NEWS_WAREHOUSE_DB for them and for this command instead of "
+                      "--raw and --warehouse.[/red]")
+        return 2
     use_project_dagster_home()
+    run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}, **rederive_config(settings, args.rederive)}
+    tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        defs = build_definitions(settings, RichProgress(bar))
-        job = defs.resolve_job_def(JOB_NAME)
-        with dg.DagsterInstance.get() as instance:
-            for run_id in reclaim_abandoned_runs(instance):
-                console.print(f"[yellow]Marked run {run_id[:8]} failed: its process died without finishing.[/yellow]")
-            result = job.execute_in_process(
-                instance=instance, raise_on_error=False,
-                tags={PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()},
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
-                            "ops": {"facts": {"config": {"rederive": args.rederive}}}},
-            )
+    with Progress(*columns, console=console, transient=False) as bar, dg.DagsterInstance.get() as instance:
+        for run_id in reclaim_abandoned_runs(instance):
+            console.print(f"[yellow]Marked run {run_id[:8]} failed: its process died without finishing.[/yellow]")
+        if settings.celery_broker:
+            # The steps run on the Celery workers, which build the job from their own environment.
+            console.print(f"Steps run on the Celery workers of {settings.celery_broker}.", highlight=False)
+            with dg.execute_job(dg.reconstructable(job_from_environment), instance=instance, raise_on_error=False,
+                                tags=tags, run_config=run_config) as result:
+                pass
+        else:
+            job = build_definitions(settings, RichProgress(bar)).resolve_job_def(JOB_NAME)
+            result = job.execute_in_process(instance=instance, raise_on_error=False, tags=tags, run_config=run_config)
     materialized = {
         event.asset_key.to_user_string(): event.materialization.metadata
         for event in result.get_asset_materialization_events()
@@ -153,6 +161,28 @@ def command_run(args: argparse.Namespace) -> int:
                       highlight=False, soft_wrap=True)
         return 1
     return 1 if failed else 0  # a failed check that does not block still means wrong data
+
+
+def command_worker(args: argparse.Namespace) -> int:
+    """Serve the steps of runs on the Celery executor until stopped (Ctrl-C): one per machine,
+    started with the environment the runs have."""
+    import tempfile
+
+    from pipelines.definitions import celery_worker_command
+
+    settings = Settings.from_env()
+    if not settings.celery_broker:
+        console.print("[red]error:[/red] set NEWS_WAREHOUSE_CELERY_BROKER (redis://host:6379/0) to the broker the runs use")
+        return 2
+    use_project_dagster_home()
+    with tempfile.TemporaryDirectory(prefix="news-warehouse-worker-") as folder:
+        command = celery_worker_command(settings.celery_broker, Path(folder), f"news-warehouse@{socket.gethostname()}",
+                                        args.concurrency)
+        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+        try:
+            return subprocess.call(command)
+        except KeyboardInterrupt:
+            return 0
 
 
 def command_rebuild(args: argparse.Namespace) -> int:
@@ -354,13 +384,15 @@ def main(argv: list[str] | None = None) -> int:
     status = sub.add_parser("status", help="row counts, rejected files and the last run")
     screenshot = sub.add_parser("screenshot", help="regenerate the README's picture of the asset graph (headless Chromium)")
     screenshot.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "ui-asset-graph.png"))
+    worker = sub.add_parser("worker", help="serve the steps of runs on the Celery executor (scale-out)")
+    worker.add_argument("--concurrency", type=int, default=1, help="steps this machine runs at once (default 1)")
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
     ui.add_argument("--port", type=int, default=3000)
     for command in (run, rebuild, sql, shell, status):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)
     handlers = {"run": command_run, "rebuild": command_rebuild, "sql": command_sql, "shell": command_shell, "status": command_status,
-                "screenshot": command_screenshot, "ui": command_ui}
+                "screenshot": command_screenshot, "ui": command_ui, "worker": command_worker}
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback

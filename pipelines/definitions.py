@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import dagster as dg
+import yaml
 
 from pipelines.assets.checks import all_checks
 from pipelines.assets.facts import facts
 from pipelines.assets.ingest import ingest
+from pipelines.assets.sharded import sharded_refresh
 from pipelines.assets.views import views
 from pipelines.automation import build_automation
 from pipelines.refresh import Progress
@@ -16,10 +21,47 @@ from pipelines.settings import Settings
 JOB_NAME = "refresh_warehouse"
 
 
+def celery_config(broker: str) -> dict:
+    """The Celery executor's config, which its workers are started with too (`dagster-celery
+    worker start -y`): Redis as broker and result store. A worker that dies mid-step gives its
+    step back to the queue (late acknowledgement), where another worker takes it: every step is
+    safe to run again."""
+    return {"broker": broker, "backend": broker,
+            "config_source": {"task_acks_late": True, "task_reject_on_worker_lost": True, "worker_prefetch_multiplier": 1}}
+
+
+def celery_worker_command(broker: str, folder: Path, name: str, concurrency: int = 1) -> list[str]:
+    """The command that starts one Dagster Celery worker on `broker` serving `concurrency` steps
+    at once, its config written into `folder` (`dagster-celery worker start` reads it from a
+    file). Workers build the job from their environment, so they need the settings the runs
+    have (NEWS_WAREHOUSE_*, DAGSTER_HOME)."""
+    config_file = folder / "celery.yaml"
+    config_file.write_text(yaml.safe_dump({"execution": {"config": celery_config(broker)}}))
+    return [str(Path(sys.executable).parent / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app",
+            "-y", str(config_file), "-n", name, "--", f"--concurrency={concurrency}"]
+
+
+def executor(settings: Settings) -> dg.ExecutorDefinition:
+    """In this process (the default), or on the Celery workers of `settings.celery_broker`."""
+    if settings.celery_broker is None:
+        return dg.in_process_executor
+    from dagster_celery import celery_executor
+
+    return celery_executor.configured(celery_config(settings.celery_broker))
+
+
+def rederive_config(settings: Settings, rederive: bool) -> dict:
+    """Run config that forces the facts of every article to be extracted again (or not)."""
+    if settings.lake is None:
+        return {"ops": {"facts": {"config": {"rederive": rederive}}}}
+    return {"ops": {"sharded_refresh": {"ops": {"plan_shards": {"config": {"rederive": rederive}}}}}}
+
+
 def build_definitions(settings: Settings, progress: Progress | None = None) -> dg.Definitions:
-    """Definitions bound to one raw directory and warehouse (tests and the CLI pass theirs)."""
+    """Definitions bound to one raw directory and warehouse (tests and the CLI pass theirs). A
+    lake is refreshed in shards (pipelines/assets/sharded.py), a DuckDB file by ingest and facts."""
     job = dg.define_asset_job(
-        JOB_NAME, selection=dg.AssetSelection.all(), executor_def=dg.in_process_executor,
+        JOB_NAME, selection=dg.AssetSelection.all(), executor_def=executor(settings),
         description="Read raw/, clean new articles, refresh every table and view, run the checks.",
         # Runs the schedule, the sensor or the UI launch log INFO and above to the console, not
         # Dagster's DEBUG line per event; `news-warehouse run` passes its own, quieter level.
@@ -27,7 +69,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     )
     schedule, sensor = build_automation(job)
     return dg.Definitions(
-        assets=[ingest, facts, views],
+        assets=[sharded_refresh, views] if settings.lake else [ingest, facts, views],
         asset_checks=all_checks(in_lake=settings.lake is not None),
         jobs=[job],
         schedules=[schedule],
@@ -40,3 +82,8 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
 
 
 defs = build_definitions(Settings.from_env())
+
+
+def job_from_environment() -> dg.JobDefinition:
+    """The job as the environment's settings define it: what Celery workers reconstruct."""
+    return defs.resolve_job_def(JOB_NAME)

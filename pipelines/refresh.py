@@ -227,11 +227,12 @@ DOCUMENT_SCHEMA = {
 class Staging:
     """Parquet parts beside the warehouse that hold a run's new documents and cleaned articles
     between reading and the final write, so memory holds one batch, not the whole landing zone.
-    Only one refresh runs at a time (run_lock), so one folder serves; a killed run's leftovers
-    are cleared by the next."""
+    Only one refresh of a DuckDB file runs at a time (run_lock), so one folder serves; a killed
+    run's leftovers are cleared by the next. The plans of a lake's refreshes, which may run at
+    once, each pass a folder of their own as `root`."""
 
-    def __init__(self, db_path: Path) -> None:
-        self.root = db_path.with_name(f".{db_path.name}.staging")
+    def __init__(self, db_path: Path, root: Path | None = None) -> None:
+        self.root = root or db_path.with_name(f".{db_path.name}.staging")
         shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True)
         self.pending: list[dict] = []
@@ -280,11 +281,11 @@ def _rejections_frame(rows: list[dict]) -> pl.DataFrame:
     })
 
 
-def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
-    warehouse.register_values(con, "gone_ids", "doc_id", plan.replaced | plan.reclean)
+def write_documents(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
+    """The plan's changes to raw_files, raw_documents and the read rejections, with the articles
+    and rejections of the documents it replaced."""
     warehouse.register_values(con, "replaced_ids", "doc_id", plan.replaced)
-    con.execute("DELETE FROM articles WHERE doc_id IN (SELECT doc_id FROM gone_ids)")
-    con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND doc_id IN (SELECT doc_id FROM gone_ids)")
+    con.execute("DELETE FROM articles WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
     con.execute("DELETE FROM rejected_documents WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
     con.execute("DELETE FROM raw_documents WHERE doc_id IN (SELECT doc_id FROM replaced_ids)")
 
@@ -329,6 +330,13 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
     con.register("read_rejections", read_rejections)
     con.execute("INSERT INTO rejected_documents BY NAME SELECT * FROM read_rejections")
 
+
+def _write_articles(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
+    """The cleaned articles and clean rejections in place of those of re-cleaned documents, and
+    the near-duplicate links of the new articles."""
+    warehouse.register_values(con, "reclean_ids", "doc_id", plan.reclean)
+    con.execute("DELETE FROM articles WHERE doc_id IN (SELECT doc_id FROM reclean_ids)")
+    con.execute("DELETE FROM rejected_documents WHERE stage = 'clean' AND doc_id IN (SELECT doc_id FROM reclean_ids)")
     new_articles: list[str] = []
     if cleaned := staging.files("cleaned"):
         # Straight from the Parquet parts: a temporary table of every cleaned text would hold the
@@ -347,14 +355,14 @@ def _write(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, 
         )
         new_articles = [row[0] for row in con.execute(
             "SELECT doc_id FROM read_parquet(?) WHERE rejection IS NULL", [cleaned]).fetchall()]
-    _mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
+    mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
 
 
 BAND_KEYS = (f"list_transform(range({BANDS}), lambda b: "
              + "hash(" + ", ".join(f"minhash[{ROWS_PER_BAND} * b + {i + 1}]" for i in range(ROWS_PER_BAND)) + "))")
 
 
-def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
+def mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
     """Point each new article (and each whose group's first article was removed) at the earliest
     article it is a near-duplicate of that starts a group.
 
@@ -409,6 +417,33 @@ def _mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], re
     con.execute("UPDATE articles AS a SET near_duplicate_of = l.first_id FROM near_duplicate_links AS l WHERE a.doc_id = l.doc_id")
 
 
+def read_and_plan(settings: Settings, work: Path | Lake, staging: Staging, progress: Progress,
+                  run_started: datetime) -> tuple[RefreshPlan, RefreshSummary]:
+    """Read the files under raw/ the manifest does not vouch for, stage their documents, and plan
+    the refresh; the plan is empty when nothing changed."""
+    files = scan_raw_files(settings.raw_dir)
+    to_read, vanished, reclean = scan_against_manifest(work, files)
+    progress.start("Reading new or changed raw files", len(to_read))
+    outcomes, staged = [], set()
+    for entry in to_read:
+        outcome = read_source(Path(entry.path), entry.rel, settings.max_bytes, root=settings.raw_dir)
+        # Staged whether new or not (the plan decides, and only new content is cleaned and
+        # stored): telling them apart here would load every stored id.
+        for document in outcome.documents:
+            if document.doc_id not in staged:
+                staging.add_document(document)
+                staged.add(document.doc_id)
+        # Content now lives in staging; the plan needs only ids and paths.
+        outcome.documents = [replace(d, content="") for d in outcome.documents]
+        outcomes.append(outcome)
+        progress.advance(1)
+    staging.flush_documents()
+    plan = plan_refresh(outcomes, load_state(work, outcomes, reclean), vanished, run_started)
+    summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
+                             new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
+    return plan, summary
+
+
 def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                       log: Callable[[str], None] = print) -> RefreshSummary:
     """Bring the warehouse up to date with raw/; a run with nothing new writes nothing."""
@@ -416,31 +451,10 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
         work = warehouse.prepare_working_copy(settings.target)
-        files = scan_raw_files(settings.raw_dir)
-        to_read, vanished, reclean = scan_against_manifest(work, files)
         stored = warehouse.exists(work)  # once: for a lake, asking attaches it
-        if not (to_read or vanished or reclean) and stored:
-            return RefreshSummary(files_scanned=len(files))
         staging = Staging(settings.warehouse)
         try:
-            progress.start("Reading new or changed raw files", len(to_read))
-            outcomes, staged = [], set()
-            for entry in to_read:
-                outcome = read_source(Path(entry.path), entry.rel, settings.max_bytes, root=settings.raw_dir)
-                # Staged whether new or not (the plan decides, and only new content is cleaned and
-                # stored): telling them apart here would load every stored id.
-                for document in outcome.documents:
-                    if document.doc_id not in staged:
-                        staging.add_document(document)
-                        staged.add(document.doc_id)
-                # Content now lives in staging; the plan needs only ids and paths.
-                outcome.documents = [replace(d, content="") for d in outcome.documents]
-                outcomes.append(outcome)
-                progress.advance(1)
-            staging.flush_documents()
-            plan = plan_refresh(outcomes, load_state(work, outcomes, reclean), vanished, run_started)
-            summary = RefreshSummary(files_scanned=len(files), files_read=len(to_read),
-                                     new_documents=len(plan.new_documents), changed_documents=len(plan.replaced))
+            plan, summary = read_and_plan(settings, work, staging, progress, run_started)
             if plan.is_empty and stored:
                 return summary
             progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
@@ -454,7 +468,8 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                 ]
             progress.start("Writing to the warehouse", 1)
             with warehouse.writing(settings.target, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
-                _write(con, plan, staging, run_started)
+                write_documents(con, plan, staging, run_started)
+                _write_articles(con, plan, staging, run_started)
             progress.advance(1)
         finally:
             staging.remove()

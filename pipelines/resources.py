@@ -25,18 +25,21 @@ class WarehouseResource(dg.ConfigurableResource):
     # A DuckLake's catalog and data path; empty: the DuckDB file at `path`.
     lake_catalog: str = ""
     lake_data_path: str = ""
+    shards: int = Settings.shards
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
         lake = settings.lake
         return cls(raw_dir=str(settings.raw_dir), path=str(settings.warehouse),
                    workers=settings.workers, max_bytes=settings.max_bytes,
-                   lake_catalog=lake.catalog if lake else "", lake_data_path=lake.data_path if lake else "")
+                   lake_catalog=lake.catalog if lake else "", lake_data_path=lake.data_path if lake else "",
+                   shards=settings.shards)
 
     def settings(self) -> Settings:
         return Settings(raw_dir=Path(self.raw_dir), warehouse=Path(self.path),
                         workers=self.workers, max_bytes=self.max_bytes,
-                        lake=Lake(self.lake_catalog, self.lake_data_path) if self.lake_catalog else None)
+                        lake=Lake(self.lake_catalog, self.lake_data_path) if self.lake_catalog else None,
+                        shards=self.shards)
 
 
 class LoggingProgress(Progress):

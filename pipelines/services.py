@@ -1,16 +1,23 @@
 """Throwaway servers on loopback for the tests and benchmarks of the scale-out setup: a PostgreSQL
-cluster (DuckLake's catalog) in a temporary folder, from Debian's `postgresql` package. Nothing
-here runs in production, where the servers are the team's own (docs/scale-out.md)."""
+cluster (DuckLake's catalog) and a Redis server (the Celery broker) in temporary folders, from
+Debian's `postgresql` and `redis-server` packages, and Celery workers. Nothing here runs in
+production, where the servers and workers are the team's own (docs/scale-out.md)."""
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
+import signal
+import socket
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.screenshot import free_port
@@ -52,3 +59,94 @@ def postgres_server(database: str = "news") -> Iterator[str]:
             _as_postgres([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"])
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def redis_server() -> Iterator[str]:
+    """A Redis server (Debian's `redis-server`) on a free loopback port, without persistence, as
+    the Celery broker; yields its URL and stops it afterwards."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("Redis is not installed: apt-get install redis-server")
+    port = free_port()
+    with tempfile.TemporaryDirectory(prefix="news-warehouse-redis-") as root:
+        server = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                   "--dir", root], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        try:
+            _wait_for_port(port, server)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _wait_for_port(port: int, process: subprocess.Popen, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server on port {port} exited with code {process.returncode}")
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on port {port} after {seconds:.0f} s")
+
+
+@dataclass
+class CeleryWorkers:
+    """Celery worker processes started by `celery_workers`, one task at a time each."""
+
+    processes: list[subprocess.Popen]
+    logs: Path
+
+    def pool_processes(self) -> list[int]:
+        """The pids of the processes that run the steps (the children of each worker's Celery
+        main process)."""
+        children = []
+        for worker in self.processes:
+            for main in _children(worker.pid):
+                children += _children(main)
+        return children
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+@contextmanager
+def celery_workers(count: int, broker: str, environment: dict[str, str]) -> Iterator[CeleryWorkers]:
+    """`count` Dagster Celery workers on this machine serving `broker`, one step at a time each,
+    with `environment` added to theirs (the settings they build the job from; DAGSTER_HOME);
+    waits until each has connected to the broker."""
+    from pipelines.definitions import celery_worker_command
+
+    logs = Path(tempfile.mkdtemp(prefix="news-warehouse-celery-"))
+    env = {**os.environ, **environment}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # `celery` itself
+    # The Dagster instance's storage made first: workers starting at once would race to make it.
+    subprocess.run([sys.executable, "-c", "import dagster; dagster.DagsterInstance.get().dispose()"], env=env, check=True)
+    processes = []
+    try:
+        for number in range(count):
+            log = (logs / f"worker-{number}.log").open("w")
+            processes.append(subprocess.Popen(celery_worker_command(broker, logs, f"news-warehouse-{number}@%h"),
+                                              env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        deadline = time.monotonic() + 120
+        while not all("ready." in (logs / f"worker-{n}.log").read_text() for n in range(count)):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in processes):
+                raise RuntimeError(f"Celery workers did not start; see {logs}")
+            time.sleep(0.2)
+        yield CeleryWorkers(processes, logs)
+    finally:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

@@ -18,6 +18,10 @@ class Settings:
     workers: int = 2
     max_bytes: int = DEFAULT_MAX_BYTES
     lake: Lake | None = None
+    # A lake's refresh splits its work into this many shards (pipelines/shards.py).
+    shards: int = 8
+    # The Celery broker (redis://host:port/0) whose workers run the steps; None: in this process.
+    celery_broker: str | None = None
 
     @property
     def target(self) -> Path | Lake:
@@ -29,7 +33,8 @@ class Settings:
         """NEWS_WAREHOUSE_RAW, NEWS_WAREHOUSE_DB, NEWS_WAREHOUSE_WORKERS, NEWS_WAREHOUSE_MAX_BYTES;
         NEWS_WAREHOUSE_LAKE (a DuckLake catalog: `postgres:dbname=news host=...` or a file path)
         switches the warehouse to that lake, with its Parquet files under NEWS_WAREHOUSE_LAKE_DATA
-        (default: lake-data/ beside the DuckDB file)."""
+        (default: lake-data/ beside the DuckDB file), its refresh in NEWS_WAREHOUSE_SHARDS shards;
+        NEWS_WAREHOUSE_CELERY_BROKER (redis://...) runs the job's steps on Celery workers."""
         defaults = cls()
         warehouse = Path(os.environ.get("NEWS_WAREHOUSE_DB", defaults.warehouse)).absolute()
         catalog = os.environ.get("NEWS_WAREHOUSE_LAKE")
@@ -40,4 +45,6 @@ class Settings:
             workers=int(os.environ.get("NEWS_WAREHOUSE_WORKERS", defaults.workers)),
             max_bytes=int(os.environ.get("NEWS_WAREHOUSE_MAX_BYTES", defaults.max_bytes)),
             lake=Lake(catalog, data_path) if catalog else None,
+            shards=int(os.environ.get("NEWS_WAREHOUSE_SHARDS", defaults.shards)),
+            celery_broker=os.environ.get("NEWS_WAREHOUSE_CELERY_BROKER") or None,
         )

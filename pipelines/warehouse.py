@@ -33,6 +33,8 @@ from pipelines.lake import Lake
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 TABLES_DIR = SQL_DIR / "tables"
 VIEWS_DIR = SQL_DIR / "views"
+# Tables only a DuckLake warehouse has: the bookkeeping of its sharded refresh (pipelines/shards.py).
+LAKE_TABLES_DIR = SQL_DIR / "lake"
 
 DEFAULT_WAIT_SECONDS = 60.0
 # DuckDB's memory for a run's writes (its default is 80% of the machine): a run's memory follows
@@ -183,11 +185,12 @@ def prepare_working_copy(published: Path | Lake) -> Path | Lake:
 
 
 @contextmanager
-def writing(published: Path | Lake, compact: bool = False, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(published: Path | Lake, compact: bool = False, schema: bool = True, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
     """One atomic write to the working copy of the warehouse published at `published` (to a
-    lake itself): schema ensured, then everything in the block commits or nothing does; with
-    `compact` (the last write of a run), the file is then compacted if it holds too much free
-    space. The write is published by `publish`."""
+    lake itself): schema ensured (unless `schema` is False: the shards of a lake, whose plan
+    ensured it, and whose commits would conflict with a schema change), then everything in the
+    block commits or nothing does; with `compact` (the last write of a run), the file is then
+    compacted if it holds too much free space. The write is published by `publish`."""
     in_lake = isinstance(published, Lake)
     path = prepare_working_copy(published)
     if not in_lake:
@@ -196,7 +199,8 @@ def writing(published: Path | Lake, compact: bool = False, **kwargs) -> Iterator
     con = connect(path, read_only=False, **kwargs)
     try:
         con.execute("BEGIN TRANSACTION")
-        apply_schema(con, in_lake=in_lake)
+        if schema:
+            apply_schema(con, in_lake=in_lake)
         yield con
         con.execute("COMMIT")
     except BaseException:
@@ -351,18 +355,55 @@ def derived_tables_current(con: duckdb.DuckDBPyConnection) -> bool:
     return all(stored.get(t.name) == _ddl_columns()[t.name] for t in tables() if t.derived)
 
 
+def _ddls(in_lake: bool) -> list[str]:
+    """The DDL of every table, as the warehouse takes it (a lake's: its own, and its bookkeeping)."""
+    if not in_lake:
+        return [table.ddl for table in tables()]
+    return [ducklake.lake_ddl(table.ddl) for table in tables()] + [f.read_text() for f in sql_files(LAKE_TABLES_DIR)]
+
+
+_DESCRIPTION_SQL = """
+    SELECT table_name, '', '', coalesce(comment, '') FROM duckdb_tables()
+    WHERE NOT internal AND database_name = current_database()
+    UNION ALL
+    SELECT table_name, column_name, data_type, coalesce(comment, '') FROM duckdb_columns()
+    WHERE NOT internal AND database_name = current_database()"""
+
+
+@cache
+def _described_by_ddl(in_lake: bool) -> frozenset[tuple[str, str, str, str]]:
+    """(table, column, type, comment) of every table and column the DDL defines, with comments."""
+    with duckdb.connect() as scratch:
+        for ddl in _ddls(in_lake):
+            scratch.execute(ddl)
+        return frozenset(scratch.execute(_DESCRIPTION_SQL).fetchall())
+
+
+def schema_current(con: duckdb.DuckDBPyConnection, in_lake: bool = False) -> bool:
+    """Whether every table is stored with the columns, types and comments its DDL gives: then
+    applying the schema would change nothing (and on a lake, it would only add a snapshot that
+    conflicts with the commits of concurrent writers)."""
+    expected = _described_by_ddl(in_lake)
+    names = {row[0] for row in expected}
+    return {row for row in con.execute(_DESCRIPTION_SQL).fetchall() if row[0] in names} == expected
+
+
 def apply_schema(con: duckdb.DuckDBPyConnection, in_lake: bool = False) -> None:
-    """Create missing tables from sql/tables (idempotent; comments refreshed every time). When a
-    derived table's columns no longer match its DDL (a newer version of the product), every
-    derived table is dropped: the facts step of the same run derives them all again, so nothing
-    is lost and no table is left half derived."""
+    """Create missing tables from sql/tables (idempotent; comments refreshed when they changed).
+    When a derived table's columns no longer match its DDL (a newer version of the product),
+    every derived table is dropped: the facts step of the same run derives them all again, so
+    nothing is lost and no table is left half derived."""
+    if schema_current(con, in_lake):
+        return
     if not derived_tables_current(con):
         for table in tables():
             if table.derived:
                 con.execute(f"DROP TABLE IF EXISTS {table.name}")
     _migrate_stored_tables(con)
-    for table in tables():
-        con.execute(ducklake.lake_ddl(table.ddl) if in_lake else table.ddl)
+    for ddl in _ddls(in_lake):
+        con.execute(ddl)
+    if in_lake:
+        con.execute("INSERT INTO plan_turns SELECT 0, now()::TIMESTAMP WHERE NOT EXISTS (SELECT * FROM plan_turns)")
 
 
 def _migrate_stored_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -413,3 +454,34 @@ def table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
     ).fetchall()
     return rows[0][0] > 0
+
+
+# Columns that say when a run did something or a file was last written: they differ between
+# builds of the same files.
+RUN_TIME_COLUMNS = ("first_seen", "last_seen", "cleaned_at", "read_at", "extracted_at", "modified_ns")
+
+
+def contents(target: Path | Lake) -> dict[str, list[tuple]]:
+    """Every row of every table and view in a stable order, without the run times: what two
+    builds of the same files must agree on, however they were made (in how many runs, on a file
+    or a lake, on how many workers)."""
+    rows = {}
+    with reading(target) as con:
+        for name in (*table_names(), *(object_name(f) for f in sql_files(VIEWS_DIR))):
+            columns = [c for (c,) in con.execute(
+                "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = current_database() "
+                "ORDER BY column_index", [name]).fetchall()]
+            kept = ", ".join(f'"{c}"' for c in columns if c not in RUN_TIME_COLUMNS)
+            rows[name] = con.execute(f"SELECT {kept} FROM {name} ORDER BY ALL").fetchall()
+    return rows
+
+
+def differences(expected: dict[str, list[tuple]], actual: dict[str, list[tuple]]) -> list[str]:
+    """How two `contents` differ, one line per table or view that does."""
+    found = []
+    for name in sorted(expected.keys() | actual.keys()):
+        want, got = expected.get(name, []), actual.get(name, [])
+        if want != got:
+            missing, extra = len(set(want) - set(got)), len(set(got) - set(want))
+            found.append(f"{name}: {len(want)} rows against {len(got)} ({missing} missing, {extra} extra)")
+    return found

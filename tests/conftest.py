@@ -14,7 +14,7 @@ import pytest
 from pipelines.cleaning import clean_documents
 from pipelines.definitions import JOB_NAME, build_definitions
 from pipelines.settings import Settings
-from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, reading, sql_files
+from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, contents, object_name, reading, sql_files
 
 ROOT = Path(__file__).resolve().parent.parent
 # The tests' own copy of the bundled sample: what a user drops into raw/ never changes a test.
@@ -49,6 +49,17 @@ def settings(raw_dir: Path, tmp_path: Path) -> Settings:
     return Settings(raw_dir=raw_dir, warehouse=tmp_path / "warehouse" / "news.duckdb", workers=2)
 
 
+@pytest.fixture
+def postgres_catalog():
+    """A throwaway PostgreSQL server's DuckLake catalog string (Debian's postgresql; .ci/run installs it)."""
+    from pipelines.services import postgres_bin, postgres_server
+
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    with postgres_server() as catalog:
+        yield catalog
+
+
 def run_job(settings: Settings) -> dg.ExecuteInProcessResult:
     """Materialize every asset and check of the real job into the settings' warehouse."""
     job = build_definitions(settings).resolve_job_def(JOB_NAME)
@@ -68,20 +79,10 @@ def snapshot(settings: Settings) -> dict[str, list[tuple]]:
     return {name: fetch(settings, f"SELECT * FROM {name} ORDER BY ALL") for name in WAREHOUSE_OBJECTS}
 
 
-# Columns that say when a run did something or a file was last written: they differ between
-# builds of the same files.
-TIME_COLUMNS = ("first_seen", "last_seen", "cleaned_at", "read_at", "extracted_at", "modified_ns")
-
-
 def content_snapshot(settings: Settings) -> dict[str, list[tuple]]:
     """Every row of every table and view without the run times, to compare a warehouse built in
     several runs with a fresh build of the same files."""
-    rows = {}
-    for name in WAREHOUSE_OBJECTS:
-        columns = [c for (c,) in fetch(settings, "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [name])]
-        kept = ", ".join(f'"{c}"' for c in columns if c not in TIME_COLUMNS)
-        rows[name] = fetch(settings, f"SELECT {kept} FROM {name} ORDER BY ALL")
-    return rows
+    return contents(settings.target)
 
 
 PEOPLE = ["Anna Kovalenko", "Pavel Sidorov", "Maria Jensen", "Tomas Novak", "Leila Haddad", "Jorge Alvarez",

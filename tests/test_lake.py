@@ -78,17 +78,6 @@ def test_lake_ddl_drops_only_the_constraints_ducklake_refuses():
     assert "doc_id             VARCHAR," in ddl["articles"]
 
 
-@pytest.fixture
-def postgres_catalog():
-    """A throwaway PostgreSQL server's DuckLake catalog string (Debian's postgresql; .ci/run installs it)."""
-    from pipelines.services import postgres_bin, postgres_server
-
-    if postgres_bin() is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
-    with postgres_server() as catalog:
-        yield catalog
-
-
 @pytest.mark.slow
 def test_a_lake_with_its_catalog_in_postgresql_holds_the_same_rows_as_the_file(settings, postgres_catalog, tmp_path):
     lake_settings = replace(settings, lake=Lake(postgres_catalog, str(tmp_path / "shared" / "data") + "/"))
