@@ -6,8 +6,9 @@ kinds of step:
 - `plan_lake_refresh` (one): read what is new under raw/ and write raw_files, raw_documents and
   the read rejections in one transaction, as a single-machine refresh does, and queue in
   work_queue each document to clean and each article to extract again. Plans of runs started at
-  once take turns (each updates the one row of plan_turns, and DuckLake lets only one of two such
-  commits through), so no document is stored twice.
+  once take turns (each updates the one row of plan_turns, DuckLake lets only one of two such
+  commits through, and a plan whose turn moved on while it read plans again), so no document is
+  stored twice.
 - `refresh_shard` (any number at once, on any worker, in any order): clean and extract the queued
   documents of one shard of doc_ids and write their articles, rejections and fact rows in
   transactions that also delete their tasks. DuckLake refuses a commit that deletes rows another
@@ -126,7 +127,24 @@ class LakePlan:
     conflicts: int = 0
 
 
-def _write_plan(con: duckdb.DuckDBPyConnection, plan, staging: Staging, run_started: datetime, rederive: bool) -> None:
+class PlanOutdated(RuntimeError):
+    """Another plan committed after this one read the lake: what it read may be stale."""
+
+
+def _plan_turn(lake: Lake) -> int:
+    """How many plans the lake has committed (0 before its tables exist)."""
+    with warehouse.reading(lake) as con:
+        if not warehouse.table_exists(con, "plan_turns"):
+            return 0
+        return con.execute("SELECT max(turn) FROM plan_turns").fetchall()[0][0] or 0
+
+
+def _write_plan(con: duckdb.DuckDBPyConnection, plan, staging: Staging, run_started: datetime, rederive: bool,
+                turn: int) -> None:
+    # Plans committed while this one overlapped conflict on this row; one committed between this
+    # plan's reading and its writing shows in the turn it left.
+    if con.execute("SELECT max(turn) FROM plan_turns").fetchall()[0][0] != turn:
+        raise PlanOutdated("another plan committed since this one read the lake")
     con.execute("UPDATE plan_turns SET turn = turn + 1, planned_at = ?", [run_started])
     # A replaced document's article goes with its facts; the entities they named are merged again
     # and the articles that pointed at it linked again by the finishing step.
@@ -160,13 +178,14 @@ def plan_lake_refresh(settings: Settings, shards: int, progress: Progress | None
         staging = Staging(settings.warehouse, root=Path(tempfile.mkdtemp(prefix=f".{settings.warehouse.name}.staging-",
                                                                           dir=settings.warehouse.parent)))
         try:
+            turn = _plan_turn(lake)
             plan, summary = read_and_plan(settings, lake, staging, progress, run_started)
             progress.start("Writing documents to the lake", 1)
             with warehouse.writing(lake, on_wait=log) as con:
-                _write_plan(con, plan, staging, run_started, rederive)
+                _write_plan(con, plan, staging, run_started, rederive, turn)
             progress.advance(1)
             break
-        except duckdb.TransactionException as error:
+        except (duckdb.TransactionException, PlanOutdated) as error:
             if attempt == COMMIT_ATTEMPTS - 1:
                 raise
             conflicts += 1

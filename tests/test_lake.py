@@ -84,3 +84,27 @@ def test_a_lake_with_its_catalog_in_postgresql_holds_the_same_rows_as_the_file(s
     run_job(settings)
     run_job(lake_settings)
     assert content_snapshot(lake_settings) == content_snapshot(settings)
+
+
+def test_a_plan_that_read_the_lake_before_another_plan_committed_plans_again(lake_settings, monkeypatch):
+    """Two runs that read raw/ at once both find the same new files; the one that writes second
+    must not store them again."""
+    from pipelines import shards
+
+    read_and_plan = shards.read_and_plan
+    calls, other = [], []
+
+    def read_then_let_another_plan_commit(*args, **kwargs):
+        calls.append(args)
+        result = read_and_plan(*args, **kwargs)
+        if len(calls) == 1:  # the other plan reads and commits before this one writes
+            other.append(shards.plan_lake_refresh(lake_settings, shards=2))
+        return result
+
+    monkeypatch.setattr(shards, "read_and_plan", read_then_let_another_plan_commit)
+    plan = shards.plan_lake_refresh(lake_settings, shards=2)
+    other = other[0]
+    assert other.summary.new_documents == 3 and other.conflicts == 0
+    assert plan.conflicts == 1 and plan.summary.new_documents == 0
+    assert fetch(lake_settings, "SELECT count(*), count(DISTINCT doc_id) FROM raw_documents") == [(3, 3)]
+    assert fetch(lake_settings, "SELECT count(*), count(DISTINCT key) FROM work_queue WHERE stage = 'clean'") == [(3, 3)]

@@ -1,5 +1,6 @@
--- plan_turns: one row whose update by every plan of a sharded refresh makes two plans committed
--- at once conflict in DuckLake, so they take turns and never both store the same new document.
+-- plan_turns: one row that every plan of a sharded refresh reads before it reads the lake and
+-- updates when it writes: two plans committed at once conflict in DuckLake on the update, and a
+-- plan whose turn changed since it read plans again, so no new document is stored twice.
 CREATE TABLE IF NOT EXISTS plan_turns (
     turn       BIGINT NOT NULL,
     planned_at TIMESTAMP NOT NULL
