@@ -176,7 +176,7 @@ def command_worker(args: argparse.Namespace) -> int:
         return 2
     use_project_dagster_home()
     with tempfile.TemporaryDirectory(prefix="news-warehouse-worker-") as folder:
-        command = celery_worker_command(settings.celery_broker, Path(folder), f"news-warehouse@{socket.gethostname()}",
+        command = celery_worker_command(settings.celery_broker, Path(folder), "news-warehouse",
                                         args.concurrency)
         os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         try:

@@ -32,7 +32,7 @@ def celery_config(broker: str) -> dict:
 
 def celery_worker_command(broker: str, folder: Path, name: str, concurrency: int = 1) -> list[str]:
     """The command that starts one Dagster Celery worker on `broker` serving `concurrency` steps
-    at once, its config written into `folder` (`dagster-celery worker start` reads it from a
+    at once, named `name`@host, its config written into `folder` (`dagster-celery worker start` reads it from a
     file). Workers build the job from their environment, so they need the settings the runs
     have (NEWS_WAREHOUSE_*, DAGSTER_HOME)."""
     config_file = folder / "celery.yaml"

@@ -132,7 +132,7 @@ def celery_workers(count: int, broker: str, environment: dict[str, str]) -> Iter
     try:
         for number in range(count):
             log = (logs / f"worker-{number}.log").open("w")
-            processes.append(subprocess.Popen(celery_worker_command(broker, logs, f"news-warehouse-{number}@%h"),
+            processes.append(subprocess.Popen(celery_worker_command(broker, logs, f"news-warehouse-{number}"),
                                               env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
         deadline = time.monotonic() + 120
         while not all("ready." in (logs / f"worker-{n}.log").read_text() for n in range(count)):
