@@ -238,7 +238,7 @@ def _write_shard_batch(con: duckdb.DuckDBPyConnection, batch: dict[str, str], cl
     queued = "SELECT doc_id FROM still_queued"
     to_clean = "SELECT doc_id FROM still_queued WHERE stage = 'clean'"
     replacing = con.execute(
-        f"""SELECT count(*) FROM still_queued WHERE stage = 'extract' OR doc_id IN (SELECT doc_id FROM articles)
+        """SELECT count(*) FROM still_queued WHERE stage = 'extract' OR doc_id IN (SELECT doc_id FROM articles)
             OR doc_id IN (SELECT doc_id FROM rejected_documents WHERE stage = 'clean')""").fetchall()[0][0]
     if replacing:  # each statement on a lake costs catalog queries: none for new documents
         # The rows these replace: the entities they named are merged again, and the articles that
