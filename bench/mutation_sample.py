@@ -7,6 +7,7 @@ an hour. checks.py is small: all of its mutants run.
 
     pip install -e '.[test,mutation]'
     python bench/mutation_sample.py --per-module 40 --seed 1
+    python bench/mutation_sample.py --per-module 12 --children 1 --modules pipelines/refresh.py pipelines/ingest.py pipelines/assets/checks.py
     python bench/mutation_sample.py --report       # the table again, from mutants/ as it is
 
 mutmut keeps its results in mutants/ (git-ignored); a mutant already run is not run again.
@@ -55,11 +56,11 @@ def mutmut_run(names: list[str], children: int) -> None:
                    cwd=ROOT, check=False)
 
 
-def sample(per_module: int, seed: int) -> list[str]:
-    """The sampled mutants: `per_module` from each group (sorted names, seeded), all of RUN_ALL."""
+def sample(per_module: int, seed: int, groups: list[str]) -> list[str]:
+    """The sampled mutants of `groups`: `per_module` from each (sorted names, seeded), all of RUN_ALL."""
     by_group: dict[str, list[str]] = {}
     for mutant in sorted(stored_results()):
-        if (group := group_of(mutant)) is not None:
+        if (group := group_of(mutant)) in groups:
             by_group.setdefault(group, []).append(mutant)
     chosen = []
     for group, mutants in by_group.items():
@@ -104,6 +105,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--children", type=int, default=2, help="mutants run at once")
     parser.add_argument("--report", action="store_true", help="print the table from mutants/ and stop")
+    parser.add_argument("--modules", nargs="+", choices=list(GROUPS), default=list(GROUPS),
+                        help="sample these modules only (default: all)")
     args = parser.parse_args()
     if args.report:
         report(None)
@@ -111,7 +114,7 @@ def main() -> None:
     if not stored_results():
         # mutmut generates every module's mutants on its first run; checks.py's all run anyway.
         mutmut_run([GROUPS[RUN_ALL] + "*"], args.children)
-    chosen = sample(args.per_module, args.seed)
+    chosen = sample(args.per_module, args.seed, args.modules)
     mutmut_run(chosen, args.children)
     report(chosen)
 
