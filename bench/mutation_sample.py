@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
 import subprocess
 import sys
@@ -56,15 +57,15 @@ def mutmut_run(names: list[str], children: int) -> None:
                    cwd=ROOT, check=False)
 
 
-def sample(per_module: int, seed: int, groups: list[str]) -> list[str]:
-    """The sampled mutants of `groups`: `per_module` from each (sorted names, seeded), all of RUN_ALL."""
+def sample(per_module: int, seed: int, groups: list[str], run_all: str | None = RUN_ALL) -> list[str]:
+    """The sampled mutants of `groups`: `per_module` from each (sorted names, seeded), all of `run_all`."""
     by_group: dict[str, list[str]] = {}
     for mutant in sorted(stored_results()):
         if (group := group_of(mutant)) in groups:
             by_group.setdefault(group, []).append(mutant)
     chosen = []
     for group, mutants in by_group.items():
-        chosen += mutants if group == RUN_ALL else random.Random(seed).sample(mutants, min(per_module, len(mutants)))
+        chosen += mutants if group == run_all else random.Random(seed).sample(mutants, min(per_module, len(mutants)))
     return chosen
 
 
@@ -99,6 +100,52 @@ def report(chosen: list[str] | None) -> None:
         print("other outcomes:", dict(others))
 
 
+FRESH_RESULTS = MUTANTS / "fresh-process-results.json"
+
+
+def run_in_fresh_processes(names: list[str], seconds: float) -> None:
+    """Each mutant's covering tests (from mutmut's stats) in a new pytest process with the mutant
+    switched on by MUTANT_UNDER_TEST, instead of mutmut's fork of a process whose threads (polars,
+    DuckDB, jemalloc) leave locks behind that the child then waits on for ever or crashes on.
+    Results go to FRESH_RESULTS: killed, survived, timeout or no tests."""
+    from mutmut.utils.format_utils import mangled_name_from_mutant_name
+
+    tests_of = json.loads((MUTANTS / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
+    results = json.loads(FRESH_RESULTS.read_text()) if FRESH_RESULTS.exists() else {}
+    env = {**os.environ, "PYTHONPATH": str(MUTANTS), "PY_IGNORE_IMPORTMISMATCH": "1"}
+    for name in names:
+        if name in results:
+            continue
+        tests = sorted(tests_of.get(mangled_name_from_mutant_name(name), []))
+        if not tests:
+            results[name] = "no tests"
+        else:
+            command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
+                       "-p", "no:randomly", *tests]
+            try:
+                done = subprocess.run(command, cwd=MUTANTS, env={**env, "MUTANT_UNDER_TEST": name},
+                                      capture_output=True, timeout=seconds, check=False)
+                results[name] = "survived" if done.returncode == 0 else "killed"
+            except subprocess.TimeoutExpired:
+                results[name] = "timeout"
+        print(f"{name}: {results[name]}", flush=True)
+        FRESH_RESULTS.write_text(json.dumps(results, indent=1))
+
+
+def report_fresh(chosen: list[str] | None) -> None:
+    """The FRESH_RESULTS table, one line per group."""
+    results = json.loads(FRESH_RESULTS.read_text()) if FRESH_RESULTS.exists() else {}
+    print("| module | run | killed | timeout | survived | no tests | killed share (95% interval) |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for group in GROUPS:
+        outcomes = Counter(v for m, v in results.items() if group_of(m) == group and (chosen is None or m in chosen))
+        ran = sum(outcomes.values())
+        low, high = wilson(outcomes["killed"], ran)
+        share = f"{outcomes['killed'] / ran:.0%} ({low:.0%}-{high:.0%})" if ran else "-"
+        print(f"| `{group}` | {ran} | {outcomes['killed']} | {outcomes['timeout']} | {outcomes['survived']} | "
+              f"{outcomes['no tests']} | {share} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-module", type=int, default=40)
@@ -107,9 +154,18 @@ def main() -> None:
     parser.add_argument("--report", action="store_true", help="print the table from mutants/ and stop")
     parser.add_argument("--modules", nargs="+", choices=list(GROUPS), default=list(GROUPS),
                         help="sample these modules only (default: all)")
+    parser.add_argument("--fresh-processes", action="store_true",
+                        help="run each sampled mutant's tests in a new process (needs mutants/ from a mutmut run)")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant with --fresh-processes")
     args = parser.parse_args()
     if args.report:
-        report(None)
+        report_fresh(None) if args.fresh_processes else report(None)
+        return
+    if args.fresh_processes:
+        chosen = sample(args.per_module, args.seed, args.modules, run_all=None)
+        chosen.sort(key=lambda m: list(GROUPS).index(group_of(m)))  # module by module
+        run_in_fresh_processes(chosen, args.timeout)
+        report_fresh(chosen)
         return
     if not stored_results():
         # mutmut generates every module's mutants on its first run; checks.py's all run anyway.

@@ -181,3 +181,10 @@ def test_links_leaving_raw_and_special_files_are_set_aside_unopened(tmp_path):
         assert not outcomes[name].documents and reason in outcomes[name].rejections[0].reason
         assert outcomes[name].fingerprint is None  # looked at afresh by every run
     assert outcomes["inside.txt"].fingerprint[0] == (raw / "inside.txt").stat().st_size
+
+
+def test_a_file_deleted_between_the_scan_and_its_reading_is_rejected_as_gone(tmp_path):
+    """The scan saw the file; by the time it is read, another process has removed it."""
+    gone = tmp_path / "gone.html"
+    with pytest.raises(ingest.RejectedInput, match="file disappeared during the run before it could be read"):
+        ingest.read_stable_bytes(gone)
