@@ -188,3 +188,30 @@ def test_a_file_deleted_between_the_scan_and_its_reading_is_rejected_as_gone(tmp
     gone = tmp_path / "gone.html"
     with pytest.raises(ingest.RejectedInput, match="file disappeared during the run before it could be read"):
         ingest.read_stable_bytes(gone)
+
+
+def test_a_warc_whose_next_record_is_not_a_record_keeps_the_records_before_and_names_the_damage(tmp_path):
+    good = warc_bytes([("http://example.com/a", "text/html", b"<html><body><p>Hello there world.</p></body></html>")])
+    data = good + gzip.compress(b"this is not a WARC record at all\r\n\r\n")
+    path = tmp_path / "damaged.warc.gz"
+    path.write_bytes(data)
+    outcome = read_source(path, path.name, 10_000_000, root=tmp_path)
+    assert len(outcome.documents) == 1
+    [rejection] = outcome.rejections
+    assert (rejection.path, rejection.doc_id, rejection.stage) == (path.name, ingest.content_hash(data), "read")
+    assert rejection.reason.startswith("damaged WARC after 1 HTML records: Invalid WARC record")
+
+
+def test_an_unexpected_failure_of_a_reader_sets_the_file_aside_with_its_error(tmp_path, monkeypatch):
+    path = tmp_path / "page.html"
+    path.write_text("<html><body><p>Text.</p></body></html>")
+
+    def broken_decoder(*args, **kwargs):
+        raise ValueError("decoder broke")
+
+    monkeypatch.setattr(ingest, "make_document", broken_decoder)
+    outcome = read_source(path, path.name, 10_000_000, root=tmp_path)
+    assert outcome.documents == []
+    [rejection] = outcome.rejections
+    assert (rejection.path, rejection.doc_id, rejection.stage) == (path.name, ingest.content_hash(path.read_bytes()), "read")
+    assert rejection.reason == "unreadable: ValueError: decoder broke"
