@@ -168,7 +168,7 @@ def command_worker(args: argparse.Namespace) -> int:
     started with the environment the runs have."""
     import tempfile
 
-    from pipelines.definitions import celery_worker_command
+    from pipelines.definitions import celery_worker_command, celery_worker_environment
 
     settings = Settings.from_env()
     if not settings.celery_broker:
@@ -178,9 +178,8 @@ def command_worker(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="news-warehouse-worker-") as folder:
         command = celery_worker_command(settings.celery_broker, Path(folder), "news-warehouse",
                                         args.concurrency)
-        os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
         try:
-            return subprocess.call(command)
+            return subprocess.call(command, env=celery_worker_environment(dict(os.environ)))
         except KeyboardInterrupt:
             return 0
 

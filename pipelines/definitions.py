@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,12 @@ def celery_worker_command(broker: str, folder: Path, name: str, concurrency: int
     config_file.write_text(yaml.safe_dump({"execution": {"config": celery_config(broker)}}))
     return [str(Path(sys.executable).parent / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app",
             "-y", str(config_file), "-n", name, "--", f"--concurrency={concurrency}"]
+
+
+def celery_worker_environment(environment: dict[str, str]) -> dict[str, str]:
+    """`environment` with this Python's scripts first on PATH: `dagster-celery worker start`
+    runs `celery` by name."""
+    return {**environment, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"}
 
 
 def executor(settings: Settings) -> dg.ExecutorDefinition:

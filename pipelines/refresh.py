@@ -331,6 +331,24 @@ def write_documents(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: 
     con.execute("INSERT INTO rejected_documents BY NAME SELECT * FROM read_rejections")
 
 
+def insert_cleaned(con: duckdb.DuckDBPyConnection, source: str, params: list, run_started: datetime) -> None:
+    """Store cleaned documents (`source`: a relation with clean_documents' columns, `params` its
+    placeholders' values): an article for each without a rejection, a clean rejection for each
+    with one."""
+    con.execute(
+        f"""INSERT INTO articles BY NAME
+            SELECT * EXCLUDE (rejection), NULL AS near_duplicate_of, ?::TIMESTAMP AS cleaned_at
+            FROM {source} WHERE rejection IS NULL""",
+        [run_started, *params],
+    )
+    con.execute(
+        f"""INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
+            SELECT r.paths[1], c.doc_id, 'clean', c.rejection, ?
+            FROM {source} AS c JOIN raw_documents AS r USING (doc_id) WHERE c.rejection IS NOT NULL""",
+        [run_started, *params],
+    )
+
+
 def _write_articles(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: Staging, run_started: datetime) -> None:
     """The cleaned articles and clean rejections in place of those of re-cleaned documents, and
     the near-duplicate links of the new articles."""
@@ -341,18 +359,7 @@ def _write_articles(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: 
     if cleaned := staging.files("cleaned"):
         # Straight from the Parquet parts: a temporary table of every cleaned text would hold the
         # whole run in memory.
-        con.execute(
-            """INSERT INTO articles BY NAME
-               SELECT * EXCLUDE (rejection), NULL AS near_duplicate_of, ?::TIMESTAMP AS cleaned_at
-               FROM read_parquet(?) WHERE rejection IS NULL""",
-            [run_started, cleaned],
-        )
-        con.execute(
-            """INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
-               SELECT r.paths[1], c.doc_id, 'clean', c.rejection, ?
-               FROM read_parquet(?) AS c JOIN raw_documents AS r USING (doc_id) WHERE c.rejection IS NOT NULL""",
-            [run_started, cleaned],
-        )
+        insert_cleaned(con, "read_parquet(?)", [cleaned], run_started)
         new_articles = [row[0] for row in con.execute(
             "SELECT doc_id FROM read_parquet(?) WHERE rejection IS NULL", [cleaned]).fetchall()]
     mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))

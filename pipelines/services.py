@@ -121,11 +121,10 @@ def celery_workers(count: int, broker: str, environment: dict[str, str]) -> Iter
     """`count` Dagster Celery workers on this machine serving `broker`, one step at a time each,
     with `environment` added to theirs (the settings they build the job from; DAGSTER_HOME);
     waits until each has connected to the broker."""
-    from pipelines.definitions import celery_worker_command
+    from pipelines.definitions import celery_worker_command, celery_worker_environment
 
     logs = Path(tempfile.mkdtemp(prefix="news-warehouse-celery-"))
-    env = {**os.environ, **environment}
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"  # `celery` itself
+    env = celery_worker_environment({**os.environ, **environment})
     # The Dagster instance's storage made first: workers starting at once would race to make it.
     subprocess.run([sys.executable, "-c", "import dagster; dagster.DagsterInstance.get().dispose()"], env=env, check=True)
     processes = []

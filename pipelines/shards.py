@@ -50,6 +50,7 @@ from pipelines.refresh import (
     Progress,
     RefreshSummary,
     Staging,
+    insert_cleaned,
     mark_near_duplicates,
     read_and_plan,
     write_documents,
@@ -251,13 +252,7 @@ def _write_shard_batch(con: duckdb.DuckDBPyConnection, batch: dict[str, str], cl
             con.execute(f"DELETE FROM {table} WHERE doc_id IN ({queued})")
 
     con.register("shard_cleaned", cleaned)
-    con.execute(f"""INSERT INTO articles BY NAME
-                    SELECT * EXCLUDE (rejection), NULL AS near_duplicate_of, ?::TIMESTAMP AS cleaned_at
-                    FROM shard_cleaned WHERE rejection IS NULL AND doc_id IN ({to_clean})""", [run_started])
-    con.execute(f"""INSERT INTO rejected_documents (path, doc_id, stage, reason, first_seen)
-                    SELECT r.paths[1], c.doc_id, 'clean', c.rejection, ? FROM shard_cleaned AS c
-                    JOIN raw_documents AS r USING (doc_id) WHERE c.rejection IS NOT NULL AND c.doc_id IN ({to_clean})""",
-                [run_started])
+    insert_cleaned(con, f"(SELECT * FROM shard_cleaned WHERE doc_id IN ({to_clean}))", [], run_started)
     # Facts only of articles the lake holds (one replaced meanwhile by a concurrent plan has none).
     con.register("shard_extracted", extracted)
     con.execute(f"""CREATE TEMP TABLE extracted_here AS SELECT doc_id, cleaning_version FROM shard_extracted
