@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, content_snapshot, fetch, run_job, snapshot, varied_article
 from pipelines import derive, ingest
 from pipelines.derive import derive_facts
+from pipelines.refresh import Progress, refresh_warehouse
 from pipelines.settings import Settings
 from pipelines.warehouse import reading, working_copy
 
@@ -70,6 +71,36 @@ def test_a_new_cleaning_version_re_cleans_and_re_derives_every_article(settings,
     assert fetch(settings, "SELECT DISTINCT cleaning_version FROM articles") == [("next",)]
     assert fetch(settings, "SELECT DISTINCT cleaning_version FROM article_extractions") == [("next",)]
     assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
+
+
+class RecordedProgress(Progress):
+    """Every phase a refresh announces, with its total and how far it advanced."""
+
+    def __init__(self) -> None:
+        self.phases: list[list] = []
+
+    def start(self, phase: str, total: int) -> None:
+        self.phases.append([phase, total, 0])
+
+    def advance(self, n: int = 1) -> None:
+        self.phases[-1][2] += n
+
+
+def test_every_progress_phase_ends_at_its_total_when_new_and_re_cleaned_documents_mix(settings, monkeypatch):
+    add_varied(settings.raw_dir, range(2))
+    run_job(settings)
+    monkeypatch.setattr("pipelines.cleaning.CLEANING_VERSION", "next")
+    monkeypatch.setattr("pipelines.refresh.CLEANING_VERSION", "next")
+    add_varied(settings.raw_dir, range(2, 5))
+    progress = RecordedProgress()
+    refresh_warehouse(settings, progress, log=lambda message: None)
+    derive_facts(settings, progress, log=lambda message: None)
+    stored = fetch(settings, "SELECT count(*) FROM raw_documents")[0][0]
+    assert [phase for phase, _, _ in progress.phases] == [
+        "Reading new or changed raw files", "Cleaning documents", "Writing to the warehouse",
+        "Extracting facts", "Writing facts to the warehouse"]
+    assert progress.phases[1][1] == stored  # 3 new documents and every stored one cleaned again
+    assert all(done == total for _, total, done in progress.phases), progress.phases
 
 
 def test_unchanged_files_are_not_read_and_a_no_op_run_writes_nothing(settings, monkeypatch):
