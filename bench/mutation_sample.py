@@ -22,7 +22,9 @@ import os
 import random
 import subprocess
 import sys
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mutmut.stats import status_by_exit_code
@@ -103,33 +105,40 @@ def report(chosen: list[str] | None) -> None:
 FRESH_RESULTS = MUTANTS / "fresh-process-results.json"
 
 
-def run_in_fresh_processes(names: list[str], seconds: float) -> None:
+def run_in_fresh_processes(names: list[str], seconds: float, jobs: int) -> None:
     """Each mutant's covering tests (from mutmut's stats) in a new pytest process with the mutant
     switched on by MUTANT_UNDER_TEST, instead of mutmut's fork of a process whose threads (polars,
     DuckDB, jemalloc) leave locks behind that the child then waits on for ever or crashes on.
-    Results go to FRESH_RESULTS: killed, survived, timeout or no tests."""
+    `jobs` mutants run at once. Results go to FRESH_RESULTS: killed, survived, timeout or no tests."""
     from mutmut.utils.format_utils import mangled_name_from_mutant_name
 
     tests_of = json.loads((MUTANTS / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
     results = json.loads(FRESH_RESULTS.read_text()) if FRESH_RESULTS.exists() else {}
     env = {**os.environ, "PYTHONPATH": str(MUTANTS), "PY_IGNORE_IMPORTMISMATCH": "1"}
-    for name in names:
-        if name in results:
-            continue
+    recording = threading.Lock()
+
+    def outcome(name: str) -> str:
         tests = sorted(tests_of.get(mangled_name_from_mutant_name(name), []))
         if not tests:
-            results[name] = "no tests"
-        else:
-            command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
-                       "-p", "no:randomly", *tests]
-            try:
-                done = subprocess.run(command, cwd=MUTANTS, env={**env, "MUTANT_UNDER_TEST": name},
-                                      capture_output=True, timeout=seconds, check=False)
-                results[name] = "survived" if done.returncode == 0 else "killed"
-            except subprocess.TimeoutExpired:
-                results[name] = "timeout"
-        print(f"{name}: {results[name]}", flush=True)
-        FRESH_RESULTS.write_text(json.dumps(results, indent=1))
+            return "no tests"
+        command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
+                   "-p", "no:randomly", *tests]
+        try:
+            done = subprocess.run(command, cwd=MUTANTS, env={**env, "MUTANT_UNDER_TEST": name},
+                                  capture_output=True, timeout=seconds, check=False)
+        except subprocess.TimeoutExpired:
+            return "timeout"
+        return "survived" if done.returncode == 0 else "killed"
+
+    def run_one(name: str) -> None:
+        result = outcome(name)
+        with recording:
+            results[name] = result
+            print(f"{name}: {result}", flush=True)
+            FRESH_RESULTS.write_text(json.dumps(results, indent=1))
+
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(run_one, [name for name in names if name not in results]))
 
 
 def report_fresh(chosen: list[str] | None) -> None:
@@ -150,7 +159,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--per-module", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--children", type=int, default=2, help="mutants run at once")
+    parser.add_argument("--children", type=int, default=2, help="mutants run at once (mutmut's children, or fresh processes)")
     parser.add_argument("--report", action="store_true", help="print the table from mutants/ and stop")
     parser.add_argument("--modules", nargs="+", choices=list(GROUPS), default=list(GROUPS),
                         help="sample these modules only (default: all)")
@@ -162,9 +171,9 @@ def main() -> None:
         report_fresh(None) if args.fresh_processes else report(None)
         return
     if args.fresh_processes:
-        chosen = sample(args.per_module, args.seed, args.modules, run_all=None)
+        chosen = sample(args.per_module, args.seed, args.modules)
         chosen.sort(key=lambda m: list(GROUPS).index(group_of(m)))  # module by module
-        run_in_fresh_processes(chosen, args.timeout)
+        run_in_fresh_processes(chosen, args.timeout, args.children)
         report_fresh(chosen)
         return
     if not stored_results():
