@@ -43,6 +43,23 @@ def delete(name: str) -> Callable[[Path], None]:
     return lambda raw: (raw / name).unlink()
 
 
+def link_out(name: str) -> Callable[[Path], None]:
+    """Move the file out of raw/ (its size and time unchanged) and leave a link to it in its place."""
+    def step(raw: Path) -> None:
+        outside = raw.parent / "moved_away" / name
+        outside.parent.mkdir(parents=True, exist_ok=True)
+        (raw / name).rename(outside)
+        (raw / name).symlink_to(outside)
+    return step
+
+
+def move_back(name: str) -> Callable[[Path], None]:
+    def step(raw: Path) -> None:
+        (raw / name).unlink()
+        (raw.parent / "moved_away" / name).rename(raw / name)
+    return step
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -68,6 +85,10 @@ CASES = [
          [[write("a.txt.gz", gzip.compress(STORY.encode()))], [write("a.txt.gz", gzip.compress(STORY.encode())[:-30])]],
          {"SELECT path, stage FROM rejected_documents": [("a.txt.gz", "read")],
           "SELECT count(*) FROM articles": [(0,)], "SELECT count(*) FROM raw_documents": [(0,)]}),
+    Case("a file moved out behind a link and back, with its old size and time, is read again",
+         [[write("a.txt", STORY)], [link_out("a.txt")], [move_back("a.txt")]],
+         {"SELECT count(*) FROM rejected_documents": [(0,)],
+          "SELECT paths FROM raw_documents": [(["a.txt"],)], "SELECT count(*) FROM articles": [(1,)]}),
     Case("a deleted file keeps its rows",
          [[write("a.txt", STORY), write("b.txt", OTHER_STORY)], [delete("a.txt")]],
          {"SELECT count(*) FROM articles": [(2,)],
