@@ -142,6 +142,21 @@ def test_file_rewritten_while_read_is_read_again(tmp_path, monkeypatch):
     assert "second, longer version" in document.content
 
 
+def test_file_still_being_written_after_every_attempt_is_rejected_as_changing(tmp_path, monkeypatch):
+    path = write(tmp_path / "growing.html", b"<html><body><p>start</p></body></html>")
+    real_read = Path.read_bytes
+
+    def read_then_append(self):
+        data = real_read(self)
+        with self.open("ab") as stream:
+            stream.write(b"<p>more</p>")
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", read_then_append)
+    rejection = only_rejection(path)
+    assert rejection.reason == "file kept changing while it was being read (still being written?)"
+
+
 def test_listing_skips_dotfiles_and_recurses(tmp_path):
     write(tmp_path / "a" / "b" / "x.html", b"x")
     write(tmp_path / ".partial.html", b"x")
@@ -174,7 +189,12 @@ def test_links_leaving_raw_and_special_files_are_set_aside_unopened(tmp_path):
     (raw / "inside_link.txt").symlink_to(raw / "inside.txt")
     (raw / "loop.html").symlink_to(raw / "loop.html")
     os.mkfifo(raw / "pipe.html")
-    outcomes = {f.rel: read_source(Path(f.path), f.rel, root=raw) for f in scan_raw_files(raw)}
+    scanned = scan_raw_files(raw)
+    # Only a regular file has a size and time the manifest can vouch for; a link (even to a
+    # regular file) and a FIFO are looked at afresh by every run.
+    assert [(f.rel, f.size, f.modified_ns) for f in scanned if f.rel != "inside.txt"] == [
+        (name, None, None) for name in ["inside_link.txt", "loop.html", "passwd_link.html", "pipe.html"]]
+    outcomes = {f.rel: read_source(Path(f.path), f.rel, root=raw) for f in scanned}
     assert set(outcomes) == {"inside.txt", "passwd_link.html", "inside_link.txt", "loop.html", "pipe.html"}
     assert outcomes["inside_link.txt"].documents and outcomes["inside.txt"].documents
     for name, reason in [("passwd_link.html", "outside raw/"), ("loop.html", "loops"), ("pipe.html", "not a regular file")]:
