@@ -157,6 +157,22 @@ def test_file_still_being_written_after_every_attempt_is_rejected_as_changing(tm
     assert rejection.reason == "file kept changing while it was being read (still being written?)"
 
 
+def test_oversized_file_that_vanishes_before_it_is_hashed_is_rejected_without_a_fingerprint(tmp_path, monkeypatch):
+    """Without its hash the rejection may change on its own: the next run must look again."""
+    path = write(tmp_path / "big.html", b"x" * 2_000)
+    real_hash = ingest.file_hash
+
+    def vanish_then_hash(target: Path) -> str | None:
+        target.unlink()
+        return real_hash(target)
+
+    monkeypatch.setattr(ingest, "file_hash", vanish_then_hash)
+    outcome = read_source(path, path.name, max_bytes=1_000)
+    assert [(r.doc_id, r.reason) for r in outcome.rejections] == [
+        (None, "file too large: 2,000 bytes exceeds the 1,000-byte limit")]
+    assert outcome.fingerprint is None
+
+
 def test_listing_skips_dotfiles_and_recurses(tmp_path):
     write(tmp_path / "a" / "b" / "x.html", b"x")
     write(tmp_path / ".partial.html", b"x")

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from conftest import content_snapshot, fetch, run_job
-from pipelines.assets.checks import constraint_invariants, offending_rows
+from pipelines.assets.checks import all_checks, constraint_invariants, offending_rows
 from pipelines.lake import Lake, lake_ddl
 from pipelines.warehouse import connect, tables
 
@@ -69,6 +69,15 @@ def test_each_constraint_a_lake_does_not_enforce_is_checked(lake_settings):
         finally:
             con.close()
         assert {check for check, count in found.items() if count} == {name}
+
+
+def test_a_lake_runs_each_constraint_check_on_the_table_it_guards():
+    def specs(in_lake: bool) -> set[tuple[str, str]]:
+        return {(spec.name, spec.asset_key.to_user_string()) for checks in all_checks(in_lake) for spec in checks.check_specs}
+
+    assert specs(in_lake=True) - specs(in_lake=False) == {
+        ("raw_files_unique_path", "raw_files"), ("raw_documents_unique_doc_id", "raw_documents"),
+        ("articles_unique_doc_id", "articles"), ("events_kind_valid", "events")}
 
 
 def test_lake_ddl_drops_only_the_constraints_ducklake_refuses():

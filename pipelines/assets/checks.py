@@ -183,7 +183,7 @@ def invariant_checks(producer: str, in_lake: bool) -> dg.AssetChecksDefinition:
     return _checks
 
 
-def all_checks(in_lake: bool = False) -> list[dg.AssetChecksDefinition]:
+def all_checks(in_lake: bool) -> list[dg.AssetChecksDefinition]:
     """One check step per producing asset, built with the definitions (not at import, so that a
     test building the definitions exercises it)."""
     return [invariant_checks("ingest", in_lake), invariant_checks("facts", in_lake)]
