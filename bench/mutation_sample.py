@@ -112,13 +112,15 @@ def run_in_fresh_processes(names: list[str], seconds: float, jobs: int) -> None:
     `jobs` mutants run at once. Results go to FRESH_RESULTS: killed, survived, timeout or no tests."""
     from mutmut.utils.format_utils import mangled_name_from_mutant_name
 
-    tests_of = json.loads((MUTANTS / "mutmut-stats.json").read_text())["tests_by_mangled_function_name"]
+    stats = json.loads((MUTANTS / "mutmut-stats.json").read_text())
+    tests_of, seconds_of = stats["tests_by_mangled_function_name"], stats["duration_by_test"]
     results = json.loads(FRESH_RESULTS.read_text()) if FRESH_RESULTS.exists() else {}
     env = {**os.environ, "PYTHONPATH": str(MUTANTS), "PY_IGNORE_IMPORTMISMATCH": "1"}
     recording = threading.Lock()
 
     def outcome(name: str) -> str:
-        tests = sorted(tests_of.get(mangled_name_from_mutant_name(name), []))
+        # The quickest first: the run stops at the first failure.
+        tests = sorted(tests_of.get(mangled_name_from_mutant_name(name), []), key=lambda t: (seconds_of.get(t, 0), t))
         if not tests:
             return "no tests"
         command = [sys.executable, "-m", "pytest", "-x", "-q", "-n", "0", "-p", "no:cacheprovider",
