@@ -71,13 +71,18 @@ def test_each_constraint_a_lake_does_not_enforce_is_checked(lake_settings):
         assert {check for check, count in found.items() if count} == {name}
 
 
-def test_a_lake_runs_each_constraint_check_on_the_table_it_guards():
-    def specs(in_lake: bool) -> set[tuple[str, str]]:
-        return {(spec.name, spec.asset_key.to_user_string()) for checks in all_checks(in_lake) for spec in checks.check_specs}
+def test_a_lake_runs_each_constraint_check_on_the_table_it_guards_and_says_what_it_checks():
+    def specs(in_lake: bool) -> dict[str, tuple[str, str]]:
+        return {spec.name: (spec.asset_key.to_user_string(), spec.description)
+                for checks in all_checks(in_lake) for spec in checks.check_specs}
 
-    assert specs(in_lake=True) - specs(in_lake=False) == {
-        ("raw_files_unique_path", "raw_files"), ("raw_documents_unique_doc_id", "raw_documents"),
-        ("articles_unique_doc_id", "articles"), ("events_kind_valid", "events")}
+    on_file = specs(in_lake=False)
+    lake_only = {name: spec for name, spec in specs(in_lake=True).items() if name not in on_file}
+    assert {name: table for name, (table, _) in lake_only.items()} == {
+        "raw_files_unique_path": "raw_files", "raw_documents_unique_doc_id": "raw_documents",
+        "articles_unique_doc_id": "articles", "events_kind_valid": "events"}
+    assert lake_only["raw_documents_unique_doc_id"][1] == "doc_id is unique in raw_documents."
+    assert lake_only["events_kind_valid"][1].startswith("Every events.kind satisfies kind IN ('meeting', ")
 
 
 def test_lake_ddl_drops_only_the_constraints_ducklake_refuses():
