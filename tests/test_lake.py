@@ -83,6 +83,10 @@ def test_a_lake_runs_each_constraint_check_on_the_table_it_guards_and_says_what_
         "articles_unique_doc_id": "articles", "events_kind_valid": "events"}
     assert lake_only["raw_documents_unique_doc_id"][1] == "doc_id is unique in raw_documents."
     assert lake_only["events_kind_valid"][1].startswith("Every events.kind satisfies kind IN ('meeting', ")
+    # The metadata key a failed check reports its count under, in the UI and the run's log.
+    assert {i.name: i.metric for i in constraint_invariants()} == {
+        "raw_files_unique_path": "duplicated_keys", "raw_documents_unique_doc_id": "duplicated_keys",
+        "articles_unique_doc_id": "duplicated_keys", "events_kind_valid": "invalid_values"}
 
 
 def test_lake_ddl_drops_only_the_constraints_ducklake_refuses():
