@@ -89,6 +89,25 @@ def test_sql_command_never_waits_for_a_writer(settings):
     assert "articles=3" in query.stdout  # the published snapshot, untouched by the writer
 
 
+def test_a_refresh_that_waits_for_another_writer_says_so_and_then_writes(settings):
+    from pipelines.refresh import refresh_warehouse
+    from pipelines.warehouse import working_copy
+
+    run_job(settings)
+    (settings.raw_dir / "new.html").write_text(ARTICLE.format(n=7))
+    holder = python(f"""
+        import time, duckdb
+        con = duckdb.connect({str(working_copy(settings.warehouse))!r}, read_only=True)
+        print("open", flush=True); time.sleep(3)
+    """)
+    assert holder.stdout.readline().strip() == "open"
+    said: list[str] = []
+    summary = refresh_warehouse(settings, log=said.append)
+    holder.wait()
+    assert summary.articles_added == 1
+    assert any("is in use by another process; waiting up to 600 s" in message for message in said), said
+
+
 def test_busy_warehouse_gives_a_clear_error_after_the_wait(settings):
     from pipelines.warehouse import WarehouseBusy, connect
 

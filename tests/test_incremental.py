@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, content_snapshot, fetch, run_job, snapshot, varied_article
+from conftest import ROOT, SEED_FILES, content_snapshot, fetch, run_job, snapshot, varied_article
 from pipelines import derive, ingest
 from pipelines.derive import derive_facts
-from pipelines.refresh import Progress, refresh_warehouse
+from pipelines.refresh import Progress, load_state, refresh_warehouse
 from pipelines.settings import Settings
 from pipelines.warehouse import reading, working_copy
 
@@ -71,6 +71,19 @@ def test_a_new_cleaning_version_re_cleans_and_re_derives_every_article(settings,
     assert fetch(settings, "SELECT DISTINCT cleaning_version FROM articles") == [("next",)]
     assert fetch(settings, "SELECT DISTINCT cleaning_version FROM article_extractions") == [("next",)]
     assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
+
+
+def test_a_run_loads_the_stored_state_of_the_documents_its_files_touch_only(settings):
+    """The plan's state is what the new files name, not the whole warehouse (which may hold
+    100,000 articles)."""
+    run_job(settings)
+    add_varied(settings.raw_dir, range(1))
+    new_file = settings.raw_dir / "varied" / "article_0000.html"
+    outcome = ingest.read_source(new_file, "varied/article_0000.html")
+    copy_of_stored = ingest.read_source(settings.raw_dir / SEED_FILES[0], "copy.txt")
+    state = load_state(working_copy(settings.warehouse), [outcome, copy_of_stored], set())
+    assert set(state.paths_by_doc) == {copy_of_stored.documents[0].doc_id}
+    assert state.paths_by_doc[copy_of_stored.documents[0].doc_id] == [SEED_FILES[0]]
 
 
 class RecordedProgress(Progress):
