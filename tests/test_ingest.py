@@ -97,7 +97,10 @@ def test_warc_html_records_become_documents(tmp_path):
     ("image.html", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "PNG image"),
     ("binary.txt", bytes(range(256)) * 64, "binary content"),
     ("truncated.html.gz", gzip.compress(RUSSIAN.encode() * 50, mtime=0)[:-30], "truncated gzip"),
-    ("notes.pdf", b"%PDF-1.4", "unsupported file type"),
+    ("notes.pdf", b"%PDF-1.4", "unsupported file type '.pdf': expected .html, .htm, .txt or .warc, optionally .gz"),
+    ("README", b"Read me first.", "unsupported file type '(no extension)': expected .html"),
+    ("images.warc.gz", warc_bytes([("https://example.by/logo.png", "image/png", b"\x89PNG\r\n\x1a\n")]),
+     "WARC file holds no HTML response records"),
 ]])  # named by file: test ids must be the same in every xdist worker
 def test_bad_input_is_rejected_with_reason(tmp_path, name, data, reason):
     rejection = only_rejection(write(tmp_path / name, data))
