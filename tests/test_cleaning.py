@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments
+from pipelines.cleaning.html import _agreement
 from pipelines.cleaning.text import clean_plain_text
 
 BBC_LIKE = """BBC NEWS | Politics
@@ -71,3 +73,16 @@ def test_a_document_that_hangs_inside_c_code_is_stopped_and_rejected_alone(monke
     cleaned = cleaning.clean_documents(_frame(prose(1), "HANG " + prose(2)), workers=1)
     assert cleaned["rejection"][0] is None
     assert "stopped" in cleaned["rejection"][1]
+
+
+def test_a_comment_thread_opens_at_its_marker_once_the_minimum_of_words_stands_above_it():
+    lines = [" ".join(["word"] * MIN_WORDS_BEFORE_COMMENTS), "Comments", "Great article, thanks."]
+    assert before_comments(lines) == 1
+    short = [" ".join(["word"] * (MIN_WORDS_BEFORE_COMMENTS - 1)), "Comments", "Great article, thanks."]
+    assert before_comments(short) == 3  # a "Comments" link in the article's header, not a thread
+
+
+def test_agreement_of_two_extractions_is_their_bag_of_words_f1():
+    assert _agreement("Troops held a drill near Brest.", "troops held a drill near brest") == 1.0
+    assert _agreement("Troops held a drill", "Share this on Facebook") == 0.0
+    assert _agreement("troops held drill drill", "troops drill share") == 2 * 2 / (4 + 3)
