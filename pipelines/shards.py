@@ -132,19 +132,22 @@ class PlanOutdated(RuntimeError):
     """Another plan committed after this one read the lake: what it read may be stale."""
 
 
+def _turn(con: duckdb.DuckDBPyConnection) -> int:
+    """How many plans the lake has committed."""
+    return con.execute("SELECT max(turn) FROM plan_turns").fetchall()[0][0] or 0
+
+
 def _plan_turn(lake: Lake) -> int:
     """How many plans the lake has committed (0 before its tables exist)."""
     with warehouse.reading(lake) as con:
-        if not warehouse.table_exists(con, "plan_turns"):
-            return 0
-        return con.execute("SELECT max(turn) FROM plan_turns").fetchall()[0][0] or 0
+        return _turn(con) if warehouse.table_exists(con, "plan_turns") else 0
 
 
 def _write_plan(con: duckdb.DuckDBPyConnection, plan, staging: Staging, run_started: datetime, rederive: bool,
                 turn: int) -> None:
     # Plans committed while this one overlapped conflict on this row; one committed between this
     # plan's reading and its writing shows in the turn it left.
-    if con.execute("SELECT max(turn) FROM plan_turns").fetchall()[0][0] != turn:
+    if _turn(con) != turn:
         raise PlanOutdated("another plan committed since this one read the lake")
     con.execute("UPDATE plan_turns SET turn = turn + 1, planned_at = ?", [run_started])
     # A replaced document's article goes with its facts; the entities they named are merged again
