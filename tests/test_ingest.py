@@ -223,7 +223,9 @@ def test_links_leaving_raw_and_special_files_are_set_aside_unopened(tmp_path):
 
 
 def test_a_file_deleted_between_the_scan_and_its_reading_is_rejected_as_gone(tmp_path):
-    """The scan saw the file; by the time it is read, another process has removed it."""
+    """The scan saw the file, and read_source's check before opening it passed; by the time its
+    bytes are read, another process has removed it. (A file gone before that check is
+    test_file_deleted_during_the_run: another branch, with the same reason.)"""
     gone = tmp_path / "gone.html"
     with pytest.raises(ingest.RejectedInput, match="file disappeared during the run before it could be read"):
         ingest.read_stable_bytes(gone)
