@@ -144,6 +144,27 @@ def tree_rss(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
+def work_dir(requested: Path | None, prefix: str) -> Path:
+    """The --workdir given (it must be empty), else a new temp dir under /tmp."""
+    if requested and requested.exists() and any(requested.iterdir()):
+        raise SystemExit(f"error: --workdir {requested} is not empty")
+    return requested.absolute() if requested else Path(tempfile.mkdtemp(prefix=prefix))
+
+
+def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[int, float, int]:
+    """Run `command` with its output into `log`: (exit code, wall seconds, peak summed RSS in bytes
+    of its process tree, read from /proc every 0.1 s)."""
+    peak = 0
+    with log.open("w") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - started
+    return process.returncode, seconds, peak
+
+
 @dataclass
 class Run:
     phase: str
@@ -167,17 +188,10 @@ def run_cli(phase: str, site: Path, raw: Path, articles: int, workers: int, per_
     command = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw), "--warehouse", str(db),
                "--workers", str(workers)]
     log = site / f"{phase.replace(' ', '_').replace(',', '')}.log"
-    peak = 0
-    with log.open("w") as out:
-        started = time.perf_counter()
-        process = subprocess.Popen(command, cwd=site, env=env, stdout=out, stderr=subprocess.STDOUT)
-        while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
-            time.sleep(0.1)
-        seconds = time.perf_counter() - started
-    if process.returncode != 0:
+    returncode, seconds, peak = run_measured(command, site, env, log)
+    if returncode != 0:
         print(log.read_text(errors="replace"))
-        raise SystemExit(f"error: {phase}: `{' '.join(command)}` exited {process.returncode} (log {log})")
+        raise SystemExit(f"error: {phase}: `{' '.join(command)}` exited {returncode} (log {log})")
     published = re.search(r"Published .* in ([\d.]+) s\.", log.read_text(errors="replace"))
     return Run(phase, articles, seconds, peak / MIB, db.stat().st_size / 1e6, per_article,
                float(published.group(1)) if published else None)
@@ -213,9 +227,7 @@ def main() -> int:
     if not CORPORA.is_dir():
         print(f"skipped: {CORPORA} is absent")
         return 0
-    if args.workdir and args.workdir.exists() and any(args.workdir.iterdir()):
-        raise SystemExit(f"error: --workdir {args.workdir} is not empty")
-    work = args.workdir.absolute() if args.workdir else Path(tempfile.mkdtemp(prefix="news-warehouse-scale-"))
+    work = work_dir(args.workdir, "news-warehouse-scale-")
     n, workers = args.n, args.workers
     print(f"command: python {' '.join(sys.argv)}")
     print(f"CPUs: {os.cpu_count()}, workers: {workers}, work dir: {work}")
