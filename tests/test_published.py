@@ -77,3 +77,16 @@ def test_abbreviated_months_with_a_full_stop(text, expected):
 def test_datelines_state_their_day_in_either_order(paragraph, month, day):
     dateline, _ = parse_dateline(paragraph)
     assert (dateline.month, dateline.day) == (month, day)
+
+
+@pytest.mark.parametrize(("content", "fmt"), [
+    ("Brock Holt\nBorn: June 11, 1988 (age 30)\n\n" + BODY[3:-4], "txt"),
+    (page(head='<meta property="article:published_time" content="1970-01-01T00:00:00Z">'), "html"),
+    (page(head='<meta property="article:published_time" content="2099-05-04T10:00:00Z">'), "html"),
+])
+def test_a_publication_date_before_1990_or_after_today_is_a_misreading_and_left_null(content, fmt):
+    from pipelines.cleaning import _clean_row
+
+    row = _clean_row(("doc", content, fmt, None, frozenset()))
+    assert row["rejection"] is None
+    assert (row["published_date"], row["published_time"], row["published_date_source"]) == (None, None, None)

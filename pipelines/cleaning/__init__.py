@@ -10,6 +10,8 @@ import os
 import signal
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -29,6 +31,9 @@ CHUNK_SIZE = 8
 # Seconds one document may take to clean (trafilatura and lxml have known hangs and blow-ups on
 # pathological pages): then it is stopped and rejected, and the others go on.
 CLEAN_SECONDS_LIMIT = 60
+# A publication date before this, or after today, is a misreading (a birth date in a profile, a
+# year in the text, an epoch default), not when news was published: it is dropped (NULL).
+EARLIEST_PUBLISHED = date(1990, 1, 1)
 
 ARTICLE_SCHEMA = {
     "doc_id": pl.String,
@@ -76,6 +81,8 @@ def _clean_row(args: tuple[str, str, str, str | None, frozenset[str]]) -> dict:
         return {"doc_id": doc_id, "rejection": "cleaning failed: markup nested too deeply to parse"}
     except Exception as error:  # one pathological page must not stop the batch
         return {"doc_id": doc_id, "rejection": f"cleaning failed: {type(error).__name__}: {error}"[:500]}
+    if article.published_date and not EARLIEST_PUBLISHED <= article.published_date <= date.today():
+        article = replace(article, published_date=None, published_time=None, published_date_source=None)
     words = count_words(article.text)
     if words < MIN_ARTICLE_WORDS:
         return {"doc_id": doc_id, "rejection": f"no article text found ({words} words of prose)"}
