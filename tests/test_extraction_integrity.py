@@ -1,0 +1,209 @@
+"""The integrity of extracted facts (pipelines/extraction/integrity.py): article_violations
+flags what the warehouse's SQL checks flag."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+
+import duckdb
+import polars as pl
+import pytest
+
+from pipelines.extraction.entities import merge_entities
+from pipelines.extraction.facts import extract_facts
+from pipelines.extraction.integrity import NATURAL_KEYS, article_violations
+
+ARTICLE = (
+    "MINSK, 28 November (BelTA) – Belarusian Defence Minister Viktor Khrenin met Russian Defence Minister Andrei "
+    "Belousov in Minsk on 28 November 2025, the ministry said. \"We agreed on joint exercises of 5,000 troops,\" "
+    "Khrenin told reporters.\n\n“The talks went well and we will meet again,” Belousov said. The deal is worth $3bn."
+    "\n\n\"It goes on for a long time  \n\n\"And on and on,\" he said."
+)
+OTHER = "Polish President Andrzej Duda met Olaf Scholz in Berlin on June 24. “We talked,” Duda said."
+ARTICLE_SCHEMA = {"doc_id": pl.String, "text": pl.String}
+
+
+def articles_of(*texts: str) -> pl.DataFrame:
+    return pl.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)}, schema=ARTICLE_SCHEMA)
+
+
+@pytest.fixture(scope="module")
+def sound() -> tuple[pl.DataFrame, dict[str, pl.DataFrame]]:
+    articles = articles_of(ARTICLE, OTHER)
+    return articles, extract_facts(articles)
+
+
+def reasons(articles: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> dict[str, str]:
+    return dict(article_violations(articles, tables).iter_rows())
+
+
+def changed(tables: dict[str, pl.DataFrame], name: str, frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {**tables, name: frame}
+
+
+def test_sound_rows_break_nothing(sound):
+    articles, tables = sound
+    assert all(tables[name].height for name in NATURAL_KEYS), "the article exercises every table"
+    assert tables["quotes"].filter(pl.col("quote") == "It goes on for a long time").height == 1, "an unclosed quote"
+    assert reasons(articles, tables) == {}
+
+
+def test_empty_or_missing_tables_break_nothing(sound):
+    articles, tables = sound
+    for given_tables in ({name: frame.clear() for name, frame in tables.items()}, {}, {"quotes": pl.DataFrame()}):
+        violations = article_violations(articles, given_tables)
+        assert violations.height == 0 and violations.schema == {"doc_id": pl.String, "reason": pl.String}
+
+
+def test_a_duplicated_key_is_flagged_with_the_key(sound):
+    articles, tables = sound
+    mentions = tables["entity_mentions"]
+    first = mentions.filter(pl.col("doc_id") == "d0").sort("start").head(1)
+    assert reasons(articles, changed(tables, "entity_mentions", pl.concat([mentions, first]))) == {
+        "d0": f"entity_mentions: 2 rows share a key ({first['start'][0]}, {first['end'][0]})"}
+    events = tables["events"]
+    meeting = events.filter(pl.col("kind") == "meeting").head(1)
+    assert reasons(articles, changed(tables, "events", pl.concat([events, meeting.with_columns(trigger=pl.lit("talks"))]))) == {
+        "d0": f"events: 2 rows share a key ({meeting['sentence'][0]}, meeting)"}
+
+
+def test_offsets_that_do_not_slice_the_text_are_flagged(sound):
+    articles, tables = sound
+    amounts = tables["amounts"].sort("doc_id", "start")
+    shifted = amounts.with_columns(start=pl.when(pl.int_range(pl.len()) == 0).then(pl.col("start") + 1).otherwise("start"))
+    row = shifted.row(0, named=True)
+    assert reasons(articles, changed(tables, "amounts", shifted)) == {
+        row["doc_id"]: f"amounts: text is not text[start:end] (1 rows, first at ({row['start']}, {row['end']}))"}
+    beyond = tables["date_mentions"].with_columns(end=pl.col("end") + 10_000)
+    assert set(reasons(articles, changed(tables, "date_mentions", beyond))) == set(beyond["doc_id"])
+
+
+def test_quotes_start_at_a_mark_and_hold_the_text_between_the_marks(sound):
+    articles, tables = sound
+    quotes = tables["quotes"].filter(pl.col("doc_id") == "d0").sort("start")
+    assert quotes.height == 3
+    for broken, count in ((quotes.with_columns(start=pl.col("start") + 1), 3),  # not at the mark
+                          (quotes.with_columns(quote=pl.col("quote") + "!"), 3),  # not the text between the marks
+                          # Past the closing mark; the unclosed quote's end is in white space, so one
+                          # character more still ends it.
+                          (quotes.with_columns(end=pl.col("end") + 1), 2)):
+        found = reasons(articles, changed(tables, "quotes", broken))
+        assert found["d0"].startswith(f"quotes: not a quotation mark's quote ({count} rows, first at (")
+    # The quote left open at its paragraph's end runs to the paragraph's end, its trailing spaces dropped.
+    unclosed = quotes.filter(~pl.col("quote").str.starts_with("We") & ~pl.col("quote").str.starts_with("The"))
+    assert unclosed["quote"].to_list() == ["It goes on for a long time"]
+    start, end = unclosed.row(0, named=True)["start"], unclosed.row(0, named=True)["end"]
+    assert ARTICLE[start] == '"' and ARTICLE[start + 1:end] == "It goes on for a long time  "
+
+
+def test_entity_ids_must_resolve_to_the_articles_own_entities(sound):
+    articles, tables = sound
+    quotes = tables["quotes"].with_columns(speaker_entity_id=pl.lit("PERSON:Nobody"))
+    assert reasons(articles, changed(tables, "quotes", quotes)) == {
+        doc: "quotes.speaker_entity_id: " + str(n) + " ids not in article_entities (first PERSON:Nobody)"
+        for doc, n in quotes.group_by("doc_id").len().iter_rows()}
+    # An id of the other article's entities does not resolve in this one.
+    events = tables["events"].with_columns(
+        actor_entity_ids=pl.when(pl.col("doc_id") == "d0").then(pl.lit(["PERSON:Olaf Scholz"])).otherwise("actor_entity_ids"))
+    found = reasons(articles, changed(tables, "events", events))
+    assert list(found) == ["d0"] and found["d0"].startswith("events.actor_entity_ids: ")
+    roles = tables["person_roles"].with_columns(organisation_entity_id=pl.lit("ORGANIZATION:nowhere"))
+    assert set(reasons(articles, changed(tables, "person_roles", roles))) == set(roles["doc_id"])
+    # An empty list of actors and a NULL place name no one.
+    quiet = tables["events"].with_columns(actor_entity_ids=pl.lit([], pl.List(pl.String)), place_entity_id=pl.lit(None, pl.String))
+    assert reasons(articles, changed(tables, "events", quiet)) == {}
+
+
+def test_one_row_per_article_with_every_reason_and_rows_of_unknown_articles(sound):
+    articles, tables = sound
+    mentions = tables["entity_mentions"]
+    broken = changed(changed(tables, "entity_mentions", pl.concat([mentions, mentions.filter(pl.col("doc_id") == "d1")])),
+                     "quotes", tables["quotes"].with_columns(start=pl.col("start") + 1))
+    found = reasons(articles, broken)
+    assert set(found) == {"d0", "d1"}
+    assert found["d1"].count("; ") == mentions.filter(pl.col("doc_id") == "d1").height, "every key and the quotes"
+    assert found["d1"].startswith("entity_mentions: 2 rows share a key") and "quotes: not a quotation mark" in found["d1"]
+    assert reasons(articles.filter(pl.col("doc_id") == "d0"), tables)["d1"].startswith("article_entities: ")
+
+
+# --- agreement with the warehouse's SQL checks ------------------------------------------------
+
+def sql_invariants() -> list:
+    """The warehouse's invariants (pipelines/invariants.py; pipelines/assets/checks.py before)."""
+    for module in ("pipelines.invariants", "pipelines.assets.checks"):
+        try:
+            return importlib.import_module(module).INVARIANTS
+        except ImportError:
+            continue
+    raise AssertionError("no module holds the warehouse's invariants")
+
+
+def sql_offenders(articles: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> set[tuple[str, str]]:
+    """(table, doc_id) of what the SQL uniqueness and offset checks find on these rows as the
+    latest facts run's, and ("entities", id) of what the known-entities check finds."""
+    checked = {f"{table}_unique" for table in NATURAL_KEYS} | {"quotes_offsets_match_text", "facts_name_known_entities"} | {
+        f"{table}_offsets_match_text" for table in ("entity_mentions", "person_roles", "amounts", "date_mentions", "events")}
+    found = set()
+    with duckdb.connect() as con:
+        for name, frame in {**tables, "articles": articles, "entities": merge_entities(tables["article_entities"]),
+                            "article_extractions": articles.select("doc_id", extracted_at=pl.lit(datetime(2026, 1, 1)))}.items():
+            con.register(name, frame)
+        con.execute("SET VARIABLE unverified_since = TIMESTAMP '2000-01-01'")
+        for invariant in (i for i in sql_invariants() if i.name in checked):
+            rows = con.execute(f"SELECT * FROM ({invariant.sql})").pl()
+            if invariant.name == "facts_name_known_entities":
+                found |= {("entities", entity) for entity in rows["entity_id"]}
+            else:
+                found |= {(invariant.asset, doc) for doc in rows["doc_id"]}
+    return found
+
+
+def python_offenders(articles: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> set[tuple[str, str]]:
+    found = set()
+    for doc, reason in article_violations(articles, tables).iter_rows():
+        for part in reason.split("; "):
+            table = part.split(":")[0].split(".")[0]
+            found.add(("entities", "?") if "." in part.split(":")[0] else (table, doc))
+    return found
+
+
+CORRUPTIONS = {
+    "sound": lambda t: t,
+    "a mention twice": lambda t: {**t, "entity_mentions": pl.concat([t["entity_mentions"], t["entity_mentions"].head(1)])},
+    "an entity twice": lambda t: {**t, "article_entities": pl.concat([t["article_entities"], t["article_entities"].tail(1)])},
+    "a role twice": lambda t: {**t, "person_roles": pl.concat([t["person_roles"], t["person_roles"].tail(1)])},
+    "a quote twice": lambda t: {**t, "quotes": pl.concat([t["quotes"], t["quotes"].head(1)])},
+    "an amount twice": lambda t: {**t, "amounts": pl.concat([t["amounts"], t["amounts"].head(1)])},
+    "a date twice": lambda t: {**t, "date_mentions": pl.concat([t["date_mentions"], t["date_mentions"].tail(1)])},
+    "an event twice": lambda t: {**t, "events": pl.concat([t["events"], t["events"].tail(1)])},
+    "a mention moved": lambda t: {**t, "entity_mentions": t["entity_mentions"].with_columns(
+        start=pl.when(pl.col("text") == "Minsk").then(pl.col("start") - 1).otherwise("start"))},
+    "a role cut short": lambda t: {**t, "person_roles": t["person_roles"].with_columns(end=pl.col("end") - 1)},
+    "an amount retyped": lambda t: {**t, "amounts": t["amounts"].with_columns(text=pl.col("text").str.to_uppercase())},
+    "a date moved": lambda t: {**t, "date_mentions": t["date_mentions"].with_columns(start=pl.col("start") + 1, end=pl.col("end") + 1)},
+    "a sentence moved": lambda t: {**t, "events": t["events"].with_columns(start=pl.col("start") + 2)},
+    "a quote off its mark": lambda t: {**t, "quotes": t["quotes"].with_columns(start=pl.col("start") - 1)},
+    "a quote with its mark": lambda t: {**t, "quotes": t["quotes"].with_columns(
+        quote=pl.when(pl.col("doc_id") == "d1").then(pl.concat_str(pl.lit("“"), "quote")).otherwise("quote"))},
+    "an unknown speaker": lambda t: {**t, "quotes": t["quotes"].with_columns(speaker_entity_id=pl.lit("PERSON:Nobody"))},
+    "an unknown actor": lambda t: {**t, "events": t["events"].with_columns(actor_entity_ids=pl.lit(["PERSON:Nobody"]))},
+    "an unknown place": lambda t: {**t, "events": t["events"].with_columns(place_entity_id=pl.lit("LOCATION:Nowhere"))},
+    "an unknown organisation": lambda t: {**t, "person_roles": t["person_roles"].with_columns(
+        organisation_entity_id=pl.lit("ORGANIZATION:none"))},
+    "an unknown mention": lambda t: {**t, "entity_mentions": t["entity_mentions"].with_columns(
+        entity_id=pl.when(pl.col("text") == "he").then(pl.lit("PERSON:He")).otherwise("entity_id"))},
+}
+
+
+@pytest.mark.parametrize("corruption", list(CORRUPTIONS))
+def test_article_violations_flags_what_the_sql_checks_flag(sound, corruption):
+    """The same rows broken the same way: the SQL checks (on a warehouse holding these rows as
+    the latest run's) and article_violations name the same tables and articles. The SQL check of
+    entity ids looks them up in the merged entities; these ids are in no article's."""
+    articles, tables = sound
+    broken = CORRUPTIONS[corruption](tables)
+    expected = sql_offenders(articles, broken)
+    assert python_offenders(articles, broken) == {("entities", "?") if table == "entities" else (table, doc)
+                                                  for table, doc in expected}
+    assert (expected == set()) == (corruption == "sound")
