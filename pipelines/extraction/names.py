@@ -15,7 +15,7 @@ from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, pl
 from pipelines.extraction.recogniser import (
     NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists,
 )
-from pipelines.extraction.tokens import ABBREVIATIONS, char_offset
+from pipelines.extraction.tokens import ABBREVIATIONS, token_key, tokens_within
 
 # Capitalised words that open a clause, never a name ("As Kremlin spokesman ..."); "The" may
 # open a name ("The Hague"), so the recogniser decides on it.
@@ -223,7 +223,7 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
         .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.col("text")))
         .otherwise(pl.coalesce("place_name", "text")))
     return with_acronyms_resolved(
-        pl.concat([mentions.select(list(MENTION_SCHEMA)), _places_inside_organisations(mentions)]).sort("doc_id", "start"))
+        pl.concat([mentions.select(list(MENTION_SCHEMA)), _places_inside_organisations(mentions, tokens)]).sort("doc_id", "start"))
 
 
 def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
@@ -274,16 +274,17 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _places_inside_organisations(mentions: pl.DataFrame) -> pl.DataFrame:
+def _places_inside_organisations(mentions: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     """Places and nationalities named inside an organisation's name ("Russian Defense
-    Ministry"), as mentions of their own: roles take their country from them."""
+    Ministry"), as mentions of their own: roles take their country from them. Each is a token of
+    the name, at that token's offsets: a word the name repeats ("Duran Duran", "CBS Radio CBS")
+    is a mention wherever it stands, never twice where it first stands."""
     gazetteer = places().filter((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
-    inner = (
-        mentions.filter((pl.col("type") == "ORGANIZATION") & (pl.col("words").list.len() > 1))
-        .explode("words")
-        .join(gazetteer.select("alias", inner_type="type", inner_country="country"), left_on="words", right_on="alias")
-        .with_columns(offset=char_offset(pl.col("text"), pl.col("words")))
-        .select("doc_id", "sentence", text=pl.col("words"), start=pl.col("start") + pl.col("offset"),
-                type=pl.col("inner_type"), country=pl.col("inner_country"), key=pl.col("words"))
+    organisations = mentions.filter((pl.col("type") == "ORGANIZATION") & (pl.col("words").list.len() > 1))
+    inside = token_key().is_in(tokens_within(tokens, organisations).implode())
+    return (
+        tokens.filter(inside)
+        .join(gazetteer.select("alias", inner_type="type", inner_country="country"), left_on="token", right_on="alias")
+        .select("doc_id", "start", "end", text="token", type="inner_type", sentence="sentence", key="token",
+                country="inner_country")
     )
-    return inner.with_columns(end=pl.col("start") + pl.col("text").str.len_chars()).select(list(MENTION_SCHEMA))
