@@ -251,6 +251,22 @@ PLACES_INSIDE_ORGANISATIONS = [
         (31, 38, "Georgia", PLACE, "LOCATION:Georgia"),
         (42, 49, "Tbilisi", PLACE, "LOCATION:Tbilisi")], id="inside a word"),
 ]
-@pytest.mark.parametrize(("text", "rows"), PLACES_INSIDE_ORGANISATIONS)
+# An organisation with a head word joins the name right after its "of (the)", and only that one:
+# one further on was joined too, into a name that was not the text at its offsets ("Council of
+# Defense Ministers of the Mosul" at 4-51).
+ORGANISATIONS_JOINED = [
+    pytest.param("The Council of Defense Ministers of the year, Mosul said.", [
+        (4, 32, "Council of Defense Ministers", ORGANISATION, "ORGANIZATION:council defense ministers"),
+        (46, 51, "Mosul", PLACE, "LOCATION:Mosul")], id="further on"),
+    pytest.param("The Ministry of the people Belarus agreed.", [
+        (4, 12, "Ministry", ORGANISATION, "ORGANIZATION:ministry"),
+        (27, 34, "Belarus", PLACE, "LOCATION:Belarus")], id="a word between"),
+    pytest.param("The Council of Defense Ministers of the CIS met.", [
+        (4, 43, "Council of Defense Ministers of the CIS", ORGANISATION, "ORGANIZATION:cis council defense ministers")],
+        id="right after"),
+]
+
+
+@pytest.mark.parametrize(("text", "rows"), PLACES_INSIDE_ORGANISATIONS + ORGANISATIONS_JOINED)
 def test_the_causes_found_give_the_mentions_expected(text, rows):
     assert mention_rows(text) == rows

@@ -241,6 +241,9 @@ def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
         & pl.col("words").shift(1).list.eval(pl.element().is_in(heads)).list.any()
         & ~pl.col("words").list.eval(pl.element().is_in(heads)).list.any()
         & gap.is_in([" of ", " of the "])
+        # The gap is all that lies between the two: in "the Council of Defense Ministers of the
+        # year, Mosul" Mosul is no part of the council's name.
+        & (pl.col("end").shift(1) + gap.str.len_chars() == pl.col("start"))
     ).fill_null(False)
     return (
         spans.with_columns(joins=joins_previous, gap=pl.when(joins_previous).then(gap).otherwise(pl.lit("")))
