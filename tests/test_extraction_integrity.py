@@ -1,18 +1,26 @@
 """The integrity of extracted facts (pipelines/extraction/integrity.py): article_violations
-flags what the warehouse's SQL checks flag, and the causes of duplicated keys and unsliced
-offsets found in real text stay fixed."""
+flags what the warehouse's SQL checks flag, the causes of duplicated keys and unsliced offsets
+found in real text stay fixed, and no text, arbitrary or from the corpora in ../shared, gets rows
+that break a table's key, its offsets or its entity ids."""
 
 from __future__ import annotations
 
+import gzip
 import importlib
+import json
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from pipelines.extraction.entities import merge_entities
-from pipelines.extraction.facts import extract_facts
+from pipelines.extraction.facts import BATCH_SIZE, extract_facts
 from pipelines.extraction.integrity import NATURAL_KEYS, article_violations
 
 ARTICLE = (
@@ -270,3 +278,105 @@ ORGANISATIONS_JOINED = [
 @pytest.mark.parametrize(("text", "rows"), PLACES_INSIDE_ORGANISATIONS + ORGANISATIONS_JOINED)
 def test_the_causes_found_give_the_mentions_expected(text, rows):
     assert mention_rows(text) == rows
+
+
+# --- any text ------------------------------------------------------------------------------------
+
+WORDS = ["President", "Minister", "Defence", "Ministry", "Bank", "Council", "of", "the", "Foreign", "John", "Smith",
+         "Mr", "Mrs.", "Dr", "Viktor", "Khrenin", "Belarusian", "British", "American", "Association", "Corp.", "U.S.",
+         "NATO", "CIS", "BelTA", "Reuters", "spokesman", "chairman", "said", "told", "according", "to", "he", "she", "it",
+         "He", "The", "met", "signed", "visited", "exercises", "talks", "agreement", "troops", "in", "at", "near", "and",
+         "Duran", "York", "CBS", "Cork", "Georgia", "Georgian", "region", "Grodno", "Prince", "William", "Kate", "II",
+         "Belarus", "China", "Minsk", "Moscow", "Paris", "Kyiv", "City"]
+PHRASES = ["New York", "Los Angeles", "New York Times", "Bank of China", "Duran Duran", "China Daily",
+           "Ministry of Defence of Belarus", "Council of Defense Ministers of the CIS", "Russian Defense Ministry",
+           "MINSK, 28 November (BelTA) –", "NEW YORK, 3 March (AP) –", "Kremlin spokesman Dmitry Peskov",
+           "Gordon Brown, the chancellor,", "the Belarusian leader", "the ministry", "Prince William and Kate"]
+NUMBERS = ["28 November 2025", "June 24", "in May", "February 2022", "2023", "$3.5bn", "£10 million", "5,000-7,000 troops",
+           "about seven thousand soldiers", "40%", "1.5 billion roubles", "€1.2tn", "twenty-five tanks", "7", "1,000"]
+MARKS = ["“", "”", '"', "«", "»", "'", "’"]
+SEPARATORS = [" ", " ", " ", "", "\n", "\n\n", ", ", ". ", " \u00a0", "\t"]
+fragment = st.one_of(st.sampled_from(WORDS), st.sampled_from(PHRASES), st.sampled_from(NUMBERS), st.sampled_from(MARKS),
+                     st.text(st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=3))
+# A fragment once or repeated ("British British", "CBS CBS"), then a separator.
+piece = st.tuples(fragment, st.integers(1, 3), st.sampled_from(SEPARATORS)).map(lambda p: (p[0] + " ") * (p[1] - 1) + p[0] + p[2])
+article_text = st.lists(piece, max_size=40).map("".join)
+
+
+@settings(max_examples=80, deadline=None, database=None)
+@given(texts=st.lists(article_text, min_size=1, max_size=3))
+def test_no_text_gets_rows_that_break_keys_offsets_or_entity_ids(texts):
+    articles = articles_of(*texts)
+    assert reasons(articles, extract_facts(articles)) == {}
+
+
+# --- the corpora ---------------------------------------------------------------------------------
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def corpus_texts(shared: Path) -> dict[str, list[str]]:
+    """Every text of the corpora in `shared`: the seeds, quotes-dev, ner-dev (re3d, factRuEval),
+    ner-train (rebuilt from its tokens), extraction-dev's plain-text renderings and gold texts,
+    and dates-dev's pages as the product cleans them."""
+    from pipelines.extraction.ner_corpora import read_corpus
+
+    corpora = shared / "corpora"
+    texts: dict[str, list[str]] = {"seeds": [path.read_text() for path in sorted((shared / "seeds").glob("*.txt"))]}
+    for name in ("quotes-dev/gum-quotes.jsonl", "ner-dev/re3d-dev.jsonl", "ner-dev/factru-dev.jsonl"):
+        texts[name] = [json.loads(line)["text"] for line in (corpora / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    train = corpora / "ner-train"
+    for path in [*sorted((train / "uner").glob("*.iob2")), train / "gum", *sorted((train / "btc").glob("*.conll")),
+                 train / "wikigold" / "wikigold.conll.txt"]:
+        texts[str(path.relative_to(corpora))] = read_corpus(path).frames()[0]["text"].to_list()
+    for name in ("wcxb", "dragnet"):
+        texts[f"{name} text"] = [p.read_text(encoding="utf-8", errors="replace")
+                                 for p in sorted((corpora / "extraction-dev" / name / "text").glob("*.txt"))]
+    texts["dragnet gold"] = [_decoded(p.read_bytes()) for p in sorted((corpora / "extraction-dev/dragnet/gold").glob("*.txt"))]
+    wcxb = json.loads((corpora / "extraction-dev/wcxb/ground-truth.json").read_text(encoding="utf-8"))
+    texts["wcxb gold"] = [page["articleBody"] or "" for page in wcxb.values()]
+    texts["dates-dev pages"] = _cleaned_pages(sorted((corpora / "dates-dev" / "pages").glob("*.html.gz")))
+    return texts
+
+
+def _decoded(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _cleaned_pages(paths: list[Path]) -> list[str]:
+    from pipelines.cleaning import clean_documents
+    from pipelines.ingest import RejectedInput, decode
+
+    pages = []
+    for path in paths:
+        try:
+            pages.append((path.name, decode(gzip.decompress(path.read_bytes()))[0]))
+        except RejectedInput:
+            continue
+    documents = pl.DataFrame(pages, schema={"doc_id": pl.String, "content": pl.String}, orient="row").with_columns(
+        format=pl.lit("html"), source_url=pl.lit(None, pl.String))
+    return clean_documents(documents, workers=2)["text"].drop_nulls().to_list()
+
+
+def violations_of(batch: pl.DataFrame) -> pl.DataFrame:
+    return article_violations(batch, extract_facts(batch))
+
+
+@pytest.mark.slow
+def test_no_corpus_text_gets_rows_that_break_keys_offsets_or_entity_ids(monkeypatch):
+    """Every text of every corpus in ../shared (about 17,000), extracted in batches as a run
+    extracts them, in two processes of one polars thread each (two minutes on two shared cores)."""
+    if not (SHARED / "corpora").is_dir():
+        pytest.skip(f"the corpora are not here ({SHARED / 'corpora'})")
+    started = time.monotonic()
+    articles = pl.concat([
+        pl.DataFrame({"doc_id": [f"{corpus}#{i}" for i in range(len(texts))], "text": texts}, schema=ARTICLE_SCHEMA)
+        for corpus, texts in corpus_texts(SHARED).items()]).filter(pl.col("text").str.strip_chars() != "")
+    monkeypatch.setenv("POLARS_MAX_THREADS", "1")
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        violations = pl.concat(pool.map(violations_of, articles.iter_slices(BATCH_SIZE)))
+    assert violations.height == 0, violations.head(20).rows()
+    print(f"{articles.height} corpus texts checked in {time.monotonic() - started:.0f} s")
