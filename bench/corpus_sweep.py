@@ -20,7 +20,7 @@ user does (a subprocess in the work dir, its own DAGSTER_HOME there, a CI-like e
 terminal, CI=true, no NEWS_WAREHOUSE_* settings), and a second run with nothing new. Reports
 in markdown: each run's exit code, wall time and peak summed RSS of its process tree (read
 from /proc every 0.1 s, bench/scale.py's helper) and the checks the CLI says passed or failed;
-then, on the published warehouse opened read-only, the invariants of pipelines/assets/checks.py
+then, on the published warehouse opened read-only, the invariants of pipelines/invariants.py
 with any offending rows, the views of sql/views/ missing, files, articles and rejections per
 corpus (and files with neither), rejections by stage and reason, and the articles left out of
 fact extraction with why (article_extractions.left_out_reason, "n/a" where that column does not
@@ -250,7 +250,7 @@ def file_outcomes(con) -> tuple[set[str], dict[str, str]]:
 
 
 def inspect(db: Path, raw: Path) -> Inspection:
-    from pipelines.assets.checks import offending_rows
+    from pipelines.invariants import offending_rows
     from pipelines.warehouse import VIEWS_DIR, object_name, reading, sql_files
 
     found = Inspection()

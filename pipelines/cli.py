@@ -111,6 +111,7 @@ def command_run(args: argparse.Namespace) -> int:
                       "--raw and --warehouse.[/red]")
         return 2
     use_project_dagster_home()
+    print_unpublished(settings)
     run_config = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}, **rederive_config(settings, args.rederive)}
     tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
@@ -141,6 +142,11 @@ def command_run(args: argparse.Namespace) -> int:
         _, rows = query(settings, "SELECT path, reason FROM rejected_documents WHERE first_seen = "
                                   "(SELECT max(first_seen) FROM rejected_documents) ORDER BY path")
         print_table("Set aside this run (see rejected_documents)", ["path", "reason"], rows)
+    left_out = materialized.get("article_extractions", {}).get("articles_left_out")
+    if left_out and left_out.value:
+        print_table("Facts left out this run (see article_extractions.left_out_reason)", ["path", "reason"],
+                    query_working_copy(settings, LEFT_OUT_SQL + " AND e.extracted_at = (SELECT max(extracted_at) "
+                                       "FROM article_extractions) ORDER BY path")[1])
     if result.success and "entities" not in materialized:
         console.print("Facts: up to date (no new, changed or removed articles since the last run).")
     published = materialized.get("entities", {}).get("published_seconds")
@@ -150,8 +156,12 @@ def command_run(args: argparse.Namespace) -> int:
     failed = [c for c in checks if not c.passed]
     console.print(f"Checks: {len(checks) - len(failed)} of {len(checks)} passed")
     for check in failed:
-        found = ", ".join(f"{value.value} {name}" for name, value in check.metadata.items())
+        found = ", ".join(f"{value.value} {name}" for name, value in check.metadata.items() if name != "examples")
         console.print(f"[red]Check {check.check_name} failed:[/red] {found}", highlight=False, soft_wrap=True)
+        if "examples" in check.metadata:
+            console.print(check.metadata["examples"].value.replace("`", ""), highlight=False, soft_wrap=True)
+    if failed or not result.success:
+        print_unpublished(settings)
     if not result.success:
         for event in result.all_events:
             if event.is_step_failure:
@@ -161,6 +171,33 @@ def command_run(args: argparse.Namespace) -> int:
                       highlight=False, soft_wrap=True)
         return 1
     return 1 if failed else 0  # a failed check that does not block still means wrong data
+
+
+# Articles whose facts were left out, with the path of their file and why (e: article_extractions).
+LEFT_OUT_SQL = ("SELECT r.paths[1] AS path, e.left_out_reason AS reason FROM article_extractions e "
+                "JOIN raw_documents r USING (doc_id) WHERE e.left_out_reason IS NOT NULL")
+
+
+def query_working_copy(settings: Settings, sql: str) -> tuple[list[str], list[tuple]]:
+    """`query` on what the run wrote, published or not."""
+    from pipelines.warehouse import working_copy
+
+    return query(replace(settings, warehouse=working_copy(settings.warehouse)) if not settings.lake else settings, sql)
+
+
+def print_unpublished(settings: Settings) -> None:
+    """Say when the working copy holds changes the checks kept from being published, and why."""
+    from pipelines.publishing import last_verdict
+    from pipelines.warehouse import unpublished_since
+
+    verdict = last_verdict(settings.target)
+    if verdict is None or verdict["published"] or unpublished_since(settings.target) is None:
+        return
+    console.print(f"[red]Not published:[/red] the changes since {verdict['unpublished_since']} failed these checks "
+                  f"when judged at {verdict['judged_at']} (the snapshot analysts read is as it was before them):",
+                  highlight=False, soft_wrap=True)
+    for name, found in verdict["failed"].items():
+        console.print(f"  {name}: {found['rows']} rows, e.g. " + " | ".join(found["examples"]), highlight=False, soft_wrap=True)
 
 
 def command_worker(args: argparse.Namespace) -> int:
@@ -316,6 +353,16 @@ def command_status(args: argparse.Namespace) -> int:
     print_table("Tables and views", ["table / view", "rows"], counts)
     _, rejected = query(settings, "SELECT path, stage, reason, first_seen FROM rejected_documents ORDER BY first_seen DESC, path")
     print_table("Rejected files", ["path", "stage", "reason", "first seen"], rejected)
+    existing_columns = query(settings, "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'article_extractions' "
+                                       "AND column_name = 'left_out_reason'")[1][0][0]
+    if existing_columns:
+        print_table("Articles whose facts were left out", ["path", "reason"], query(settings, LEFT_OUT_SQL + " ORDER BY path")[1])
+    from pipelines.publishing import last_verdict
+
+    verdict = last_verdict(settings.target)
+    if verdict and verdict["published"]:
+        console.print(f"Last judged run: published at {verdict['judged_at']}, every blocking check passed.", highlight=False)
+    print_unpublished(settings)
     use_project_dagster_home()
     with dg.DagsterInstance.get() as instance:
         runs = instance.get_runs(limit=1)

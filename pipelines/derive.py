@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,7 +21,7 @@ import polars as pl
 
 from pipelines import warehouse
 from pipelines.extraction.entities import ENTITIES_SQL
-from pipelines.extraction.facts import BATCH_SIZE, EXTRACTION_VERSION, extract_in_batches
+from pipelines.extraction.facts import BATCH_SIZE, EXTRACTION_VERSION, LEFT_OUT, extract_in_batches
 from pipelines.lake import Lake
 from pipelines.refresh import WRITE_WAIT_SECONDS, Progress, run_lock
 from pipelines.settings import Settings
@@ -38,7 +38,8 @@ class DeriveSummary:
     extracted: int = 0
     resumed: int = 0
     removed: int = 0
-    published_seconds: float | None = None
+    # Articles of this run whose facts were left out, with why: {doc_id: reason}.
+    left_out: dict[str, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -54,9 +55,10 @@ class DerivePlan:
     removed: list[str]
 
 
-def plan_derivation(db_path: Path | Lake, rederive: bool) -> DerivePlan:
+def plan_derivation(db_path: Path | Lake, rederive: bool, repair_since: datetime | None = None) -> DerivePlan:
     """What this run derives: every article when forced or when the derived tables' columns
-    changed (apply_schema drops them all), else the articles not extracted by this version."""
+    changed (apply_schema drops them all), else the articles not extracted by this version, and
+    those extracted since `repair_since` (the unpublished facts a failed check judged)."""
     empty = DerivePlan(pl.DataFrame(schema={"doc_id": pl.String, "cleaning_version": pl.String}), [])
     if not warehouse.exists(db_path):
         return empty
@@ -72,7 +74,8 @@ def plan_derivation(db_path: Path | Lake, rederive: bool) -> DerivePlan:
             pending = con.sql(
                 """SELECT a.doc_id, a.cleaning_version FROM articles a LEFT JOIN article_extractions e USING (doc_id)
                    WHERE e.doc_id IS NULL OR e.extraction_version <> $version OR e.cleaning_version <> a.cleaning_version
-                   ORDER BY a.doc_id""", params={"version": EXTRACTION_VERSION}).pl()
+                      OR e.extracted_at >= $repair_since
+                   ORDER BY a.doc_id""", params={"version": EXTRACTION_VERSION, "repair_since": repair_since}).pl()
             removed = [row[0] for row in con.execute(
                 "SELECT doc_id FROM article_extractions ANTI JOIN articles USING (doc_id) ORDER BY doc_id").fetchall()]
     return DerivePlan(pending, removed)
@@ -109,6 +112,7 @@ class FactStaging:
         return staged
 
     def write_part(self, articles: pl.DataFrame, tables: list[dict[str, pl.DataFrame]]) -> None:
+        """Stage the rows of `articles` (doc_id, cleaning_version, left_out_reason)."""
         number = len(self.parts())
         partial = self.root / f"part-{number:06d}.partial"
         partial.mkdir()
@@ -137,16 +141,20 @@ def _article_batches(work: Path | Lake, ids: list[str], batch_ids: list[list[str
         yield batch
 
 
-def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: list[str], progress: Progress) -> None:
-    """Extract the facts of the articles `todo` and stage them, PART_ARTICLES articles per part."""
+def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: list[str], progress: Progress) -> dict[str, str]:
+    """Extract the facts of the articles `todo` and stage them, PART_ARTICLES articles per part;
+    the articles whose facts were left out, with why."""
     workers = settings.workers if len(todo) > BATCH_SIZE else 1  # spawning workers costs seconds
     cleaning_versions = dict(plan.pending.iter_rows())
     batch_ids: list[list[str]] = []
     part_ids: list[str] = []
     part_tables: list[dict[str, pl.DataFrame]] = []
+    left_out: dict[str, str] = {}
 
     def stage_part() -> None:
-        articles = pl.DataFrame({"doc_id": part_ids, "cleaning_version": [cleaning_versions[i] for i in part_ids]})
+        articles = pl.DataFrame({"doc_id": part_ids, "cleaning_version": [cleaning_versions[i] for i in part_ids],
+                                 "left_out_reason": [left_out.get(i) for i in part_ids]},
+                                schema={"doc_id": pl.String, "cleaning_version": pl.String, "left_out_reason": pl.String})
         staging.write_part(articles, part_tables)
         part_ids.clear()
         part_tables.clear()
@@ -154,12 +162,14 @@ def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: l
     work = warehouse.working_copy(settings.target)
     for index, tables in enumerate(extract_in_batches(_article_batches(work, todo, batch_ids), workers)):
         part_ids.extend(batch_ids[index])
+        left_out.update(tables.pop(LEFT_OUT).iter_rows())
         part_tables.append(tables)
         progress.advance(len(batch_ids[index]))
         if len(part_ids) >= PART_ARTICLES:
             stage_part()
     if part_ids:
         stage_part()
+    return left_out
 
 
 def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStaging, run_started: datetime) -> None:
@@ -180,7 +190,8 @@ def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStagin
                          for name in PER_ARTICLE_TABLES)
         con.execute(
             f"""INSERT INTO article_extractions BY NAME
-                SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at, {counts}
+                SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at, {counts},
+                       left_out_reason
                 FROM read_parquet(?) {joins}""",
             [EXTRACTION_VERSION, run_started, staging.files(ARTICLES_PART), *map(staging.files, PER_ARTICLE_TABLES)])
     con.execute("DELETE FROM entities WHERE entity_id IN (SELECT entity_id FROM touched_entities)")
@@ -189,13 +200,15 @@ def _write(con: duckdb.DuckDBPyConnection, plan: DerivePlan, staging: FactStagin
 
 
 def derive_facts(settings: Settings, progress: Progress | None = None, log: Callable[[str], None] = print,
-                 rederive: bool = False) -> DeriveSummary:
-    """Bring the fact tables up to date with articles, then publish the working copy if this run
-    or an earlier one changed it; with nothing to derive it writes nothing."""
+                 rederive: bool = False, repair_since: datetime | None = None) -> DeriveSummary:
+    """Bring the fact tables of the working copy up to date with articles; with nothing to derive
+    it writes nothing. An article whose extraction fails is left out with its reason, never the
+    run. The facts extracted since `repair_since`, which an earlier run's checks kept from being
+    published, are extracted again. Publishing is pipelines/publishing.py's, after the checks."""
     progress = progress or Progress()
     run_started = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     with run_lock(settings.warehouse, log):
-        plan = plan_derivation(warehouse.prepare_working_copy(settings.target), rederive)
+        plan = plan_derivation(warehouse.prepare_working_copy(settings.target), rederive, repair_since)
         summary = DeriveSummary(removed=len(plan.removed))
         if plan.pending.is_empty() and not plan.removed:
             FactStaging(settings.warehouse).remove()  # parts of a killed run nothing needs any more
@@ -207,14 +220,15 @@ def derive_facts(settings: Settings, progress: Progress | None = None, log: Call
             if staged:
                 log(f"Using the facts of {len(staged)} articles staged by an interrupted run.")
             progress.start("Extracting facts", len(todo))
-            _extract(settings, plan, staging, todo, progress)
+            summary.left_out = _extract(settings, plan, staging, todo, progress)
             summary.extracted = len(todo)
+            if summary.left_out:
+                log(f"Facts of {len(summary.left_out)} articles left out (see article_extractions.left_out_reason): "
+                    + "; ".join(f"{doc_id[:12]}: {reason}" for doc_id, reason in list(summary.left_out.items())[:5]))
             progress.start("Writing facts to the warehouse", 1)
-            with warehouse.writing(settings.target, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            with warehouse.writing(settings.target, compact=True, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS,
+                                   since=run_started) as con:
                 _write(con, plan, staging, run_started)
             progress.advance(1)
             staging.remove()
-        summary.published_seconds = warehouse.publish(settings.target)
-        if summary.published_seconds is not None:
-            log(f"Published {settings.warehouse} in {summary.published_seconds:.2f} s.")
         return summary

@@ -10,7 +10,9 @@ the work.
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -20,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from pipelines import warehouse
@@ -379,49 +382,139 @@ def mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], rem
     signatures' estimate is too coarse when one text is many times longer). Groups are stars: an
     article joins a group only as a near-duplicate of its first article, so a roundup that
     contains two stories never chains them into one group. Stored articles are not re-read or
-    re-pointed, except those whose first article was removed."""
+    re-pointed, except those whose first article was removed.
+
+    Memory follows a batch, not the candidates: the pairs stay in DuckDB and come back as numbers
+    (the articles numbered in the order "earlier" means), and the texts' shingles are hashed a
+    batch at a time into a temporary file (ShingleFile) that each comparison reads two arrays of."""
     warehouse.register_values(con, "removed_ids", "doc_id", removed_ids)
     orphans = [row[0] for row in con.execute(
         "SELECT doc_id FROM articles WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)").fetchall()]
     con.execute("UPDATE articles SET near_duplicate_of = NULL WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)")
     warehouse.register_values(con, "near_duplicate_candidates", "doc_id", [*new_ids, *orphans])
-    candidates = con.execute(
-        f"""WITH candidate_bands AS (
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE near_duplicate_pairs AS
+            WITH candidate_bands AS (
                 SELECT doc_id, unnest(range({BANDS})) AS band, unnest({BAND_KEYS}) AS key FROM articles
                 WHERE doc_id IN (SELECT doc_id FROM near_duplicate_candidates) AND shingle_count >= {MIN_SHINGLES}),
             stored_bands AS (
                 SELECT doc_id, unnest(range({BANDS})) AS band, unnest({BAND_KEYS}) AS key FROM articles
                 WHERE shingle_count >= {MIN_SHINGLES})
-            SELECT DISTINCT c.doc_id, s.doc_id FROM candidate_bands c
-            JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.doc_id <> c.doc_id"""
-    ).fetchall()
-    if not candidates:
-        return
-    involved = sorted({doc_id for pair in candidates for doc_id in pair})
-    warehouse.register_values(con, "involved_ids", "doc_id", involved)
-    rows = con.execute(
-        """SELECT a.doc_id, a.near_duplicate_of, r.first_seen, a.text FROM articles a JOIN raw_documents r USING (doc_id)
-           WHERE a.doc_id IN (SELECT doc_id FROM involved_ids)
-              OR a.doc_id IN (SELECT near_duplicate_of FROM articles WHERE doc_id IN (SELECT doc_id FROM involved_ids))"""
-    ).fetchall()
-    first_of = {doc_id: original for doc_id, original, _, _ in rows}
-    order = {doc_id: (first_seen, doc_id) for doc_id, _, first_seen, _ in rows}
-    texts = {doc_id: shingles(text) for doc_id, _, _, text in rows}
-    matches: dict[str, list[str]] = defaultdict(list)
-    for article, other in candidates:
-        matches[article].append(other)
+            SELECT DISTINCT c.doc_id, s.doc_id AS other FROM candidate_bands c
+            JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.doc_id <> c.doc_id""")
+    if con.execute("SELECT count(*) FROM near_duplicate_pairs").fetchall()[0][0]:
+        _link_near_duplicates(con)
+    # Only on success: after an error the transaction is aborted, and the tables go with the connection.
+    con.execute("DROP TABLE near_duplicate_pairs")
+    con.execute("DROP TABLE IF EXISTS near_duplicate_articles")
 
-    def near(a: str, b: str) -> bool:
-        return len(texts[a] & texts[b]) >= NEAR_DUPLICATE_CONTAINMENT * min(len(texts[a]), len(texts[b]))
 
-    links = {}
-    for article in sorted(matches, key=order.__getitem__):  # earlier articles settle their groups first
-        groups = {first_of[m] or m for m in matches[article] if order[m] < order[article] and near(article, m)}
-        joinable = [first for first in groups if near(article, first)]
-        first_of[article] = links[article] = min(joinable, key=order.__getitem__) if joinable else None
-    frame = pl.DataFrame({"doc_id": list(links), "first_id": list(links.values())}, schema={"doc_id": pl.String, "first_id": pl.String})
-    con.register("near_duplicate_links", frame)
-    con.execute("UPDATE articles AS a SET near_duplicate_of = l.first_id FROM near_duplicate_links AS l WHERE a.doc_id = l.doc_id")
+def _link_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
+    """Link the articles of near_duplicate_pairs (doc_id, other): see mark_near_duplicates."""
+    # The articles of the pairs and the first articles of their groups, numbered by (first_seen,
+    # doc_id): a lower number is an earlier article.
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE near_duplicate_articles AS
+           WITH involved AS (SELECT doc_id FROM near_duplicate_pairs UNION SELECT other FROM near_duplicate_pairs)
+           SELECT (row_number() OVER (ORDER BY r.first_seen, a.doc_id) - 1)::BIGINT AS number, a.doc_id, a.near_duplicate_of
+           FROM articles a JOIN raw_documents r USING (doc_id)
+           WHERE a.doc_id IN (SELECT doc_id FROM involved)
+              OR a.doc_id IN (SELECT near_duplicate_of FROM articles WHERE doc_id IN (SELECT doc_id FROM involved))""")
+    first_of = con.execute(
+        """SELECT coalesce(f.number, -1) AS first_number FROM near_duplicate_articles a
+           LEFT JOIN near_duplicate_articles f ON f.doc_id = a.near_duplicate_of ORDER BY a.number""").fetchnumpy()
+    pairs = con.execute(
+        """SELECT c.number AS article, o.number AS other FROM near_duplicate_pairs p
+           JOIN near_duplicate_articles c ON c.doc_id = p.doc_id JOIN near_duplicate_articles o ON o.doc_id = p.other
+           ORDER BY article, other""").fetchnumpy()
+    with ShingleFile(con) as texts:
+        texts.add(con.execute("SELECT a.text FROM near_duplicate_articles n JOIN articles a USING (doc_id) ORDER BY n.number"))
+        links = _near_duplicate_links(pairs["article"].astype(np.int64), pairs["other"].astype(np.int64),
+                                      first_of["first_number"].astype(np.int64), texts)
+    con.register("near_duplicate_links", pl.DataFrame(
+        {"number": list(links), "first_number": list(links.values())}, schema={"number": pl.Int64, "first_number": pl.Int64}))
+    con.execute(
+        """UPDATE articles AS a SET near_duplicate_of = l.first_id
+           FROM (SELECT n.doc_id, f.doc_id AS first_id FROM near_duplicate_links l
+                 JOIN near_duplicate_articles n ON n.number = l.number
+                 LEFT JOIN near_duplicate_articles f ON f.number = l.first_number) AS l
+           WHERE a.doc_id = l.doc_id""")
+    con.unregister("near_duplicate_links")
+
+
+def _near_duplicate_links(articles: np.ndarray, others: np.ndarray, first_of: np.ndarray,
+                          texts: ShingleFile) -> dict[int, int | None]:
+    """The group's first article each article of the pairs (article, other) links to, or None:
+    articles are numbers, a lower one earlier; first_of[n] is the first article of n's group as
+    stored (-1: none; updated as articles settle), and texts holds each article's shingles."""
+    links: dict[int, int | None] = {}
+    bounds = np.flatnonzero(np.diff(articles)) + 1
+    for start, end in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(articles)]))):
+        article = int(articles[start])  # earlier articles settle their groups first: ascending numbers
+        own = texts[article]
+        known: dict[int, bool] = {}
+
+        def near(other: int) -> bool:
+            if other not in known:
+                theirs = texts[other]
+                shorter, longer = (own, theirs) if len(own) <= len(theirs) else (theirs, own)
+                at = np.searchsorted(longer, shorter)
+                shared = int(np.count_nonzero(longer[np.minimum(at, len(longer) - 1)] == shorter)) if len(longer) else 0
+                known[other] = shared >= NEAR_DUPLICATE_CONTAINMENT * len(shorter)
+            return known[other]
+
+        groups = set()
+        for other in others[start:end].tolist():
+            if other < article and near(other):
+                groups.add(int(first_of[other]) if first_of[other] >= 0 else other)
+        joinable = [first for first in groups if near(first)]
+        links[article] = min(joinable) if joinable else None
+        first_of[article] = links[article] if joinable else -1
+    return links
+
+
+class ShingleFile:
+    """The shingles of texts 0, 1, 2, ... as sorted arrays of distinct 64-bit hashes, in an
+    unlinked temporary file beside the database file (the page cache holds it, not the process):
+    comparisons read two arrays at a time, so memory does not grow with the number of texts.
+    Hashes are Python's, stable within the process that writes and reads the file."""
+
+    BATCH_ROWS = 1000
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        database = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database() "
+                               "AND type = 'duckdb' AND path IS NOT NULL").fetchall()
+        folder = Path(database[0][0]).parent if database else None  # else (a lake) the system's temporary folder
+        self.file = tempfile.TemporaryFile(dir=folder if folder and folder.is_absolute() and folder.is_dir() else None)
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.size = 0
+
+    def __enter__(self) -> ShingleFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.file.close()
+
+    def add(self, result: duckdb.DuckDBPyConnection) -> None:
+        """Append the shingles of each text in `result` (one text column), a batch at a time."""
+        reader = result.fetch_record_batch(self.BATCH_ROWS)
+        for batch in reader:
+            chunks = []
+            for text in batch.column(0).to_pylist():
+                found = shingles(text)
+                hashes = np.fromiter(map(hash, found), dtype=np.int64, count=len(found))
+                hashes.sort()
+                chunks.append(hashes.tobytes())
+                self.starts.append(self.size)
+                self.size += len(chunks[-1])
+                self.ends.append(self.size)
+            self.file.write(b"".join(chunks))
+        self.file.flush()
+
+    def __getitem__(self, number: int) -> np.ndarray:
+        start, end = self.starts[number], self.ends[number]
+        return np.frombuffer(os.pread(self.file.fileno(), end - start, start), dtype=np.int64)
 
 
 def read_and_plan(settings: Settings, work: Path | Lake, staging: Staging, progress: Progress,
@@ -474,7 +567,8 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
                     for doc_id, reason in cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", "rejection").iter_rows()
                 ]
             progress.start("Writing to the warehouse", 1)
-            with warehouse.writing(settings.target, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS) as con:
+            with warehouse.writing(settings.target, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS,
+                                   since=run_started) as con:
                 write_documents(con, plan, staging, run_started)
                 _write_articles(con, plan, staging, run_started)
             progress.advance(1)

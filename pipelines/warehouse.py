@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -168,8 +169,33 @@ def set_aside(published: Path) -> Path | None:
 
 
 def _unpublished_marker(published: Path) -> Path:
-    """Present from a run's first write until the working copy is published."""
+    """Present from a run's first write until the working copy is published; it holds the start
+    of the earliest run whose writes are not published yet."""
     return published.with_name(f".{published.name}.unpublished")
+
+
+def _mark_unpublished(published: Path, since: datetime | None) -> None:
+    """Note that the working copy holds writes made since `since` (now, when None) that are not
+    published; an earlier, still unpublished write keeps its older time."""
+    marker = _unpublished_marker(published)
+    if not marker.exists():
+        marker.write_text((since or datetime.now(UTC).replace(tzinfo=None)).isoformat())
+
+
+def unpublished_since(published: Path | Lake) -> datetime | None:
+    """The start of the earliest run whose writes to the working copy are not published yet (the
+    rows no published check has judged), or None when the published file is the working copy's
+    latest state. A lake publishes every commit: None. A marker from before it held a time
+    counts every row as unpublished."""
+    if isinstance(published, Lake):
+        return None
+    marker = _unpublished_marker(Path(published))
+    if not marker.exists():
+        return None if Path(published).exists() or not working_copy(Path(published)).exists() else datetime.min
+    try:
+        return datetime.fromisoformat(marker.read_text().strip())
+    except ValueError:
+        return datetime.min
 
 
 def prepare_working_copy(published: Path | Lake) -> Path | Lake:
@@ -185,17 +211,20 @@ def prepare_working_copy(published: Path | Lake) -> Path | Lake:
 
 
 @contextmanager
-def writing(published: Path | Lake, compact: bool = False, schema: bool = True, **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
+def writing(published: Path | Lake, compact: bool = False, schema: bool = True, since: datetime | None = None,
+            **kwargs) -> Iterator[duckdb.DuckDBPyConnection]:
     """One atomic write to the working copy of the warehouse published at `published` (to a
     lake itself): schema ensured (unless `schema` is False: the shards of a lake, whose plan
     ensured it, and whose commits would conflict with a schema change), then everything in the
     block commits or nothing does; with `compact` (the last write of a run), the file is then
-    compacted if it holds too much free space. The write is published by `publish`."""
+    compacted if it holds too much free space. `since`: when the run that writes started (its
+    rows' times are not earlier), so the checks before publishing judge them. The write is
+    published by pipelines/publishing.py once the checks pass."""
     in_lake = isinstance(published, Lake)
     path = prepare_working_copy(published)
     if not in_lake:
         path.parent.mkdir(parents=True, exist_ok=True)  # for the marker; connect() creates the file
-        _unpublished_marker(Path(published)).touch()
+        _mark_unpublished(Path(published), since)
     con = connect(path, read_only=False, **kwargs)
     try:
         con.execute("BEGIN TRANSACTION")
@@ -246,7 +275,8 @@ def compact_if_slack(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
 
 def publish(published: Path | Lake) -> float | None:
     """Publish the working copy as the analysts' file when a write has not been published yet (or
-    the published file is missing): copy it beside the published file (a copy-on-write clone
+    the published file is missing), whatever it holds: pipelines/publishing.py calls it once the
+    blocking checks passed on the working copy. Copy it beside the published file (a copy-on-write clone
     where the filesystem offers one), flush it to disk, rename it over the published file. A
     kill at any point leaves the published file as it was or fully new, and the marker makes the
     next run publish. Seconds taken, or None when there was nothing to publish. Callers hold the

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from conftest import SAMPLE_DIR, SEED_FILES, run_job
-from pipelines.assets.checks import INVARIANTS, offending_rows
+from pipelines.invariants import INVARIANTS, offending_rows
 from pipelines.derive import PER_ARTICLE_TABLES
 from pipelines.settings import Settings
 from pipelines.warehouse import reading, working_copy
@@ -108,4 +108,4 @@ def test_a_failed_blocking_check_fails_the_run_and_names_the_check(tmp_path, mon
     assert main(run) == 1
     output = capsys.readouterr().out
     assert "Check near_duplicates_point_to_earlier_articles failed: 1 bad_near_duplicate_links" in output
-    assert "Step ingest_invariants failed" in output  # blocking: the run failed, the facts did not run
+    assert "Step ingest failed" in output  # blocking: the run failed, the facts did not run

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from conftest import ROOT, fetch, run_job
-from pipelines.assets.checks import offending_rows
+from pipelines.invariants import offending_rows
 from pipelines.settings import Settings
 from pipelines.warehouse import VIEWS_DIR, object_name, reading, sql_files
 

@@ -17,6 +17,7 @@ from conftest import ROOT, SEED_FILES, content_snapshot, fetch, run_job, snapsho
 from pipelines import derive, ingest
 from pipelines.derive import derive_facts
 from pipelines.refresh import Progress, load_state, refresh_warehouse
+from pipelines.publishing import publish_if_sound
 from pipelines.settings import Settings
 from pipelines.warehouse import reading, working_copy
 
@@ -108,6 +109,7 @@ def test_every_progress_phase_ends_at_its_total_when_new_and_re_cleaned_document
     progress = RecordedProgress()
     refresh_warehouse(settings, progress, log=lambda message: None)
     derive_facts(settings, progress, log=lambda message: None)
+    publish_if_sound(settings, log=lambda message: None)
     stored = fetch(settings, "SELECT count(*) FROM raw_documents")[0][0]
     assert [phase for phase, _, _ in progress.phases] == [
         "Reading new or changed raw files", "Cleaning documents", "Writing to the warehouse",
@@ -174,6 +176,7 @@ def test_staged_facts_of_an_interrupted_run_are_used_by_the_next(settings, tmp_p
     monkeypatch.setattr(derive, "_write", real_write)
     summary = derive_facts(settings, log=lambda message: None)
     assert (summary.resumed, summary.extracted) == (5, 0)
+    assert publish_if_sound(settings, log=lambda message: None).published_seconds is not None
     assert content_snapshot(settings) == content_snapshot(fresh_build(settings, tmp_path))
 
 

@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 
 from conftest import content_snapshot, fetch, run_job
-from pipelines.assets.checks import all_checks, constraint_invariants, offending_rows
+from pipelines.assets.checks import check_specs, lake_checks
+from pipelines.invariants import INVARIANTS, constraint_invariants, offending_rows
 from pipelines.lake import Lake, lake_ddl
 from pipelines.warehouse import connect, tables
 
@@ -72,12 +73,9 @@ def test_each_constraint_a_lake_does_not_enforce_is_checked(lake_settings):
 
 
 def test_a_lake_runs_each_constraint_check_on_the_table_it_guards_and_says_what_it_checks():
-    def specs(in_lake: bool) -> dict[str, tuple[str, str]]:
-        return {spec.name: (spec.asset_key.to_user_string(), spec.description)
-                for checks in all_checks(in_lake) for spec in checks.check_specs}
-
-    on_file = specs(in_lake=False)
-    lake_only = {name: spec for name, spec in specs(in_lake=True).items() if name not in on_file}
+    on_file = {spec.name for spec in check_specs(INVARIANTS)}
+    lake_only = {spec.name: (spec.asset_key.to_user_string(), spec.description)
+                 for checks in lake_checks() for spec in checks.check_specs if spec.name not in on_file}
     assert {name: table for name, (table, _) in lake_only.items()} == {
         "raw_files_unique_path": "raw_files", "raw_documents_unique_doc_id": "raw_documents",
         "articles_unique_doc_id": "articles", "events_kind_valid": "events"}

@@ -15,7 +15,7 @@ import pytest
 
 from conftest import SAMPLE_DIR, SEED_FILES, varied_article
 from pipelines import warehouse
-from pipelines.assets.checks import INVARIANTS, offending_rows
+from pipelines.invariants import INVARIANTS, offending_rows
 from pipelines.refresh import refresh_warehouse
 from pipelines.warehouse import table_names
 

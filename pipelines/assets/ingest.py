@@ -2,18 +2,23 @@
 rejected_documents): raw/ read, cleaned and written by pipelines/refresh.py.
 
 They come from one step because they change together: a run reads what is new under raw/,
-cleans it and writes all of them in a single DuckDB transaction.
+cleans it and writes all of them in a single DuckDB transaction, to the working copy. Their
+checks are judged there, in the same step: a blocking one that fails ends the run before anything
+is published.
 """
 
 import dagster as dg
 
+from pipelines.assets.checks import check_results, check_specs
 from pipelines.assets.preview import describe
 from pipelines.cleaning import CLEANING_VERSION
+from pipelines.invariants import offending_examples, offending_rows, produced_by
 from pipelines.refresh import Progress, refresh_warehouse
 from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
 from pipelines.warehouse import reading, tables, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "ingest"]
+CHECKED = produced_by("ingest")
 PREVIEW_COLUMNS = {
     "raw_files": "path, size_bytes, file_hash[:12] AS hash, read_at",
     "raw_documents": "doc_id[:12] AS doc, paths, format, encoding, size_bytes, first_seen",
@@ -33,6 +38,7 @@ def rejections_by_reason(con) -> dg.MetadataValue:
     specs=[dg.AssetSpec(table.name, deps=table.upstream, kinds={"duckdb"}, group_name=GROUP,
                         description=table.description, code_version=CLEANING_VERSION)
            for table in PRODUCED],
+    check_specs=check_specs(CHECKED),
     pool=WRITER_POOL,
 )
 def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
@@ -53,5 +59,8 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
     with reading(working_copy(settings.target)) as con:
         metadata = {t.name: {**describe(con, t.name, PREVIEW_COLUMNS[t.name]), **counts[t.name]} for t in PRODUCED}
         metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
+        offending = offending_rows(con, CHECKED)
+        examples = {i.name: offending_examples(con, i) for i in CHECKED if offending[i.name]}
     for table in PRODUCED:
         yield dg.MaterializeResult(asset_key=table.name, metadata=metadata[table.name])
+    yield from check_results(CHECKED, offending, examples)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -16,6 +18,7 @@ from pipelines.extraction.coreference import nominal_mentions, pronoun_mentions,
 from pipelines.extraction.date_mentions import DATE, date_mentions
 from pipelines.extraction.events import events
 from pipelines.extraction.gazetteer import places
+from pipelines.extraction.integrity import article_violations
 from pipelines.extraction.entities import MENTION_SCHEMA, article_entity_table, entity_id, merge_entities, with_entity_ids
 from pipelines.extraction.quotes import quotes
 from pipelines.extraction.names import named_mentions
@@ -28,6 +31,13 @@ from pipelines.extraction.tokens import pattern_matches, token_table, with_sente
 EXTRACTION_VERSION = "2026.12.06.1"
 # Articles per extraction batch: memory follows this, not the corpus (see bench/extract_speed.py).
 BATCH_SIZE = 250
+# Seconds a batch may take before its articles are extracted one at a time (a batch takes about
+# one), and one article may take before its facts are left out.
+BATCH_SECONDS_LIMIT = 300
+ARTICLE_SECONDS_LIMIT = 60
+# The frame extract_batch adds to the fact tables: the articles whose facts were left out, and why.
+LEFT_OUT = "left_out"
+LEFT_OUT_SCHEMA = {"doc_id": pl.String, "reason": pl.String}
 
 
 def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
@@ -65,12 +75,69 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
+class ExtractionTimeout(BaseException):
+    """An extraction's time ran out (a BaseException, so that no `except Exception` swallows it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Raise ExtractionTimeout in the block after `seconds`, where a signal can be delivered (the
+    main thread; elsewhere, as in a Dagster step run in a thread, there is no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame) -> None:
+        raise ExtractionTimeout
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _failure(error: BaseException, seconds: float) -> str:
+    if isinstance(error, ExtractionTimeout):
+        return f"extraction took longer than {seconds:.0f} s and was stopped"
+    return f"extraction failed: {type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}".rstrip(": ")
+
+
+def extract_batch(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """extract_facts of a batch in which no article can break the rest: when the batch raises or
+    runs out of time, its articles are extracted one at a time; an article that raises, runs out
+    of time, or gets rows that break a table's key, offsets or entity ids
+    (integrity.article_violations) has none of its rows kept and is listed under LEFT_OUT with
+    its reason."""
+    failures: list[tuple[str, str]] = []
+    try:
+        with _time_limit(BATCH_SECONDS_LIMIT):
+            tables = extract_facts(articles)
+    except (Exception, ExtractionTimeout):
+        parts = [extract_facts(articles.clear())]
+        for index in range(articles.height):
+            article = articles.slice(index, 1)
+            try:
+                with _time_limit(ARTICLE_SECONDS_LIMIT):
+                    parts.append(extract_facts(article))
+            except (Exception, ExtractionTimeout) as error:
+                failures.append((article["doc_id"][0], _failure(error, ARTICLE_SECONDS_LIMIT)))
+        tables = {name: pl.concat([part[name] for part in parts]) for name in parts[0]}
+    left_out = pl.concat([pl.DataFrame(failures, schema=LEFT_OUT_SCHEMA, orient="row"),
+                          article_violations(articles, tables).select(list(LEFT_OUT_SCHEMA))])
+    if left_out.height:
+        tables = {name: table.filter(~pl.col("doc_id").is_in(left_out["doc_id"].implode())) for name, table in tables.items()}
+    return {**tables, LEFT_OUT: left_out}
+
+
 def extract_in_batches(batches: Iterable[pl.DataFrame], workers: int) -> Iterator[dict[str, pl.DataFrame]]:
-    """extract_facts of each batch, in order, in `workers` processes. At most two batches per
+    """extract_batch of each batch, in order, in `workers` processes. At most two batches per
     worker are in flight, so memory follows the batch size. Workers are spawned, not forked:
     polars' thread pool does not survive a fork."""
     if workers <= 1:
-        yield from map(extract_facts, batches)
+        yield from map(extract_batch, batches)
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         # Start every worker now, with one polars thread each (workers x threads = cores, not
@@ -80,7 +147,7 @@ def extract_in_batches(batches: Iterable[pl.DataFrame], workers: int) -> Iterato
                 started.result()
         pending = deque()
         for batch in batches:
-            pending.append(pool.submit(extract_facts, batch))
+            pending.append(pool.submit(extract_batch, batch))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
