@@ -44,6 +44,8 @@ GROUPS = {
     "pipelines/cleaning/": "pipelines.cleaning.",
     "pipelines/extraction/": "pipelines.extraction.",
     "pipelines/assets/checks.py": "pipelines.assets.checks.",
+    "pipelines/invariants.py": "pipelines.invariants.",
+    "pipelines/publishing.py": "pipelines.publishing.",
 }
 RUN_ALL = "pipelines/assets/checks.py"
 
