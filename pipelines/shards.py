@@ -43,7 +43,7 @@ from pipelines import warehouse
 from pipelines.cleaning import clean_documents
 from pipelines.derive import PER_ARTICLE_TABLES
 from pipelines.extraction.entities import ENTITIES_SQL
-from pipelines.extraction.facts import EXTRACTION_VERSION, extract_facts
+from pipelines.extraction.facts import EXTRACTION_VERSION, LEFT_OUT, extract_batch
 from pipelines.lake import Lake
 from pipelines.refresh import (
     BATCH_SIZE,
@@ -266,9 +266,11 @@ def _write_shard_batch(con: duckdb.DuckDBPyConnection, batch: dict[str, str], cl
     counts = ", ".join(f"coalesce({name}_rows, 0) AS {name}_rows" for name in PER_ARTICLE_TABLES)
     joins = " ".join(f"LEFT JOIN (SELECT doc_id, count(*) AS {name}_rows FROM shard_{name} GROUP BY doc_id) USING (doc_id)"
                      for name in PER_ARTICLE_TABLES)
+    con.register("shard_left_out", facts[LEFT_OUT])
     con.execute(f"""INSERT INTO article_extractions BY NAME
-                    SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at, {counts}
-                    FROM extracted_here {joins}""", [EXTRACTION_VERSION, run_started])
+                    SELECT doc_id, cleaning_version, ? AS extraction_version, ?::TIMESTAMP AS extracted_at, {counts},
+                           l.reason AS left_out_reason
+                    FROM extracted_here {joins} LEFT JOIN shard_left_out l USING (doc_id)""", [EXTRACTION_VERSION, run_started])
     _queue(con, "link", f"SELECT doc_id FROM shard_cleaned WHERE rejection IS NULL AND doc_id IN ({to_clean})", run_started)
     _queue(con, "entity", "SELECT entity_id FROM shard_article_entities WHERE doc_id IN (SELECT doc_id FROM extracted_here)", run_started)
     return still
@@ -299,7 +301,7 @@ def refresh_shard(lake: Lake, shard: int, shards: int, run_started: datetime, wo
             stored,
         ])
         started = time.perf_counter()
-        facts = extract_facts(extracted)
+        facts = extract_batch(extracted)
         summary.extract_seconds += time.perf_counter() - started
         write = partial(_write_shard_batch, batch=batch, cleaned=cleaned,
                         extracted=extracted.select("doc_id", "cleaning_version"), facts=facts, run_started=run_started)
