@@ -16,7 +16,7 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from pipelines import warehouse
-from pipelines.cleaning import CLEANING_VERSION, clean_documents
+from pipelines.cleaning import CLEANING_VERSION, clean_documents, spawned_workers
 from pipelines.cleaning.minhash import BANDS, MIN_SHINGLES, NEAR_DUPLICATE_CONTAINMENT, ROWS_PER_BAND, shingles
 from pipelines.ingest import RawDocument, RawFile, Rejection, SourceOutcome, read_source, scan_raw_files
 from pipelines.lake import Lake
@@ -557,15 +557,18 @@ def refresh_warehouse(settings: Settings, progress: Progress | None = None,
             plan, summary = read_and_plan(settings, work, staging, progress, run_started)
             if plan.is_empty and stored:
                 return summary
-            progress.start("Cleaning documents", len(plan.new_documents) + len(plan.reclean))
-            for batch in _batches_to_clean(work, plan, staging):
-                cleaned = clean_documents(batch, settings.workers, on_done=progress.advance)
-                staging.write("cleaned", cleaned)
-                summary.articles_added += int(cleaned["rejection"].is_null().sum())
-                summary.rejections += [
-                    Rejection(doc_id, doc_id, "clean", reason)
-                    for doc_id, reason in cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", "rejection").iter_rows()
-                ]
+            to_clean = len(plan.new_documents) + len(plan.reclean)
+            progress.start("Cleaning documents", to_clean)
+            # More than a batch: workers spawned once for the run, not forked from this grown process per batch.
+            with spawned_workers(settings.workers) if to_clean > BATCH_SIZE else nullcontext():
+                for batch in _batches_to_clean(work, plan, staging):
+                    cleaned = clean_documents(batch, settings.workers, on_done=progress.advance)
+                    staging.write("cleaned", cleaned)
+                    summary.articles_added += int(cleaned["rejection"].is_null().sum())
+                    summary.rejections += [
+                        Rejection(doc_id, doc_id, "clean", reason)
+                        for doc_id, reason in cleaned.filter(pl.col("rejection").is_not_null()).select("doc_id", "rejection").iter_rows()
+                    ]
             progress.start("Writing to the warehouse", 1)
             with warehouse.writing(settings.target, on_wait=log, wait_seconds=WRITE_WAIT_SECONDS,
                                    since=run_started) as con:

@@ -6,10 +6,12 @@ document and is what the process pool runs.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from concurrent.futures import ProcessPoolExecutor
@@ -135,19 +137,57 @@ def _clean_row_in_time(args: tuple) -> dict:
         signal.setitimer(signal.ITIMER_PROF, 0)
 
 
+class _SpawnedWorkers:
+    """The worker processes of a `spawned_workers` block, started at its first batch."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        return self.pool
+
+    def stop(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+_spawned: _SpawnedWorkers | None = None
+
+
+@contextmanager
+def spawned_workers(workers: int) -> Iterator[None]:
+    """Every clean_documents call in the block cleans in the same `workers` spawned processes,
+    started at the first call and stopped at the end, instead of a pool forked per call. A forked
+    worker starts with its parent's memory, which each one counts again in its resident set (a
+    refresh of 100,000 files holds their plan by then), and forking per batch repeats that; a
+    spawned worker holds the cleaning code and its batch only. Spawning costs a second or two of
+    imports, so it is for runs of many batches. Where a worker dies, the batch is retried as
+    _map_isolating_crashes says and the next call starts new workers."""
+    global _spawned
+    outer, _spawned = _spawned, _SpawnedWorkers(workers)
+    try:
+        yield
+    finally:
+        _spawned.stop()
+        _spawned = outer
+
+
 def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[int], None]) -> list[dict]:
     """Pool map that survives a worker dying (a C-level crash in a parser, or a hang the time
     limit ended): the batch is retried one document per fresh process so only the culprit is
-    rejected."""
+    rejected. The pool is spawned_workers' when a block of it is open, else forked for the call."""
     try:
+        if _spawned is not None:
+            return _map_in(_spawned.get(), tasks, on_done)
         with ProcessPoolExecutor(workers) as pool:
-            results = []
-            for result in pool.map(_clean_row_in_time, tasks, chunksize=CHUNK_SIZE):
-                results.append(result)
-                on_done(1)
-            return results
+            return _map_in(pool, tasks, on_done)
     except BrokenProcessPool:
-        pass
+        if _spawned is not None:
+            _spawned.stop()
     results = []
     for task in tasks:
         try:
@@ -156,6 +196,14 @@ def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[
         except BrokenProcessPool:
             results.append({"doc_id": task[0], "rejection": "cleaning crashed the parser process, or hung in it "
                                                             f"past {2 * CLEAN_SECONDS_LIMIT} s of CPU and was stopped"})
+        on_done(1)
+    return results
+
+
+def _map_in(pool: ProcessPoolExecutor, tasks: list[tuple], on_done: Callable[[int], None]) -> list[dict]:
+    results = []
+    for result in pool.map(_clean_row_in_time, tasks, chunksize=CHUNK_SIZE):
+        results.append(result)
         on_done(1)
     return results
 
@@ -173,6 +221,6 @@ def clean_documents(documents: pl.DataFrame, workers: int | None = None,
         (row["doc_id"], row["content"], row["format"], row["source_url"], repeated)
         for row in documents.select("doc_id", "content", "format", "source_url").iter_rows(named=True)
     ]
-    # Always in worker processes (forked: cheap), where a document that hangs can be stopped.
+    # Always in worker processes (forked, cheap, unless spawned_workers'), where a document that hangs can be stopped.
     rows = _map_isolating_crashes(tasks, min(workers, max(1, len(tasks) // CHUNK_SIZE)), on_done)
     return pl.DataFrame(rows, schema=ARTICLE_SCHEMA)
