@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 
+from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments
 from pipelines.cleaning.html import _agreement
 from pipelines.cleaning.text import clean_plain_text
@@ -86,3 +88,35 @@ def test_agreement_of_two_extractions_is_their_bag_of_words_f1():
     assert _agreement("Troops held a drill near Brest.", "troops held a drill near brest") == 1.0
     assert _agreement("Troops held a drill", "Share this on Facebook") == 0.0
     assert _agreement("troops held drill drill", "troops drill share") == 2 * 2 / (4 + 3)
+
+
+# Datelines of every shape wire services write, and capitals before a dash that are none.
+@pytest.mark.parametrize("paragraph, place, outlet", [
+    ("MINSK, 3 March - Text", "Minsk", None),
+    ("MINSK, Nov 28 (BelTA) – Text", "Minsk", "BelTA"),
+    ("LONDON (Reuters) - Text", "London", "Reuters"),
+    ("(AP) HONOLULU - Text", "Honolulu", "AP"),
+    ("WASHINGTON — The Senate", "Washington", None),
+    ("OKLAHOMA CITY — Two men", "Oklahoma City", None),
+    ("THE HAGUE — Judges at", "The Hague", None),
+    ("HONOLULU — A $2.2 million expedition", "Honolulu", None),
+    ("KYIV, Ukraine (AP) — Russia", "Kyiv", "AP"),
+    ("DENVER, Colo. (AP) — A man", "Denver", "AP"),
+    ("МИНСК, 28 ноября (БелТА) – Президент", "Минск", "БелТА"),
+    ("МИНСК — Президент Беларуси", "Минск", None),
+])
+def test_dateline_shapes(paragraph, place, outlet):
+    dateline, _ = parse_dateline(paragraph)
+    assert (dateline.place, dateline.outlet) == (place, outlet)
+
+
+@pytest.mark.parametrize("paragraph", [
+    "WASHINGTON, he said - no",  # a comma form needs a date or an outlet
+    "FYI – I just signed up for it.", "WARNING - It's worth pointing out",  # chat and kickers
+    "LIGHTEN YOUR LOAD – Start by weeding out things",  # a heading in capitals
+    "ANNIVERSARY SALE — SHOP UP TO 40% OFF", "GET CAREEROLOGY - THE #1 CAREER SKILLS APP",  # capitals go on
+    "WASHINGTON — the senate voted",  # no sentence opens after the dash
+    "OMG- you quote Dar",
+])
+def test_capitals_before_a_dash_that_are_no_dateline(paragraph):
+    assert parse_dateline(paragraph) is None

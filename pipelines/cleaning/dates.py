@@ -1,5 +1,6 @@
 """Dates as articles state them: full date lines, times, and datelines such as
-`MINSK, 28 November (BelTA) –`. Only explicit day-month-year dates count; a bare year never does."""
+`MINSK, 28 November (BelTA) –`, `LONDON (Reuters) -`, `KYIV, Ukraine (AP) —` or `WASHINGTON —`.
+Only explicit day-month-year dates count; a bare year never does."""
 
 from __future__ import annotations
 
@@ -45,16 +46,39 @@ DATE_LINE_FILLER = re.compile(
     r"pubblicato|aggiornato|il|alle|ore|atualizado|em|às|gepubliceerd|bijgewerkt|op|om|опубликовано|обновлено|в)\b|[^\w\s]",
     re.IGNORECASE,
 )
+# Capitals of the Latin and Cyrillic alphabets, for places in capitals ("MINSK", "МІНСК").
+CAPITAL = "A-ZА-ЯЁІЇЎЄҐ"
+PLACE = rf"[{CAPITAL}][{CAPITAL}'.\- ]{{1,30}}[{CAPITAL}]"
+OUTLET = r"[^\W\d_][\w .&-]{1,30}"
 DATELINE = re.compile(
-    r"""^(?:
-        (?P<place>[A-Z][A-Z'.\- ]{1,30}[A-Z]),\s*           # MINSK,
-        (?:(?P<day1>\d{1,2})\s+(?P<month1>[A-Za-z]+)|(?P<month2>[A-Za-z]+)\.?\s+(?P<day2>\d{1,2}))?\.?\s*
-        (?:\((?P<outlet>[A-Za-z][\w .&-]{1,30})\)|/(?P<outlet2>[A-Za-z][\w .&-]{1,30})/\.?)?
-      | (?P<place3>[A-Z][A-Z'.\- ]{1,30}[A-Z])\s+\((?P<outlet3>[A-Za-z][\w .&-]{1,30})\)
-      | \((?P<outlet4>[A-Za-z][\w .&-]{1,30})\)\s+(?P<place4>[A-Z][A-Z'.\- ]{1,30}[A-Z])
+    rf"""^(?:
+        (?P<place>{PLACE}),\s*                                    # MINSK,
+        (?:(?P<day1>\d{{1,2}})\s+(?P<month1>[^\W\d_]+)|(?P<month2>[^\W\d_]+)\.?\s+(?P<day2>\d{{1,2}})
+           |[{CAPITAL}][a-z]+\.?(?:\s[{CAPITAL}][a-z]+\.?)?(?=\s*\())?\.?\s*   # or a region: KYIV, Ukraine (AP)
+        (?:\((?P<outlet>{OUTLET})\)|/(?P<outlet2>{OUTLET})/\.?)?
+      | (?P<place3>{PLACE})\s+\((?P<outlet3>{OUTLET})\)
+      | \((?P<outlet4>{OUTLET})\)\s+(?P<place4>{PLACE})
+      | (?P<place5>{PLACE})(?=\s+[-–—]\s)                         # WASHINGTON —
     )\s*[-–—:]\s+""",
     re.VERBOSE,
 )
+# A place alone before a dash is a dateline when a sentence follows ("WASHINGTON — The Senate
+# ..."); so it seems are the kickers, labels, chat abbreviations ("FYI –") and acronyms some
+# paragraphs open with: these, and words shorter than the places we expect, are not places, and
+# a heading in capitals goes on in capitals after its dash ("SALE — SHOP UP TO 40% OFF").
+NOT_PLACES = frozenset("""
+    update updated breaking exclusive warning note correction corrected corrects refile watch video
+    photos live opinion analysis editorial factbox explainer review file advertisement sponsored
+    interview commentary urgent flash alert tldr afaik imho nato
+""".split()) | {"please note", "editor's note", "breaking news", "live updates", "fact check"}
+# Words that make a run of capitals a heading ("LIGHTEN YOUR LOAD", "RECAP OF QUESTIONS"), not
+# a place; the articles and particles of place names ("THE HAGUE", "RIO DE JANEIRO") are not among them.
+HEADING_WORDS = frozenset("a an and or for of on in to with your my our we i you is are how what why".split())
+MIN_BARE_PLACE_LETTERS = 4
+MAX_BARE_PLACE_WORDS = 3
+# A sentence opens on a capital or a figure and has a lower-case word among its first words,
+# even after a name ("NASA said").
+FIRST_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -119,12 +143,25 @@ def parse_date_line(line: str) -> StatedDate | None:
     return StatedDate(day, stated_time)
 
 
+def _bare_place_dateline(place: str, story: str) -> bool:
+    """Whether capitals alone before a dash are a dateline's place: a place's words, and a
+    sentence after the dash."""
+    words = place.lower().split()
+    opening = next((c for c in story if c.isalnum()), "")
+    return (sum(c.isalpha() for c in place) >= MIN_BARE_PLACE_LETTERS and len(words) <= MAX_BARE_PLACE_WORDS
+            and " ".join(words) not in NOT_PLACES and not HEADING_WORDS.intersection(words)
+            and (opening.isupper() or opening.isdigit())
+            and any(c.islower() for c in " ".join(story.split()[:FIRST_WORDS])))
+
+
 def parse_dateline(paragraph: str) -> tuple[Dateline, int] | None:
     """The dateline opening a story, and where the story text after it starts."""
     m = DATELINE.match(paragraph)
     if not m:
         return None
-    place = m.group("place") or m.group("place3") or m.group("place4")
+    if (bare := m.group("place5")) and not _bare_place_dateline(bare, paragraph[m.end():]):
+        return None
+    place = m.group("place") or m.group("place3") or m.group("place4") or bare
     outlet = m.group("outlet") or m.group("outlet2") or m.group("outlet3") or m.group("outlet4")
     month = _month_number(m.group("month1") or m.group("month2") or "")
     day = m.group("day1") or m.group("day2")
