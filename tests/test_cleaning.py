@@ -1,12 +1,13 @@
-"""Plain-text cleaning of news layouts the seeds do not show."""
+"""Plain-text cleaning of news layouts the seeds do not show, wire briefs among them."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
+from pipelines.cleaning import clean_documents
 from pipelines.cleaning.dates import parse_dateline
-from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments
+from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments, is_furniture_line
 from pipelines.cleaning.html import _agreement
 from pipelines.cleaning.text import clean_plain_text
 
@@ -31,9 +32,9 @@ def test_a_short_lead_cut_off_by_a_caption_and_a_paragraph_citing_an_agency_are_
     assert not any("Getty Images" in p or p in ("Home", "Politics") for p in paragraphs)
 
 
-def _frame(*texts: str) -> pl.DataFrame:
+def _frame(*texts: str, fmt: str = "txt") -> pl.DataFrame:
     return pl.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "content": list(texts),
-                         "format": ["txt"] * len(texts), "source_url": [None] * len(texts)},
+                         "format": [fmt] * len(texts), "source_url": [None] * len(texts)},
                         schema_overrides={"source_url": pl.String})
 
 
@@ -120,3 +121,72 @@ def test_dateline_shapes(paragraph, place, outlet):
 ])
 def test_capitals_before_a_dash_that_are_no_dateline(paragraph):
     assert parse_dateline(paragraph) is None
+
+
+# Wire briefs: one or two sentences, often all names, with or without a dateline.
+MINSK_BRIEF = ("MINSK, 3 March - Belarusian Defence Minister Viktor Khrenin met Russian Defence Minister Andrei "
+               "Belousov in Minsk on Monday, the ministry said. \"We agreed on joint exercises,\" Khrenin told reporters.")
+BRIEFS = [  # (headline, paragraph, dateline place)
+    ("Ministers meet in Minsk", MINSK_BRIEF, "Minsk"),
+    ("Lukashenko meets Chinese envoy", "MINSK, Nov 28 (BelTA) – Belarusian President Aleksandr Lukashenko met "
+     "Chinese Ambassador Xie Xiaoyong in Minsk on Thursday.", "Minsk"),
+    ("Putin meets Xi in Moscow", "MOSCOW (Reuters) - Russian President Vladimir Putin met Chinese President "
+     "Xi Jinping in Moscow.", "Moscow"),
+    ("Senate passes stopgap bill", "WASHINGTON — The U.S. Senate passed a stopgap spending bill late on Friday, "
+     "averting a government shutdown.", "Washington"),
+    ("Khrenin meets Belousov", "Belarusian Defence Minister Viktor Khrenin met Russian Defence Minister Andrei "
+     "Belousov in Minsk on Monday.", None),
+]
+
+
+def _rejection(content: str, fmt: str) -> str | None:
+    return clean_documents(_frame(content, fmt=fmt), workers=1)["rejection"][0]
+
+
+def test_a_one_paragraph_wire_brief_opening_with_its_dateline_is_an_article():
+    # Its words after the dateline are mostly names, so few are function words: scored as a
+    # tag cloud among full articles' lines, but a page with no other prose is this brief.
+    article = clean_plain_text(f"Ministers meet in Minsk\n\n{MINSK_BRIEF}\n")
+    assert (article.title, article.dateline_place, article.text) == ("Ministers meet in Minsk", "Minsk", MINSK_BRIEF)
+
+
+@pytest.mark.parametrize("title, paragraph, place", BRIEFS)
+def test_short_wire_briefs_are_articles_with_their_dateline_place(title, paragraph, place):
+    for page in (f"{title}\n\n{paragraph}\n",
+                 f"Example News\nHome\nWorld\nBusiness\n{title}\n{paragraph}\nShare this\n"
+                 "Copyright 2025 Example News. All rights reserved.\n"):
+        article = clean_plain_text(page)
+        assert (article.title, article.dateline_place, article.text) == (title, place, paragraph)
+
+
+@pytest.mark.parametrize("first, place", [
+    ("MOSCOW (Reuters) - Russian President Vladimir Putin met Chinese President Xi Jinping in Moscow.", "Moscow"),
+    ("Russian President Vladimir Putin met Chinese President Xi Jinping in Moscow on Tuesday, the Kremlin said.", None),
+])
+def test_a_brief_of_two_sentences_on_two_lines_is_one_article(first, place):
+    # The second line, all names, is no prose by the measure of full articles.
+    second = "Chinese Foreign Minister Wang Yi and Russian Foreign Minister Sergei Lavrov also attended."
+    article = clean_plain_text(f"Putin meets Xi\n\n{first}\n\n{second}\n\nMore news\nSport\n")
+    assert (article.title, article.dateline_place, article.text) == ("Putin meets Xi", place, f"{first}\n\n{second}")
+
+
+@pytest.mark.parametrize("page", [
+    "Home\nNews\nSport\nContact us\n* About\n* Login\n",
+    # headlines without full stops, a menu with one, a cookie notice, a footer
+    "Example News\nHome | World | Business | Sport\nMost read\nStorm Hits Coast Of Norway\nPrices Rise Again In Riga\n"
+    "Oil Prices Fall As Stockpiles Rise\nAbout Us. Contact. Careers.\n"
+    "This website uses cookies to improve your experience. By continuing to browse you agree to our use of cookies.\n"
+    "Copyright 2025 Example News. All rights reserved.\n",
+    # a tag cloud and an archive list
+    "Tags\nBelarus Russia Minsk Moscow Defence Ministry Viktor Khrenin Andrei Belousov Exercises Army Navy.\n"
+    "Archive: January 2025 February 2025 March 2025 April 2025 May 2025 June 2025 July 2025\n",
+])
+def test_pages_with_no_prose_still_hold_no_article(page):
+    assert clean_plain_text(page).text == ""
+    assert _rejection(page, "txt") == "no article text found (0 words of prose)"
+
+
+def test_a_consent_notice_is_furniture_but_an_article_on_cookie_rules_is_not():
+    assert is_furniture_line("This website uses cookies to give you the best experience.")
+    assert is_furniture_line("By continuing to browse the site, you agree to our use of cookies.")
+    assert not is_furniture_line("Regulators said websites must let users reject cookies as easily as accept them.")

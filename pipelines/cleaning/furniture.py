@@ -23,6 +23,13 @@ MIN_WORDS_BEFORE_COMMENTS = 80
 # Images)"); an agency named inside running prose ("Agence France Presse (AFP) reported") is not one.
 CAPTION_MARKER = re.compile(r"\bphoto(?:s|graph)?\s*(?::|by\b|courtesy\b)|\((?:getty images|ap photo|reuters|afp)[^)]*\)\W*$",
                             re.IGNORECASE)
+# A cookie or consent banner: the site telling its reader it uses cookies, or what going on
+# means they agree to. (An article about cookie rules reports on sites; it does not speak as one.)
+CONSENT_NOTICE = re.compile(
+    r"\b(?:we|this (?:web ?)?site|our (?:web ?)?site)(?: and our partners)? uses? cookies\b"
+    r"|\bby (?:continuing|using|clicking|browsing|visiting|staying)\b.{0,80}\byou (?:are )?(?:agree|accept|consent)",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -30,6 +37,12 @@ def boilerplate_patterns() -> re.Pattern:
     text = resources.files("pipelines").joinpath("data/boilerplate_lines.txt").read_text()
     rules = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return re.compile("^(?:" + "|".join(f"(?:{rule})" for rule in rules) + r")$", re.IGNORECASE)
+
+
+def is_furniture_line(line: str) -> bool:
+    """A boilerplate line, a photo credit or a consent notice, whatever page it stands on."""
+    return (bool(boilerplate_patterns().match(normalise_line(line))) or bool(CAPTION_MARKER.search(line))
+            or bool(CONSENT_NOTICE.search(line)))
 
 
 def normalise_line(line: str) -> str:

@@ -5,6 +5,14 @@ article prose (positive, by its words) or furniture (negative: menus, bullets, s
 credits, lines repeated across the batch), the best-scoring run of lines is the body (a
 maximum-sum segment, as in Finn's Body Text Extraction), and the title, date line and dateline
 are read from around its start. Comment sections end the body.
+
+The scores are tuned to full articles, where a long line with few function words amid prose is
+an archive list or a tag cloud. A wire brief of a sentence or two is often just that shape, all
+names ("MINSK, 3 March - Belarusian Defence Minister Viktor Khrenin met ..."), with little or no
+other prose on the page. So on a page with less prose than a full article, a line that reads as
+whole sentences (a capital or a figure first, a full stop last, lower-case verbs and function
+words among the names) is prose too; a menu, a tag cloud or a list of headlines never reads so.
+A dateline opening a line marks it as a story's first paragraph on any page.
 """
 
 from __future__ import annotations
@@ -15,11 +23,10 @@ from dataclasses import dataclass
 from pipelines.cleaning.dates import parse_date_line, parse_dateline
 from pipelines.cleaning.furniture import (
     BULLET,
-    CAPTION_MARKER,
     MIN_PROSE_STOP_DENSITY,
     SENTENCE_END,
     before_comments,
-    boilerplate_patterns,
+    is_furniture_line,
     normalise_line,
 )
 from pipelines.cleaning.language import stop_word_density
@@ -31,6 +38,16 @@ LEAD_LOOKBACK_LINES = 3
 MIN_LEAD_WORDS = 6
 MIN_LEAD_LOWER_CASE_WORDS = 3
 LOWER_CASE_WORD = re.compile(r"\b[a-z][a-z’'-]*\b")
+# A line reads as whole sentences when it closes on a full stop (not a colon: "Read more:") and
+# has this many words, of which at least this many in lower case: even a brief made of names
+# ("Russian President Vladimir Putin met Chinese President Xi Jinping in Moscow.") has its
+# verb and a function word in lower case; a menu, a tag list or a headline has none.
+FULL_STOP = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+LETTERS = re.compile(r"[^\W\d_]+")
+MIN_SENTENCE_WORDS = 5
+MIN_SENTENCE_LOWER_CASE_WORDS = 2
+# Fewer words of prose than this and the page is a brief (a wire item of a sentence or two).
+MAX_BRIEF_WORDS = 60
 
 
 @dataclass
@@ -40,36 +57,50 @@ class Line:
     bullet: bool
     sentence: bool
     furniture: bool
-    stop_density: float
+    stop_density: float  # of the words after the dateline, if the line opens with one
+    reads_as_sentences: bool
+    dateline: bool
+
+
+def _reads_as_sentences(text: str) -> bool:
+    """Whole sentences: a capital or a figure first, a full stop last, lower-case words among the names."""
+    first = next((c for c in text if c.isalnum()), "")
+    return (
+        (first.isupper() or first.isdigit())
+        and bool(FULL_STOP.search(text))
+        and count_words(text) >= MIN_SENTENCE_WORDS
+        and sum(1 for word in LETTERS.findall(text) if word[0].islower()) >= MIN_SENTENCE_LOWER_CASE_WORDS
+    )
 
 
 def _classify(raw_lines: list[str], repeated: frozenset[str]) -> list[Line]:
-    pattern = boilerplate_patterns()
     seen: set[str] = set()
     lines = []
     for raw in raw_lines:
         text = " ".join(raw.split())
         key = normalise_line(text)
         words = count_words(text)
-        furniture = (
-            bool(pattern.match(key))
-            or key in repeated
-            or key in seen
-            or bool(CAPTION_MARKER.search(text))
-            or words == 0
-        )
+        furniture = words == 0 or key in repeated or key in seen or is_furniture_line(text)
         seen.add(key)
-        lines.append(Line(text, words, bool(BULLET.match(raw)), bool(SENTENCE_END.search(text)), furniture,
-                          stop_word_density(key)))
+        bullet = bool(BULLET.match(raw))
+        dateline = parse_dateline(text)
+        story = text[dateline[1]:] if dateline else text  # a dateline's place and date are no prose
+        lines.append(Line(text, words, bullet, bool(SENTENCE_END.search(text)), furniture,
+                          stop_word_density(normalise_line(story)),
+                          not furniture and not bullet and _reads_as_sentences(story) and not parse_date_line(text),
+                          dateline is not None))
     return lines
 
 
-def _score(line: Line) -> float:
+def _score(line: Line, brief: bool = False) -> float:
+    """A line's worth as article prose; with `brief` (a page with less prose than an article),
+    whole sentences count even when names leave them few function words."""
     if line.furniture:
         return -12.0
     if line.bullet and line.words < 8:
         return -6.0
-    if line.words >= 10 and line.stop_density < MIN_PROSE_STOP_DENSITY:
+    if (line.words >= 10 and line.stop_density < MIN_PROSE_STOP_DENSITY
+            and not (line.reads_as_sentences and (brief or line.dateline))):
         return -2.0 - 0.2 * line.words  # long but not prose: archive lists, tag clouds, legal small print
     if line.words >= 12 and (line.sentence or line.words >= 25):
         return float(line.words)
@@ -120,10 +151,33 @@ def _lead(lines: list[Line], start: int, title: str | None) -> list[Line]:
     return lead
 
 
+def _words(lines: list[Line], start: int, end: int) -> int:
+    return sum(line.words for line in lines[start: end + 1])
+
+
+def _body_bounds(lines: list[Line]) -> tuple[int, int]:
+    """Inclusive bounds of the article's lines: the best run of prose, else the best run of a
+    brief's sentences; (0, -1) for neither. A run of prose shorter than a full article grows to
+    the brief's sentences around it (never to sentences elsewhere, nor past a brief's length)."""
+    start, end = _best_segment([_score(line) for line in lines])
+    if _words(lines, start, end) < MAX_BRIEF_WORDS:
+        brief_start, brief_end = _best_segment([_score(line, brief=True) for line in lines])
+        if end < start or (brief_start <= start <= end <= brief_end
+                           and _words(lines, brief_start, brief_end) < MAX_BRIEF_WORDS):
+            return brief_start, brief_end
+    return start, end
+
+
+def has_prose(text: str) -> bool:
+    """Whether any line of an extracted text reads as article prose, or as a brief's sentences."""
+    start, end = _body_bounds([line for line in _classify(text.splitlines(), frozenset()) if line.text])
+    return end >= start
+
+
 def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset()) -> CleanArticle:
     """Main text and metadata of a plain-text page; empty text when it holds no article prose."""
     lines = [line for line in _classify(content.splitlines(), repeated_lines) if line.text]
-    start, end = _best_segment([_score(line) for line in lines])
+    start, end = _body_bounds(lines)
     if end < start:
         return CleanArticle(text="", method="text:lines")
     end = start + before_comments([line.text for line in lines[start + 1: end + 1]])
