@@ -1,4 +1,4 @@
-"""Plain-text cleaning of news layouts the seeds do not show, wire briefs among them."""
+"""Cleaning of news layouts the seeds do not show: plain text, wire briefs, HTML without an article."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from pipelines.cleaning import clean_documents
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments, is_furniture_line
-from pipelines.cleaning.html import _agreement
+from pipelines.cleaning.html import _agreement, clean_html
 from pipelines.cleaning.text import clean_plain_text
 
 BBC_LIKE = """BBC NEWS | Politics
@@ -190,3 +190,46 @@ def test_a_consent_notice_is_furniture_but_an_article_on_cookie_rules_is_not():
     assert is_furniture_line("This website uses cookies to give you the best experience.")
     assert is_furniture_line("By continuing to browse the site, you agree to our use of cookies.")
     assert not is_furniture_line("Regulators said websites must let users reject cookies as easily as accept them.")
+
+
+# HTML: a brief's page, bare or in a site's furniture, is an article; menus and cookie walls are not.
+def brief_page(title: str, paragraph: str, furniture: bool) -> str:
+    """A brief's HTML page: minimal (a <title> and a <p>), or with a news site's header, menu,
+    cookie notice, most-read list and footer."""
+    if not furniture:
+        return f"<html><head><title>{title}</title></head><body><p>{paragraph}</p></body></html>"
+    return (f"<html><head><title>{title} | Example News</title>"
+            '<meta property="og:site_name" content="Example News"></head><body>'
+            "<header><a href='/'>Home</a> <a href='/world'>World</a> <a href='/sport'>Sport</a></header>"
+            "<nav><ul><li><a href='/'>Home</a></li><li><a href='/politics'>Politics</a></li></ul></nav>"
+            "<div class='cookies'><p>We use cookies to improve your experience on our site.</p><button>Accept</button></div>"
+            f"<main><article><h1>{title}</h1><p>{paragraph}</p></article></main>"
+            "<aside><h3>Most read</h3><ul><li><a href='/a'>Storm hits coast</a></li>"
+            "<li><a href='/b'>Prices rise again</a></li></ul></aside>"
+            "<footer><p>Copyright 2025 Example News. All rights reserved.</p><a href='/privacy'>Privacy policy</a> "
+            "<a href='/contact'>Contact us</a></footer></body></html>")
+
+
+@pytest.mark.parametrize("furniture", [False, True], ids=["minimal", "with-nav-and-footer"])
+@pytest.mark.parametrize("title, paragraph, place", BRIEFS)
+def test_a_wire_brief_page_is_an_article_with_its_dateline_place(title, paragraph, place, furniture):
+    article = clean_html(brief_page(title, paragraph, furniture))
+    assert (article.title, article.dateline_place, article.text) == (title, place, paragraph)
+
+
+MENU_PAGE = ("<html><head><title>Example News</title></head><body><nav><ul><li><a href='/'>Home</a></li>"
+             "<li><a href='/world'>World</a></li><li><a href='/sport'>Sport</a></li><li><a href='/contact'>Contact us</a>"
+             "</li></ul></nav><footer>Copyright 2025 Example News</footer></body></html>")
+LINK_BAR_PAGE = ("<html><head><title>Example News</title></head><body><div class='menu'><a href='/'>Home</a> "
+                 "<a href='/world'>World</a> <a href='/sport'>Sport</a> <a href='/business'>Business</a> "
+                 "<a href='/contact'>Contact us</a> <a href='/about'>About us</a></div></body></html>")
+COOKIE_WALL = ("<html><head><title>Before you continue</title></head><body><div id='consent'><h2>Your privacy</h2>"
+               "<p>This site uses cookies to improve your experience. By continuing to browse you agree to our use "
+               "of cookies.</p><a href='/privacy'>Privacy policy</a> <button>Accept all</button>"
+               "<button>Reject all</button></div></body></html>")
+
+
+@pytest.mark.parametrize("page", [MENU_PAGE, LINK_BAR_PAGE, COOKIE_WALL], ids=["menu", "link-bar", "cookie-wall"])
+def test_html_pages_of_menus_or_a_cookie_wall_hold_no_article(page):
+    assert clean_html(page).text == ""
+    assert _rejection(page, "html") == "no article text found (0 words of prose)"

@@ -5,6 +5,12 @@ extraction-dev pages the shorter non-empty answer of the two is right more often
 alone (boilerplate is what they disagree on). The headline goes to its own column, not the
 text. Metadata comes from the page's own tags; the publication date from the evidence the page
 gives, kept only when it agrees (pipelines/cleaning/published.py).
+
+An answer with no line that reads as prose by the plain-text cleaner's measure (a run of
+article lines, or a brief's sentences) and nothing but the page's links, buttons and furniture
+lines is the page's navigation (a menu, a cookie wall): it has no vote, so a one-paragraph wire
+brief wins over a shorter answer of menus, and a page with nothing else holds no article. A
+dateline opening the text gives the story's place.
 """
 
 from __future__ import annotations
@@ -22,10 +28,12 @@ from readability import Document
 from readability.htmls import build_doc
 from readability.readability import REGEXES
 
-from pipelines.cleaning.furniture import MIN_PROSE_STOP_DENSITY, before_comments
+from pipelines.cleaning.dates import parse_dateline
+from pipelines.cleaning.furniture import CONSENT_NOTICE, MIN_PROSE_STOP_DENSITY, before_comments, is_furniture_line
 from pipelines.cleaning.language import stop_word_density
 from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
+from pipelines.cleaning.text import has_prose
 
 TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»·]\s+")
 META_TITLE = ("og:title", "twitter:title", "title", "headline", "dc.title")
@@ -41,6 +49,10 @@ MIN_AGREEMENT = 0.5
 CLEAN_ANSWER_MIN_WORDS = 50
 CLEAN_ANSWER_MAX_JUNK = 0.05
 SHORT_LINE_WORDS = 8
+# An answer without prose with this share of its words in the page's links and buttons (the
+# rest furniture lines) is the page's navigation, not an article.
+MIN_NAVIGATION_SHARE = 0.8
+CONTROLS = "//a|//button"
 
 
 def _meta_tags(tree: etree._Element) -> dict[str, str]:
@@ -159,13 +171,14 @@ def _junk_share(text: str) -> float:
     return junk / total if total else 1.0
 
 
-def _main_text(tree: etree._Element, html: str, url: str | None) -> tuple[str, str]:
+def _main_text(tree: etree._Element, html: str, url: str | None, controls: Counter) -> tuple[str, str]:
     """(method, text): trafilatura's answer when it reads as clean prose, else a vote.
 
     The vote takes the shorter non-empty answer of trafilatura and readability-lxml, since
-    boilerplate is what they disagree on. trafilatura first runs without its own fallback
-    extractors; most pages stop there. Where readability disagrees strongly (about 6% of
-    pages) trafilatura runs again with its fallbacks before the vote."""
+    boilerplate is what they disagree on; an answer that is the page's navigation has no vote.
+    trafilatura first runs without its own fallback extractors; most pages stop there. Where
+    readability disagrees strongly (about 6% of pages) trafilatura runs again with its
+    fallbacks before the vote."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         main = trafilatura.extract(tree, url=url, include_comments=False, favor_recall=True, fast=True) or ""
@@ -175,11 +188,24 @@ def _main_text(tree: etree._Element, html: str, url: str | None) -> tuple[str, s
         if _agreement(main, alternative) < MIN_AGREEMENT:
             main = trafilatura.extract(html, url=url, include_comments=False, favor_recall=True) or main
     candidates = [(count_words(text), name, text)
-                  for name, text in (("trafilatura", main), ("readability", alternative)) if count_words(text)]
+                  for name, text in (("trafilatura", main), ("readability", alternative))
+                  if count_words(text) and not _is_navigation(text, controls)]
     if not candidates:
         return "none", ""
     _, method, text = min(candidates)
     return method, text
+
+
+def _is_navigation(text: str, controls: Counter) -> bool:
+    """An answer that is the page's menus or its cookie wall: no prose, and either a consent
+    notice or words outside furniture lines ("Home", "Subscribe") mostly link or button text."""
+    if has_prose(text):
+        return False
+    lines = text.split("\n")
+    if any(CONSENT_NOTICE.search(line) for line in lines):
+        return True
+    words = Counter(word for line in lines if not is_furniture_line(line) for word in WORD.findall(line.lower()))
+    return sum((words & controls).values()) >= MIN_NAVIGATION_SHARE * sum(words.values())
 
 
 def clean_html(html: str, url: str | None = None) -> CleanArticle:
@@ -193,19 +219,24 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     url = url or canonical
     stated = published(tree, tags, url)
     language = (tree.xpath("string(/html/@lang)") or "").split("-")[0].lower() or None
-    method, text = _main_text(tree, html, url)
+    controls = Counter(WORD.findall(" ".join(e.text_content() for e in tree.xpath(CONTROLS)).lower()))
+    method, text = _main_text(tree, html, url, controls)
     text = _without_leading_title(text, title)
     lines = text.split("\n")
     text = "\n".join(lines[: 1 + before_comments(lines[1:])])  # readability keeps comment threads
+    if _is_navigation(text, controls):
+        text = ""
+    dateline = parse_dateline(text)
     return CleanArticle(
         text=text,
         method=f"html:{method}",
         title=title,
         url=url,
-        outlet=site or _site_from_url(url),
+        outlet=site or _site_from_url(url) or (dateline[0].outlet if dateline else None),
         published_date=stated.day if stated else None,
         published_time=stated.time if stated else None,
         published_date_source=stated.source if stated else None,
+        dateline_place=dateline[0].place if dateline else None,
         author=_first(tags, META_AUTHOR),
         language=language,
     )
