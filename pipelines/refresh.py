@@ -392,32 +392,37 @@ def mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], rem
         "SELECT doc_id FROM articles WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)").fetchall()]
     con.execute("UPDATE articles SET near_duplicate_of = NULL WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)")
     warehouse.register_values(con, "near_duplicate_candidates", "doc_id", [*new_ids, *orphans])
+    # The band join of a fresh run holds every article BANDS times: by number, not by its 64-character id.
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE near_duplicate_signed AS
+            SELECT (row_number() OVER ())::INTEGER AS n, doc_id,
+                   doc_id IN (SELECT doc_id FROM near_duplicate_candidates) AS candidate
+            FROM articles WHERE shingle_count >= {MIN_SHINGLES}""")
+    bands = (f"SELECT s.n, unnest(range({BANDS}))::TINYINT AS band, unnest({BAND_KEYS}) AS key "
+             "FROM articles JOIN near_duplicate_signed s USING (doc_id)")
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE near_duplicate_pairs AS
-            WITH candidate_bands AS (
-                SELECT doc_id, unnest(range({BANDS})) AS band, unnest({BAND_KEYS}) AS key FROM articles
-                WHERE doc_id IN (SELECT doc_id FROM near_duplicate_candidates) AND shingle_count >= {MIN_SHINGLES}),
-            stored_bands AS (
-                SELECT doc_id, unnest(range({BANDS})) AS band, unnest({BAND_KEYS}) AS key FROM articles
-                WHERE shingle_count >= {MIN_SHINGLES})
-            SELECT DISTINCT c.doc_id, s.doc_id AS other FROM candidate_bands c
-            JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.doc_id <> c.doc_id""")
+            WITH candidate_bands AS ({bands} WHERE s.candidate), stored_bands AS ({bands})
+            SELECT DISTINCT c.n AS article, s.n AS other FROM candidate_bands c
+            JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.n <> c.n""")
     if con.execute("SELECT count(*) FROM near_duplicate_pairs").fetchall()[0][0]:
         _link_near_duplicates(con)
     # Only on success: after an error the transaction is aborted, and the tables go with the connection.
-    con.execute("DROP TABLE near_duplicate_pairs")
-    con.execute("DROP TABLE IF EXISTS near_duplicate_articles")
+    for table in ("near_duplicate_signed", "near_duplicate_pairs", "near_duplicate_articles"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _link_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Link the articles of near_duplicate_pairs (doc_id, other): see mark_near_duplicates."""
+    """Link the articles of near_duplicate_pairs (article, other: near_duplicate_signed's numbers):
+    see mark_near_duplicates."""
     # The articles of the pairs and the first articles of their groups, numbered by (first_seen,
     # doc_id): a lower number is an earlier article.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE near_duplicate_articles AS
-           WITH involved AS (SELECT doc_id FROM near_duplicate_pairs UNION SELECT other FROM near_duplicate_pairs)
-           SELECT (row_number() OVER (ORDER BY r.first_seen, a.doc_id) - 1)::BIGINT AS number, a.doc_id, a.near_duplicate_of
-           FROM articles a JOIN raw_documents r USING (doc_id)
+           WITH involved AS (SELECT doc_id, n FROM near_duplicate_signed
+                             WHERE n IN (SELECT article FROM near_duplicate_pairs UNION SELECT other FROM near_duplicate_pairs))
+           SELECT (row_number() OVER (ORDER BY r.first_seen, a.doc_id) - 1)::BIGINT AS number, a.doc_id, a.near_duplicate_of, i.n
+           FROM articles a JOIN raw_documents r USING (doc_id) LEFT JOIN involved i USING (doc_id)
            WHERE a.doc_id IN (SELECT doc_id FROM involved)
               OR a.doc_id IN (SELECT near_duplicate_of FROM articles WHERE doc_id IN (SELECT doc_id FROM involved))""")
     first_of = con.execute(
@@ -425,10 +430,11 @@ def _link_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
            LEFT JOIN near_duplicate_articles f ON f.doc_id = a.near_duplicate_of ORDER BY a.number""").fetchnumpy()
     pairs = con.execute(
         """SELECT c.number AS article, o.number AS other FROM near_duplicate_pairs p
-           JOIN near_duplicate_articles c ON c.doc_id = p.doc_id JOIN near_duplicate_articles o ON o.doc_id = p.other
+           JOIN near_duplicate_articles c ON c.n = p.article JOIN near_duplicate_articles o ON o.n = p.other
            ORDER BY article, other""").fetchnumpy()
     with ShingleFile(con) as texts:
-        texts.add(con.execute("SELECT a.text FROM near_duplicate_articles n JOIN articles a USING (doc_id) ORDER BY n.number"))
+        texts.add(con.execute("SELECT n.number, a.text FROM near_duplicate_articles n JOIN articles a USING (doc_id)"),
+                  len(first_of["first_number"]))
         links = _near_duplicate_links(pairs["article"].astype(np.int64), pairs["other"].astype(np.int64),
                                       first_of["first_number"].astype(np.int64), texts)
     con.register("near_duplicate_links", pl.DataFrame(
@@ -486,8 +492,7 @@ class ShingleFile:
                                "AND type = 'duckdb' AND path IS NOT NULL").fetchall()
         folder = Path(database[0][0]).parent if database else None  # else (a lake) the system's temporary folder
         self.file = tempfile.TemporaryFile(dir=folder if folder and folder.is_absolute() and folder.is_dir() else None)
-        self.starts: list[int] = []
-        self.ends: list[int] = []
+        self.starts = self.ends = np.zeros(0, dtype=np.int64)
         self.size = 0
 
     def __enter__(self) -> ShingleFile:
@@ -496,24 +501,25 @@ class ShingleFile:
     def __exit__(self, *exc) -> None:
         self.file.close()
 
-    def add(self, result: duckdb.DuckDBPyConnection) -> None:
-        """Append the shingles of each text in `result` (one text column), a batch at a time."""
-        reader = result.fetch_record_batch(self.BATCH_ROWS)
-        for batch in reader:
+    def add(self, result: duckdb.DuckDBPyConnection, count: int) -> None:
+        """Store the shingles of texts 0 to count - 1 from `result` (number, text), in any order, a
+        batch at a time (an ORDER BY would hold every text in DuckDB)."""
+        self.starts, self.ends = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=np.int64)
+        for batch in result.fetch_record_batch(self.BATCH_ROWS):
             chunks = []
-            for text in batch.column(0).to_pylist():
+            for number, text in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
                 found = shingles(text)
                 hashes = np.fromiter(map(hash, found), dtype=np.int64, count=len(found))
                 hashes.sort()
                 chunks.append(hashes.tobytes())
-                self.starts.append(self.size)
+                self.starts[number] = self.size
                 self.size += len(chunks[-1])
-                self.ends.append(self.size)
+                self.ends[number] = self.size
             self.file.write(b"".join(chunks))
         self.file.flush()
 
     def __getitem__(self, number: int) -> np.ndarray:
-        start, end = self.starts[number], self.ends[number]
+        start, end = int(self.starts[number]), int(self.ends[number])
         return np.frombuffer(os.pread(self.file.fileno(), end - start, start), dtype=np.int64)
 
 
