@@ -42,6 +42,9 @@ META_AUTHOR = ("author", "article:author", "byl", "dc.creator", "sailthru.author
 META_URL = ("og:url",)
 WORD = re.compile(r"\w+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Control characters XML forbids: never a page's content (HTML calls them parse errors), and lxml
+# refuses text holding one (a stray BEL in a German page failed its whole cleaning).
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # Below this agreement the vote asks trafilatura again, with its fallback extractors.
 MIN_AGREEMENT = 0.5
 # A trafilatura answer this long with this little non-prose needs no second opinion: on
@@ -211,6 +214,7 @@ def _is_navigation(text: str, controls: Counter) -> bool:
 def clean_html(html: str, url: str | None = None) -> CleanArticle:
     """Main text and metadata of one HTML page; empty text when neither extractor finds any."""
     html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses a decoded string that declares its encoding
+    html = XML_FORBIDDEN.sub("", html)
     tree = lxml.html.fromstring(html)
     tags = _meta_tags(tree)
     site = _first(tags, META_SITE)
