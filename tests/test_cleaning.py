@@ -238,5 +238,5 @@ def test_html_pages_of_menus_or_a_cookie_wall_hold_no_article(page):
 def test_a_control_character_in_a_page_is_dropped_not_a_failed_cleaning():
     paragraph = "The council approved the new budget for schools and roads after a long debate on Monday. " * 4
     article = clean_html(f"<html><head><title>Budget approved</title></head><body><article><h1>Budget approved</h1>"
-                         f"<p>{paragraph}\x07</p><p>{paragraph}</p></article></body></html>")
+                         f"<p>{paragraph}</p>\x07<p>{paragraph}</p></article></body></html>")
     assert "The council approved the new budget" in article.text and "\x07" not in article.text
