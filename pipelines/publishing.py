@@ -86,9 +86,9 @@ class Verdict:
 
 
 def publish_if_sound(settings: Settings, log: Callable[[str], None] = print) -> Verdict:
-    """Bring the views up to date, judge what is unpublished and publish it when no blocking
-    invariant fails. Callers hold the run lock. A lake publishes every commit by itself: its
-    views are made, nothing is judged here."""
+    """Bring the views of a DuckDB file's working copy up to date, judge what is unpublished and
+    publish it when no blocking invariant fails. Callers hold the run lock. (A lake publishes
+    every commit by itself; its views and checks are steps of their own.)"""
     target = settings.target
     if not warehouse.exists(warehouse.working_copy(target)):
         return Verdict()
