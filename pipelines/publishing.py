@@ -108,7 +108,7 @@ def publish_if_sound(settings: Settings, log: Callable[[str], None] = print) -> 
         log(f"Not published: {verdict.describe_failures()}. The snapshot analysts read is unchanged.")
     else:
         verdict.published_seconds = warehouse.publish(target)
-    _record(target, verdict)
+    record(target, verdict)
     return verdict
 
 
@@ -116,8 +116,9 @@ def _verdict_file(target: Path | Lake) -> Path | None:
     return None if isinstance(target, Lake) else Path(target).with_name(f".{Path(target).name}.verdict.json")
 
 
-def _record(target: Path | Lake, verdict: Verdict) -> None:
-    """Keep the verdict beside the warehouse (written whole, then renamed into place)."""
+def record(target: Path | Lake, verdict: Verdict) -> None:
+    """Keep the verdict beside the warehouse (written whole, then renamed into place): the gate's,
+    or that of a step whose own checks failed before the gate (ingest's)."""
     path = _verdict_file(target)
     if path is None:
         return

@@ -148,3 +148,28 @@ def test_a_first_run_that_fails_publishes_nothing_and_the_next_good_one_has_ever
     assert published_views(warehouse) == {view.name for view in VIEWS}
     with reading(warehouse) as con:
         assert con.execute("SELECT count(*) FROM quotes").fetchall()[0][0] > 0
+
+
+def test_an_ingest_check_that_fails_publishes_nothing_and_status_says_why(landing, monkeypatch, capsys):
+    from pipelines import refresh
+
+    run, warehouse = landing
+    assert main(run) == 0
+    before = contents(warehouse)
+    (Path(run[2]) / "new.txt").write_text(story("Xylophone tariffs", "Riga"))
+    link = refresh.mark_near_duplicates
+
+    def self_linking(con, new_ids, removed_ids):
+        link(con, new_ids, removed_ids)
+        con.execute("UPDATE articles SET near_duplicate_of = doc_id WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))", [new_ids])
+
+    monkeypatch.setattr(refresh, "mark_near_duplicates", self_linking)
+    capsys.readouterr()
+    assert main(run) == 1
+    output = capsys.readouterr().out
+    assert "Check near_duplicates_point_to_earlier_articles failed: 1 bad_near_duplicate_links" in output
+    assert "Not published" in output
+    assert contents(warehouse) == before
+    assert main(["status", "--warehouse", str(warehouse)]) == 0
+    status = capsys.readouterr().out
+    assert "Not published" in status and "near_duplicates_point_to_earlier_articles: 1 rows" in status

@@ -13,9 +13,10 @@ from pipelines.assets.checks import check_results, check_specs
 from pipelines.assets.preview import describe
 from pipelines.cleaning import CLEANING_VERSION
 from pipelines.invariants import offending_examples, offending_rows, produced_by
+from pipelines.publishing import Verdict, record
 from pipelines.refresh import Progress, refresh_warehouse
 from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
-from pipelines.warehouse import reading, tables, working_copy
+from pipelines.warehouse import reading, tables, unpublished_since, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "ingest"]
 CHECKED = produced_by("ingest")
@@ -61,6 +62,9 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
         offending = offending_rows(con, CHECKED)
         examples = {i.name: offending_examples(con, i) for i in CHECKED if offending[i.name]}
+    verdict = Verdict(unpublished_since(settings.target), offending, examples)
+    if verdict.failed:  # the run ends here: say so where `status` and the next run look
+        record(settings.target, verdict)
     for table in PRODUCED:
         yield dg.MaterializeResult(asset_key=table.name, metadata=metadata[table.name])
     yield from check_results(CHECKED, offending, examples)
