@@ -380,3 +380,36 @@ def test_no_corpus_text_gets_rows_that_break_keys_offsets_or_entity_ids(monkeypa
         violations = pl.concat(pool.map(violations_of, articles.iter_slices(BATCH_SIZE)))
     assert violations.height == 0, violations.head(20).rows()
     print(f"{articles.height} corpus texts checked in {time.monotonic() - started:.0f} s")
+
+
+def test_extract_batch_leaves_out_only_the_article_that_raises_runs_out_of_time_or_breaks_a_key(monkeypatch):
+    from pipelines.extraction import facts
+
+    original = facts.extract_facts
+
+    def troubled(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+        texts = " ".join(articles["text"])
+        if "Hangman" in texts:
+            time.sleep(5)
+        if "Raiser" in texts:
+            raise KeyError("no such token")
+        tables = original(articles)
+        doubled = tables["entity_mentions"].filter(pl.col("doc_id") == "doubles")
+        return {**tables, "entity_mentions": pl.concat([tables["entity_mentions"], doubled.head(1)])}
+
+    monkeypatch.setattr(facts, "extract_facts", troubled)
+    monkeypatch.setattr(facts, "BATCH_SECONDS_LIMIT", 3)
+    monkeypatch.setattr(facts, "ARTICLE_SECONDS_LIMIT", 1)
+    articles = pl.DataFrame({
+        "doc_id": ["fine", "raises", "hangs", "doubles"],
+        "text": ["Viktor Khrenin met Andrei Belousov in Minsk on Monday.", "Raiser met Smith in Paris.",
+                 "Hangman met Jones in Rome.", "Pavel Sidorov met Maria Jensen in Riga."],
+    })
+    tables = facts.extract_batch(articles)
+    left_out = dict(tables.pop(facts.LEFT_OUT).iter_rows())
+    assert left_out["raises"] == "extraction failed: KeyError: 'no such token'"
+    assert left_out["hangs"] == "extraction took longer than 1 s and was stopped"
+    assert left_out["doubles"].startswith("entity_mentions: ") and "share a key" in left_out["doubles"]
+    assert set(left_out) == {"raises", "hangs", "doubles"}
+    assert set(tables["entity_mentions"]["doc_id"]) == {"fine"}
+    assert article_violations(articles, tables).is_empty()
