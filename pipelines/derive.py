@@ -30,6 +30,9 @@ from pipelines.settings import Settings
 PER_ARTICLE_TABLES = tuple(t for t in warehouse.table_names("facts") if t not in ("article_extractions", "entities"))
 # Articles per staged part: what a killed run can lose.
 PART_ARTICLES = 2000
+# Articles per read of the working copy during extraction: each read scans every stored article's
+# id, so reads of a part's worth cost less than a read per batch.
+READ_ARTICLES = 2000
 ARTICLES_PART = "articles"
 
 
@@ -129,16 +132,22 @@ class FactStaging:
 
 
 def _article_batches(work: Path | Lake, ids: list[str], batch_ids: list[list[str]]) -> Iterator[pl.DataFrame]:
-    """The articles of `ids`, BATCH_SIZE at a time, each read by a short read-only connection;
-    the ids of every batch are appended to `batch_ids`, in order."""
-    for i in range(0, len(ids), BATCH_SIZE):
-        chunk = ids[i: i + BATCH_SIZE]
+    """The articles of `ids`, BATCH_SIZE at a time, read about READ_ARTICLES at a time, each read by
+    a short read-only connection; the ids of every batch are appended to `batch_ids`, in order.
+    The ids go in as a list of constants, which DuckDB tests in its scan of the ids, fetching the
+    texts of those alone: a join with them read every stored text (at 100,000 articles, 0.5 s and
+    400 MB for each batch of 250)."""
+    per_read = BATCH_SIZE * max(1, READ_ARTICLES // BATCH_SIZE)
+    for start in range(0, len(ids), per_read):
+        group = ids[start: start + per_read]
         with warehouse.reading(work) as con:
-            batch = con.sql(
-                "SELECT doc_id, text, published_date FROM articles WHERE doc_id IN (SELECT unnest($ids::VARCHAR[])) ORDER BY doc_id",
-                params={"ids": chunk}).pl()
-        batch_ids.append(chunk)
-        yield batch
+            articles = con.execute(
+                f"SELECT doc_id, text, published_date FROM articles WHERE doc_id IN ({', '.join('?' * len(group))}) ORDER BY doc_id",
+                group).pl()
+        for i in range(0, len(group), BATCH_SIZE):
+            chunk = group[i: i + BATCH_SIZE]
+            batch_ids.append(chunk)
+            yield articles.filter(pl.col("doc_id").is_in(pl.Series(chunk, dtype=pl.String).implode()))
 
 
 def _extract(settings: Settings, plan: DerivePlan, staging: FactStaging, todo: list[str], progress: Progress) -> dict[str, str]:
