@@ -368,8 +368,14 @@ def _write_articles(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: 
     mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
 
 
-BAND_KEYS = (f"list_transform(range({BANDS}), lambda b: "
-             + "hash(" + ", ".join(f"minhash[{ROWS_PER_BAND} * b + {i + 1}]" for i in range(ROWS_PER_BAND)) + "))")
+# Bands joined at a time: a fresh run's join holds every article once per band in it.
+BANDS_PER_JOIN = 8
+
+
+def band_keys(first: int, last: int) -> str:
+    """SQL: the list of the keys of bands first to last - 1 of a row's MinHash signature."""
+    return (f"list_transform(range({first}, {last}), lambda b: "
+            + "hash(" + ", ".join(f"minhash[{ROWS_PER_BAND} * b + {i + 1}]" for i in range(ROWS_PER_BAND)) + "))")
 
 
 def mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], removed_ids: list[str]) -> None:
@@ -392,23 +398,28 @@ def mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], rem
         "SELECT doc_id FROM articles WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)").fetchall()]
     con.execute("UPDATE articles SET near_duplicate_of = NULL WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)")
     warehouse.register_values(con, "near_duplicate_candidates", "doc_id", [*new_ids, *orphans])
-    # The band join of a fresh run holds every article BANDS times: by number, not by its 64-character id.
+    # The band join of a fresh run holds every article once per band: by number, not by its
+    # 64-character id, and BANDS_PER_JOIN bands at a time.
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE near_duplicate_signed AS
             SELECT (row_number() OVER ())::INTEGER AS n, doc_id,
                    doc_id IN (SELECT doc_id FROM near_duplicate_candidates) AS candidate
             FROM articles WHERE shingle_count >= {MIN_SHINGLES}""")
-    bands = (f"SELECT s.n, unnest(range({BANDS}))::TINYINT AS band, unnest({BAND_KEYS}) AS key "
-             "FROM articles JOIN near_duplicate_signed s USING (doc_id)")
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE near_duplicate_pairs AS
-            WITH candidate_bands AS ({bands} WHERE s.candidate), stored_bands AS ({bands})
-            SELECT DISTINCT c.n AS article, s.n AS other FROM candidate_bands c
-            JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.n <> c.n""")
+    con.execute("CREATE OR REPLACE TEMP TABLE near_duplicate_band_pairs (article INTEGER, other INTEGER)")
+    for first in range(0, BANDS, BANDS_PER_JOIN):
+        last = min(first + BANDS_PER_JOIN, BANDS)
+        bands = (f"SELECT s.n, unnest(range({first}, {last}))::TINYINT AS band, unnest({band_keys(first, last)}) AS key "
+                 "FROM articles JOIN near_duplicate_signed s USING (doc_id)")
+        con.execute(
+            f"""INSERT INTO near_duplicate_band_pairs
+                WITH candidate_bands AS ({bands} WHERE s.candidate), stored_bands AS ({bands})
+                SELECT DISTINCT c.n, s.n FROM candidate_bands c
+                JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.n <> c.n""")
+    con.execute("CREATE OR REPLACE TEMP TABLE near_duplicate_pairs AS SELECT DISTINCT article, other FROM near_duplicate_band_pairs")
     if con.execute("SELECT count(*) FROM near_duplicate_pairs").fetchall()[0][0]:
         _link_near_duplicates(con)
     # Only on success: after an error the transaction is aborted, and the tables go with the connection.
-    for table in ("near_duplicate_signed", "near_duplicate_pairs", "near_duplicate_articles"):
+    for table in ("near_duplicate_signed", "near_duplicate_band_pairs", "near_duplicate_pairs", "near_duplicate_articles"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
