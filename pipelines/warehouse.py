@@ -38,10 +38,14 @@ VIEWS_DIR = SQL_DIR / "views"
 LAKE_TABLES_DIR = SQL_DIR / "lake"
 
 DEFAULT_WAIT_SECONDS = 60.0
-# DuckDB's memory for a run's writes (its default is 80% of the machine): a run's memory follows
-# its batches, not the warehouse; larger work spills to a temporary folder beside the file.
-WRITE_MEMORY_LIMIT = "1GB"
-WRITE_CONFIG = {"memory_limit": WRITE_MEMORY_LIMIT, "preserve_insertion_order": False}
+# DuckDB's memory for a run's connections to the working copy, its writes and its reads (DuckDB's
+# default is 80% of the machine): a run's memory follows its batches, not the warehouse; larger work
+# spills to a temporary folder beside the file. DuckDB's resident memory runs a few hundred MB past
+# the limit (a fresh run of 100,000 articles: the near-duplicate band join and the checks), and a
+# fresh run's write of 100,000 articles ran out of memory at 256 MB.
+RUN_MEMORY_LIMIT = "512MB"
+WRITE_CONFIG = {"memory_limit": RUN_MEMORY_LIMIT, "preserve_insertion_order": False}
+RUN_READ_CONFIG = {"memory_limit": RUN_MEMORY_LIMIT}
 # Bytes per storage block of a new warehouse file (DuckDB's default is 256 KiB). A commit rewrites
 # the blocks it touches and frees the old ones for later commits, so a run that adds ten articles
 # leaves about a dozen blocks of slack: small blocks keep that slack small.
@@ -89,7 +93,9 @@ def connect(
     deadline = time.monotonic() + wait_seconds
     delay = 0.05
     told = False
-    config = {} if read_only else {**WRITE_CONFIG, "temp_directory": str(path.with_name(f".{path.name}.tmp"))}
+    # Only runs open the working copy (see working_copy); analysts' reads of the published file keep DuckDB's default.
+    runs = WRITE_CONFIG if not read_only else RUN_READ_CONFIG if path.name.startswith(".") and path.name.endswith(".work") else None
+    config = {**runs, "temp_directory": str(path.with_name(f".{path.name}.tmp"))} if runs else {}
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only, config=config)
