@@ -368,8 +368,9 @@ def _write_articles(con: duckdb.DuckDBPyConnection, plan: RefreshPlan, staging: 
     mark_near_duplicates(con, new_articles, sorted(plan.replaced | plan.reclean))
 
 
-# Bands joined at a time: a fresh run's join holds every article once per band in it.
-BANDS_PER_JOIN = 8
+# Rows (new articles x bands) one band join may hold: a fresh run of 100,000 articles joins their
+# bands 10 at a time, a run of up to 25,000 all at once (one scan of the stored signatures).
+BAND_JOIN_ROWS = 1_000_000
 
 
 def band_keys(first: int, last: int) -> str:
@@ -398,40 +399,37 @@ def mark_near_duplicates(con: duckdb.DuckDBPyConnection, new_ids: list[str], rem
         "SELECT doc_id FROM articles WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)").fetchall()]
     con.execute("UPDATE articles SET near_duplicate_of = NULL WHERE near_duplicate_of IN (SELECT doc_id FROM removed_ids)")
     warehouse.register_values(con, "near_duplicate_candidates", "doc_id", [*new_ids, *orphans])
-    # The band join of a fresh run holds every article once per band: by number, not by its
-    # 64-character id, and BANDS_PER_JOIN bands at a time.
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE near_duplicate_signed AS
-            SELECT (row_number() OVER ())::INTEGER AS n, doc_id,
-                   doc_id IN (SELECT doc_id FROM near_duplicate_candidates) AS candidate
-            FROM articles WHERE shingle_count >= {MIN_SHINGLES}""")
-    con.execute("CREATE OR REPLACE TEMP TABLE near_duplicate_band_pairs (article INTEGER, other INTEGER)")
-    for first in range(0, BANDS, BANDS_PER_JOIN):
-        last = min(first + BANDS_PER_JOIN, BANDS)
-        bands = (f"SELECT s.n, unnest(range({first}, {last}))::TINYINT AS band, unnest({band_keys(first, last)}) AS key "
-                 "FROM articles JOIN near_duplicate_signed s USING (doc_id)")
+    # The band join of a fresh run holds every article once per band: by rowid, not by its
+    # 64-character id, and as many bands at a time as BAND_JOIN_ROWS allows.
+    signed = f"FROM articles WHERE shingle_count >= {MIN_SHINGLES}"
+    candidates = f"{signed} AND doc_id IN (SELECT doc_id FROM near_duplicate_candidates)"
+    per_join = max(1, min(BANDS, BAND_JOIN_ROWS // max(1, con.execute(f"SELECT count(*) {candidates}").fetchall()[0][0])))
+    con.execute("CREATE OR REPLACE TEMP TABLE near_duplicate_band_pairs (article BIGINT, other BIGINT)")
+    for first in range(0, BANDS, per_join):
+        last = min(first + per_join, BANDS)
+        bands = f"SELECT rowid AS n, unnest(range({first}, {last}))::TINYINT AS band, unnest({band_keys(first, last)}) AS key"
         con.execute(
             f"""INSERT INTO near_duplicate_band_pairs
-                WITH candidate_bands AS ({bands} WHERE s.candidate), stored_bands AS ({bands})
+                WITH candidate_bands AS ({bands} {candidates}), stored_bands AS ({bands} {signed})
                 SELECT DISTINCT c.n, s.n FROM candidate_bands c
                 JOIN stored_bands s ON s.band = c.band AND s.key = c.key AND s.n <> c.n""")
     con.execute("CREATE OR REPLACE TEMP TABLE near_duplicate_pairs AS SELECT DISTINCT article, other FROM near_duplicate_band_pairs")
     if con.execute("SELECT count(*) FROM near_duplicate_pairs").fetchall()[0][0]:
         _link_near_duplicates(con)
     # Only on success: after an error the transaction is aborted, and the tables go with the connection.
-    for table in ("near_duplicate_signed", "near_duplicate_band_pairs", "near_duplicate_pairs", "near_duplicate_articles"):
+    for table in ("near_duplicate_band_pairs", "near_duplicate_pairs", "near_duplicate_articles"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def _link_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Link the articles of near_duplicate_pairs (article, other: near_duplicate_signed's numbers):
-    see mark_near_duplicates."""
+    """Link the articles of near_duplicate_pairs (article, other: rowids of articles): see
+    mark_near_duplicates."""
     # The articles of the pairs and the first articles of their groups, numbered by (first_seen,
     # doc_id): a lower number is an earlier article.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE near_duplicate_articles AS
-           WITH involved AS (SELECT doc_id, n FROM near_duplicate_signed
-                             WHERE n IN (SELECT article FROM near_duplicate_pairs UNION SELECT other FROM near_duplicate_pairs))
+           WITH involved AS (SELECT doc_id, rowid AS n FROM articles
+                             WHERE rowid IN (SELECT article FROM near_duplicate_pairs UNION SELECT other FROM near_duplicate_pairs))
            SELECT (row_number() OVER (ORDER BY r.first_seen, a.doc_id) - 1)::BIGINT AS number, a.doc_id, a.near_duplicate_of, i.n
            FROM articles a JOIN raw_documents r USING (doc_id) LEFT JOIN involved i USING (doc_id)
            WHERE a.doc_id IN (SELECT doc_id FROM involved)
