@@ -12,7 +12,8 @@ the CLI as a user runs it, each run in a subprocess with its own DAGSTER_HOME in
 the repo's three-article sample (fresh, then a no-op: the baseline), fresh N, a no-op at N,
 10 new files, 1,000 new files and 10 changed files; with --growth also 10 runs of 10 new
 files on min(N, 1000) articles against a fresh build of the same files. For each run: wall
-time, the peak summed RSS of the CLI's process tree (read from /proc every 0.1 s) and the
+time, the peak summed RSS of the CLI's process tree (read from /proc every 0.1 s; what the
+targets judge), its peak summed PSS (a page processes share counted once) and the
 warehouse file's size, and the time the run took to publish its snapshot. Prints a markdown table
 and the targets with PASS/FAIL. Nothing is
 written into the repo. Skips cleanly (exit 0) when ../shared/corpora is absent.
@@ -126,22 +127,41 @@ def write_articles(articles: Articles, raw: Path, indices: range, paths: list[Pa
         path.write_text(articles.text(i), encoding="utf-8")
 
 
-def tree_rss(root: int) -> int:
-    """Summed resident memory (bytes) of `root` and all its descendants, from /proc."""
-    parent, rss = {}, {}
+def tree_pids(root: int) -> list[int]:
+    """`root` and all its descendants, from /proc."""
+    parent = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                parent[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
             except (OSError, IndexError):
                 continue  # gone meanwhile
-            parent[int(entry)], rss[int(entry)] = int(fields[1]), int(fields[21]) * PAGE
     tree, frontier = {root}, [root]
     while frontier:
         children = [pid for pid, ppid in parent.items() if ppid in frontier and pid not in tree]
         tree.update(children)
         frontier = children
-    return sum(rss.get(pid, 0) for pid in tree)
+    return sorted(tree)
+
+
+def tree_memory(root: int, pss: bool = False) -> tuple[int, int]:
+    """Summed resident memory (bytes) of `root` and all its descendants, from /proc: RSS, in which
+    pages that processes share count once in each of them, and with `pss` (else 0) PSS, in which a
+    page shared by n processes counts 1/n in each (/proc/<pid>/smaps_rollup), so its sum is what
+    the tree takes."""
+    total_rss = total_pss = 0
+    for pid in tree_pids(root):
+        total_rss += _field(f"/proc/{pid}/stat", lambda text: int(text.rsplit(")", 1)[1].split()[21]) * PAGE)
+        if pss:
+            total_pss += _field(f"/proc/{pid}/smaps_rollup", lambda text: 1024 * int(text.split("\nPss:", 1)[1].split()[0]))
+    return total_rss, total_pss
+
+
+def _field(path: str, parse) -> int:
+    try:
+        return parse(Path(path).read_text())
+    except (OSError, IndexError, ValueError):
+        return 0  # gone meanwhile
 
 
 def work_dir(requested: Path | None, prefix: str) -> Path:
@@ -151,17 +171,22 @@ def work_dir(requested: Path | None, prefix: str) -> Path:
     return requested.absolute() if requested else Path(tempfile.mkdtemp(prefix=prefix))
 
 
-def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> tuple[int, float, int]:
+def run_measured(command: list[str], cwd: Path, env: dict[str, str], log: Path,
+                 peaks: dict[str, int] | None = None) -> tuple[int, float, int]:
     """Run `command` with its output into `log`: (exit code, wall seconds, peak summed RSS in bytes
-    of its process tree, read from /proc every 0.1 s)."""
-    peak = 0
+    of its process tree, read from /proc every 0.1 s). With `peaks`, also its peak summed PSS
+    there ("pss")."""
+    peak = peak_pss = 0
     with log.open("w") as out:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT)
         while process.poll() is None:
-            peak = max(peak, tree_rss(process.pid))
+            rss, pss = tree_memory(process.pid, pss=peaks is not None)
+            peak, peak_pss = max(peak, rss), max(peak_pss, pss)
             time.sleep(0.1)
         seconds = time.perf_counter() - started
+    if peaks is not None:
+        peaks["pss"] = peak_pss
     return process.returncode, seconds, peak
 
 
@@ -174,6 +199,7 @@ class Run:
     warehouse_mb: float
     per_article: int = 0  # articles the per-article figure divides by (0: not shown)
     publish_seconds: float | None = None  # as the run reports it ("Published ... in 1.23 s.")
+    peak_pss_mib: float = 0.0
 
     @property
     def ms_per_article(self) -> float:
@@ -188,13 +214,14 @@ def run_cli(phase: str, site: Path, raw: Path, articles: int, workers: int, per_
     command = [sys.executable, "-m", "pipelines.cli", "run", "--raw", str(raw), "--warehouse", str(db),
                "--workers", str(workers)]
     log = site / f"{phase.replace(' ', '_').replace(',', '')}.log"
-    returncode, seconds, peak = run_measured(command, site, env, log)
+    peaks: dict[str, int] = {}
+    returncode, seconds, peak = run_measured(command, site, env, log, peaks)
     if returncode != 0:
         print(log.read_text(errors="replace"))
         raise SystemExit(f"error: {phase}: `{' '.join(command)}` exited {returncode} (log {log})")
     published = re.search(r"Published .* in ([\d.]+) s\.", log.read_text(errors="replace"))
     return Run(phase, articles, seconds, peak / MIB, db.stat().st_size / 1e6, per_article,
-               float(published.group(1)) if published else None)
+               float(published.group(1)) if published else None, peak_pss_mib=peaks["pss"] / MIB)
 
 
 def sanity(site: Path) -> str:
@@ -266,12 +293,12 @@ def main() -> int:
             runs.append(run_cli(f"growth: 10 new ({step + 1} of 10)", grown, grown / "raw", m + 10 * step + 10, workers))
         runs.append(run_cli(f"growth: fresh build of the same {m + 100}", rebuilt, grown / "raw", m + 100, workers))
 
-    print("\n| phase | articles in raw/ | wall s | per-article ms | peak RSS MiB | warehouse MB | publish s |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n| phase | articles in raw/ | wall s | per-article ms | peak RSS MiB | peak PSS MiB | warehouse MB | publish s |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in runs:
         per = f"{r.ms_per_article:.1f}" if r.per_article else ""
         publish = f"{r.publish_seconds:.2f}" if r.publish_seconds is not None else ""
-        print(f"| {r.phase} | {r.articles:,} | {r.seconds:.2f} | {per} | {r.peak_mib:.0f} | {r.warehouse_mb:.1f} | {publish} |")
+        print(f"| {r.phase} | {r.articles:,} | {r.seconds:.2f} | {per} | {r.peak_mib:.0f} | {r.peak_pss_mib:.0f} | {r.warehouse_mb:.1f} | {publish} |")
 
     by = {r.phase: r for r in runs}
     base, fresh, noop = by["sample no-op"], by[f"fresh {n}"], by[f"no-op {n}"]
