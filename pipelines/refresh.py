@@ -435,17 +435,17 @@ def _link_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
            WHERE a.doc_id IN (SELECT doc_id FROM involved)
               OR a.doc_id IN (SELECT near_duplicate_of FROM articles WHERE doc_id IN (SELECT doc_id FROM involved))""")
     first_of = con.execute(
-        """SELECT coalesce(f.number, -1) AS first_number FROM near_duplicate_articles a
-           LEFT JOIN near_duplicate_articles f ON f.doc_id = a.near_duplicate_of ORDER BY a.number""").fetchnumpy()
+        """SELECT coalesce(f.number, -1)::INTEGER AS first_number FROM near_duplicate_articles a
+           LEFT JOIN near_duplicate_articles f ON f.doc_id = a.near_duplicate_of ORDER BY a.number""").fetchnumpy()["first_number"]
+    # Only an earlier candidate can be linked to: the later half of the pairs (millions in a fresh
+    # run of 100,000) is left in DuckDB.
     pairs = con.execute(
-        """SELECT c.number AS article, o.number AS other FROM near_duplicate_pairs p
+        """SELECT c.number::INTEGER AS article, o.number::INTEGER AS other FROM near_duplicate_pairs p
            JOIN near_duplicate_articles c ON c.n = p.article JOIN near_duplicate_articles o ON o.n = p.other
-           ORDER BY article, other""").fetchnumpy()
+           WHERE o.number < c.number ORDER BY article, other""").fetchnumpy()
     with ShingleFile(con) as texts:
-        texts.add(con.execute("SELECT n.number, a.text FROM near_duplicate_articles n JOIN articles a USING (doc_id)"),
-                  len(first_of["first_number"]))
-        links = _near_duplicate_links(pairs["article"].astype(np.int64), pairs["other"].astype(np.int64),
-                                      first_of["first_number"].astype(np.int64), texts)
+        texts.add(con.execute("SELECT n.number, a.text FROM near_duplicate_articles n JOIN articles a USING (doc_id)"), len(first_of))
+        links = _near_duplicate_links(pairs["article"], pairs["other"], first_of, texts)
     con.register("near_duplicate_links", pl.DataFrame(
         {"number": list(links), "first_number": list(links.values())}, schema={"number": pl.Int64, "first_number": pl.Int64}))
     con.execute(
@@ -460,8 +460,9 @@ def _link_near_duplicates(con: duckdb.DuckDBPyConnection) -> None:
 def _near_duplicate_links(articles: np.ndarray, others: np.ndarray, first_of: np.ndarray,
                           texts: ShingleFile) -> dict[int, int | None]:
     """The group's first article each article of the pairs (article, other) links to, or None:
-    articles are numbers, a lower one earlier; first_of[n] is the first article of n's group as
-    stored (-1: none; updated as articles settle), and texts holds each article's shingles."""
+    articles are numbers, a lower one earlier, each pair's other earlier than its article, sorted;
+    first_of[n] is the first article of n's group as stored (-1: none; updated as articles
+    settle), and texts holds each article's shingles."""
     links: dict[int, int | None] = {}
     bounds = np.flatnonzero(np.diff(articles)) + 1
     for start, end in zip(np.concatenate(([0], bounds)), np.concatenate((bounds, [len(articles)]))):
@@ -480,7 +481,7 @@ def _near_duplicate_links(articles: np.ndarray, others: np.ndarray, first_of: np
 
         groups = set()
         for other in others[start:end].tolist():
-            if other < article and near(other):
+            if near(other):
                 groups.add(int(first_of[other]) if first_of[other] >= 0 else other)
         joinable = [first for first in groups if near(first)]
         links[article] = min(joinable) if joinable else None
