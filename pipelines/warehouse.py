@@ -42,9 +42,12 @@ DEFAULT_WAIT_SECONDS = 60.0
 # default is 80% of the machine): a run's memory follows its batches, not the warehouse; larger work
 # spills to a temporary folder beside the file. DuckDB's resident memory runs a few hundred MB past
 # the limit (a fresh run of 100,000 articles: the near-duplicate band join and the checks), and a
-# fresh run's write of 100,000 articles ran out of memory at 256 MB.
+# fresh run's write of 100,000 articles ran out of memory at 256 MB. Writes get 1 GB: the write of
+# the raw documents of every corpus in ../shared at once (8,222 real pages, bench/corpus_sweep.py)
+# ran out of memory at 512 MB, in an insert DuckDB could not spill.
 RUN_MEMORY_LIMIT = "512MB"
-WRITE_CONFIG = {"memory_limit": RUN_MEMORY_LIMIT, "preserve_insertion_order": False}
+WRITE_MEMORY_LIMIT = "1GB"
+WRITE_CONFIG = {"memory_limit": WRITE_MEMORY_LIMIT, "preserve_insertion_order": False}
 RUN_READ_CONFIG = {"memory_limit": RUN_MEMORY_LIMIT}
 # Bytes per storage block of a new warehouse file (DuckDB's default is 256 KiB). A commit rewrites
 # the blocks it touches and frees the old ones for later commits, so a run that adds ten articles
