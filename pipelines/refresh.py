@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from pipelines import warehouse
 from pipelines.cleaning import CLEANING_VERSION, clean_documents, spawned_workers
@@ -37,6 +38,8 @@ RUN_LOCK_WAIT_SECONDS = 600.0
 WRITE_WAIT_SECONDS = 600.0
 # Documents per staged part and per cleaning batch: the bound on a run's memory.
 BATCH_SIZE = 500
+# Bytes of staged documents or articles per Parquet row group (read whole by DuckDB and polars).
+ROW_GROUP_BYTES = 16 * 1024 * 1024
 
 
 class Progress:
@@ -230,35 +233,65 @@ DOCUMENT_SCHEMA = {
 class Staging:
     """Parquet parts beside the warehouse that hold a run's new documents and cleaned articles
     between reading and the final write, so memory holds one batch, not the whole landing zone.
-    Only one refresh of a DuckDB file runs at a time (run_lock), so one folder serves; a killed
-    run's leftovers are cleared by the next. The plans of a lake's refreshes, which may run at
-    once, each pass a folder of their own as `root`."""
+    A part holds BATCH_SIZE documents (a cleaning batch), in row groups of about ROW_GROUP_BYTES:
+    a row group is read whole, and 500 large pages are hundreds of MB. Only one refresh of a
+    DuckDB file runs at a time (run_lock), so one folder serves; a killed run's leftovers are
+    cleared by the next. The plans of a lake's refreshes, which may run at once, each pass a
+    folder of their own as `root`."""
 
     def __init__(self, db_path: Path, root: Path | None = None) -> None:
         self.root = root or db_path.with_name(f".{db_path.name}.staging")
         shutil.rmtree(self.root, ignore_errors=True)
         self.root.mkdir(parents=True)
         self.pending: list[dict] = []
+        self.pending_bytes = 0
+        self.part_documents = 0
+        self.writer: pq.ParquetWriter | None = None
         self.parts: dict[str, int] = defaultdict(int)
 
+    def _path(self, kind: str) -> Path:
+        return self.root / f"{kind}-{self.parts[kind]:05d}.parquet"
+
     def write(self, kind: str, frame: pl.DataFrame) -> None:
-        frame.write_parquet(self.root / f"{kind}-{self.parts[kind]:05d}.parquet")
+        groups = max(1, -(-frame.estimated_size() // ROW_GROUP_BYTES))
+        frame.write_parquet(self._path(kind), row_group_size=max(1, -(-frame.height // groups)))
         self.parts[kind] += 1
 
     def add_document(self, document: RawDocument) -> None:
         self.pending.append({key: getattr(document, key) for key in DOCUMENT_SCHEMA})
-        if len(self.pending) >= BATCH_SIZE:
+        self.pending_bytes += len(document.content)
+        self.part_documents += 1
+        if self.pending_bytes >= ROW_GROUP_BYTES:
+            self._write_documents()
+        if self.part_documents >= BATCH_SIZE:
             self.flush_documents()
 
-    def flush_documents(self) -> None:
+    def _write_documents(self) -> None:
+        """The pending documents as a row group of the part being written."""
         if self.pending:
-            self.write("documents", pl.DataFrame(self.pending, schema=DOCUMENT_SCHEMA))
-            self.pending = []
+            table = pl.DataFrame(self.pending, schema=DOCUMENT_SCHEMA).to_arrow()
+            if self.writer is None:
+                self.writer = pq.ParquetWriter(self._path("documents").with_suffix(".partial"), table.schema, compression="zstd")
+            self.writer.write_table(table)
+            self.pending, self.pending_bytes = [], 0
+
+    def flush_documents(self) -> None:
+        """Complete the part of documents being written."""
+        self._write_documents()
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+            self._path("documents").with_suffix(".partial").rename(self._path("documents"))
+            self.parts["documents"] += 1
+        self.part_documents = 0
 
     def files(self, kind: str) -> list[str]:
         return [str(p) for p in sorted(self.root.glob(f"{kind}-*.parquet"))]
 
     def remove(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
         shutil.rmtree(self.root, ignore_errors=True)
 
 
