@@ -42,13 +42,16 @@ DEFAULT_WAIT_SECONDS = 60.0
 # default is 80% of the machine): a run's memory follows its batches, not the warehouse; larger work
 # spills to a temporary folder beside the file. DuckDB's resident memory runs a few hundred MB past
 # the limit (a fresh run of 100,000 articles: the near-duplicate band join and the checks), and a
-# fresh run's write of 100,000 articles ran out of memory at 256 MB. Writes get 1 GB: the write of
-# the raw documents of every corpus in ../shared at once (8,222 real pages, bench/corpus_sweep.py)
-# ran out of memory at 512 MB, in an insert DuckDB could not spill.
+# fresh run's write of 100,000 articles ran out of memory at 256 MB. What DuckDB cannot spill must
+# come in small pieces: the staged parts' row groups (refresh.ROW_GROUP_BYTES; with 257 MB of
+# HTML in one group, the corpus sweep's write ran out of memory at 512 MB).
 RUN_MEMORY_LIMIT = "512MB"
-WRITE_MEMORY_LIMIT = "1GB"
-WRITE_CONFIG = {"memory_limit": WRITE_MEMORY_LIMIT, "preserve_insertion_order": False}
-RUN_READ_CONFIG = {"memory_limit": RUN_MEMORY_LIMIT}
+# DuckDB's allocator keeps memory it freed for reuse, past the limit: these hand it back to the
+# system as a query goes (100-270 MB less at the peaks of a fresh run of 100,000 articles).
+RUN_ALLOCATOR = {"allocator_background_threads": True, "allocator_flush_threshold": "32MB",
+                 "allocator_bulk_deallocation_flush_threshold": "32MB"}
+RUN_READ_CONFIG = {"memory_limit": RUN_MEMORY_LIMIT, **RUN_ALLOCATOR}
+WRITE_CONFIG = {**RUN_READ_CONFIG, "preserve_insertion_order": False}
 # Bytes per storage block of a new warehouse file (DuckDB's default is 256 KiB). A commit rewrites
 # the blocks it touches and frees the old ones for later commits, so a run that adds ten articles
 # leaves about a dozen blocks of slack: small blocks keep that slack small.
