@@ -9,9 +9,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from dataclasses import replace
 from datetime import date
 from concurrent.futures import ProcessPoolExecutor
@@ -179,20 +180,21 @@ def spawned_workers(workers: int) -> Iterator[None]:
         _spawned = outer
 
 
-def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[int], None]) -> list[dict]:
-    """Pool map that survives a worker dying (a C-level crash in a parser, or a hang the time
-    limit ended): the batch is retried one document per fresh process so only the culprit is
-    rejected. The pool is spawned_workers' when a block of it is open, else forked for the call."""
+def _map_isolating_crashes(tasks: Callable[[], Iterator[tuple]], workers: int, on_done: Callable[[int], None]) -> list[dict]:
+    """Pool map of the tasks `tasks()` yields that survives a worker dying (a C-level crash in a
+    parser, or a hang the time limit ended): the batch is retried one document per fresh process
+    so only the culprit is rejected. The pool is spawned_workers' when a block of it is open, else
+    forked for the call."""
     try:
         if _spawned is not None:
-            return _map_in(_spawned.get(), tasks, on_done)
+            return _map_in(_spawned.get(), _spawned.workers, tasks(), on_done)
         with ProcessPoolExecutor(workers) as pool:
-            return _map_in(pool, tasks, on_done)
+            return _map_in(pool, workers, tasks(), on_done)
     except BrokenProcessPool:
         if _spawned is not None:
             _spawned.stop()
     results = []
-    for task in tasks:
+    for task in tasks():
         try:
             with ProcessPoolExecutor(1) as pool:
                 results.append(pool.submit(_clean_row_in_time, task).result())
@@ -203,12 +205,36 @@ def _map_isolating_crashes(tasks: list[tuple], workers: int, on_done: Callable[[
     return results
 
 
-def _map_in(pool: ProcessPoolExecutor, tasks: list[tuple], on_done: Callable[[int], None]) -> list[dict]:
-    results = []
-    for result in pool.map(_clean_row_in_time, tasks, chunksize=CHUNK_SIZE):
-        results.append(result)
-        on_done(1)
+def _clean_chunk(tasks: list[tuple]) -> list[dict]:
+    return [_clean_row_in_time(task) for task in tasks]
+
+
+def _map_in(pool: ProcessPoolExecutor, workers: int, tasks: Iterator[tuple], on_done: Callable[[int], None]) -> list[dict]:
+    """_clean_row_in_time of each task in order, CHUNK_SIZE tasks a call and at most two calls a
+    worker in flight: the tasks are made as they are sent, so only those in flight hold their
+    documents as Python strings (a pool's map takes every task at once: 500 large pages are
+    hundreds of MB)."""
+    results, in_flight = [], deque()
+
+    def collect() -> None:
+        done = in_flight.popleft().result()
+        results.extend(done)
+        on_done(len(done))
+
+    for chunk in iter(lambda: list(islice(tasks, CHUNK_SIZE)), []):
+        in_flight.append(pool.submit(_clean_chunk, chunk))
+        if len(in_flight) >= 2 * workers:
+            collect()
+    while in_flight:
+        collect()
     return results
+
+
+def _tasks(documents: pl.DataFrame, repeated: frozenset[str]) -> Iterator[tuple]:
+    """(doc_id, content, format, source_url, repeated) of each document, made a few at a time."""
+    for rows in documents.select("doc_id", "content", "format", "source_url").iter_slices(CHUNK_SIZE):
+        for doc_id, content, fmt, url in rows.iter_rows():
+            yield doc_id, content, fmt, url, repeated
 
 
 def clean_documents(documents: pl.DataFrame, workers: int | None = None,
@@ -218,12 +244,9 @@ def clean_documents(documents: pl.DataFrame, workers: int | None = None,
     if documents.is_empty():
         return pl.DataFrame(schema=ARTICLE_SCHEMA)
     workers = workers or min(2, os.cpu_count() or 1)
-    texts = documents.filter(pl.col("format") == "txt")["content"].to_list()
-    repeated = repeated_lines(texts) if len(texts) >= REPEATED_LINE_MIN_DOCUMENTS else frozenset()
-    tasks = [
-        (row["doc_id"], row["content"], row["format"], row["source_url"], repeated)
-        for row in documents.select("doc_id", "content", "format", "source_url").iter_rows(named=True)
-    ]
+    texts = documents.filter(pl.col("format") == "txt")["content"]
+    repeated = repeated_lines(texts.to_list()) if len(texts) >= REPEATED_LINE_MIN_DOCUMENTS else frozenset()
     # Always in worker processes (forked, cheap, unless spawned_workers'), where a document that hangs can be stopped.
-    rows = _map_isolating_crashes(tasks, min(workers, max(1, len(tasks) // CHUNK_SIZE)), on_done)
+    rows = _map_isolating_crashes(lambda: _tasks(documents, repeated), min(workers, max(1, documents.height // CHUNK_SIZE)),
+                                  on_done)
     return pl.DataFrame(rows, schema=ARTICLE_SCHEMA)
