@@ -87,7 +87,7 @@ def test_a_nationality_and_title_refers_back_to_that_countrys_person():
 
 def test_meetings_have_actors_place_and_date_but_not_their_reporters():
     facts = facts_of("According to John Brown, Vladimir Putin met Emmanuel Macron in Paris on March 3, 2025.",
-                     "Belarus and Russia held the Zapad-2025 exercises, Anna Smith said.")
+                     "Belarus and Russia held the Zapad-2025 exercises, Anna Smith said in a statement.")
     events = facts["events"]
     meeting = events.filter((pl.col("doc_id") == "d0") & (pl.col("kind") == "meeting")).row(0, named=True)
     assert meeting["actor_entity_ids"] == ["PERSON:Vladimir Putin", "PERSON:Emmanuel Macron"]
@@ -196,10 +196,11 @@ def test_a_meeting_needs_a_meeting_predicate_and_two_different_actors():
     assert meetings["actor_entity_ids"][0].to_list() == ["PERSON:Angela Merkel", "PERSON:Emmanuel Macron"]
 
 
-def test_statements_are_events_only_for_reported_speech():
-    facts = facts_of("“We will win,” said Anna Smith.", "Anna Smith said the team would win.")
+def test_statements_are_events_only_when_issued_or_announced():
+    facts = facts_of("“We will win,” said Anna Smith.", "Anna Smith said the team would win.",
+                     "The club announced that Anna Smith would lead the team.")
     statements = facts["events"].filter(pl.col("kind") == "statement")
-    assert statements["doc_id"].to_list() == ["d1"]
+    assert statements["doc_id"].to_list() == ["d2"]
 
 
 def test_an_organisation_named_earlier_speaks_as_the_ministry():

@@ -71,7 +71,7 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "quotes": quoted,
         "amounts": with_sentence(amounts(numbers.filter(~is_date), articles), tokens),
         "date_mentions": dates,
-        "events": events(tokens, mentions, dates, quoted),
+        "events": events(tokens, mentions, dates),
     }
 
 
