@@ -80,7 +80,8 @@ FORCES = ["troops", "forces", "soldiers", "servicemen", "personnel", "military",
 # Words of an article about armed forces, where "exercises" and "drills" are military.
 MILITARY_ARTICLE_WORDS = ["military", "troops", "army", "navy", "soldiers", "servicemen", "warships", "NATO"]
 ISSUING = ["issued", "issue", "issues", "released", "release", "releases", "published", "publishes", "posted", "made",
-           "in", "put"]
+           "put"]
+DETERMINERS = ["a", "an", "the", "its", "his", "her", "their", "our"]
 # Words after which drills and exercises in an article about armed forces are held, not done at a gym.
 EXERCISE_VERBS = ["held", "hold", "holds", "holding", "conducted", "conduct", "conducts", "conducting", "staged",
                   "launched", "began", "begin", "started", "completed", "hosted", "during", "following", "after",
@@ -141,13 +142,20 @@ def _stated(military_article: pl.Expr) -> pl.Expr:
         # "declared him my friend": a verdict, not a statement.
         (trigger.is_in(["announced", "announces", "declared", "declares"]) & ~_any_of(FORMS_OF_BE, before[:2])
          & ~pl.col("after_1").is_in(["him", "her", "them", "himself", "herself", "themselves"]).fill_null(False))
-        | (trigger.is_in(STATEMENT_NOUNS) & _any_of(ISSUING, before) & ~_any_of(NOT_STATEMENT_NOUNS, before[:1]))
+        # "issued a statement", "said in a statement", "in a White House statement".
+        | (trigger.is_in(STATEMENT_NOUNS) & ~_any_of(NOT_STATEMENT_NOUNS, before[:1])
+           & (_any_of(ISSUING, before) | (_any_of(["in"], before) & _any_of(DETERMINERS, before[:3]))))
         | ((trigger == "message") & _any_of(["published", "posted", "issued", "released"], before[:3])))
     return (pl.when(kind == "meeting").then(meeting).when(kind == "agreement").then(agreement)
             .when(kind == "exercise").then(exercise).when(kind == "deployment").then(deployment)
             .when(kind == "statement").then(statement).otherwise(True)
             # Never under a negation; "you" states nothing happening ("before you sign", "you'll visit").
-            & ~_any_of(NEGATIONS, before[:3]) & ~_any_of(["you"], before))
+            & ~_any_of(NEGATIONS, before[:3]) & ~_any_of(["you"], before)
+            # A capital inside a sentence makes the word part of a name or a heading ("the 1999 Tour",
+            # "Winter Session of Parliament", "- Interactive Exercises"); not after a dateline
+            # ("NEW YORK -- Negotiations between ...").
+            & (pl.col("before_1").is_null() | pl.col("token").str.contains(r"^\p{Ll}")
+               | (pl.col("before_1").str.contains(r"^[-–—:]$") & pl.col("before_2").is_not_null())))
 
 
 def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
@@ -254,17 +262,20 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
             | (pl.col("comma_before") & pl.col("verb_after") & pl.col("clause_ends_after_verb"))  # ..., X said.
         ).fill_null(False))
     )
-    # A statement's author first (not the names it quotes); a visitor is a person before the visit.
+    # A statement's author first (not the names it quotes); a visitor is a person before the visit;
+    # places take part as the subject ("Moscow and Minsk held exercises"), not as where or whither
+    # ("exercises near the borders with Germany").
     rank = (pl.when(pl.col("type") == "PERSON").then(0).when(pl.col("type") == "ORGANIZATION").then(1)
             .when(pl.col("type") == "LOCATION").then(2)
             + pl.when((pl.col("kind") == "statement") & ~pl.col("author").fill_null(False)).then(10).otherwise(0))
-    visitor = (pl.col("type") == "PERSON") & (pl.col("end") <= pl.col("trigger_start"))
+    before_trigger = pl.col("end") <= pl.col("trigger_start")
+    visitor = (pl.col("type") == "PERSON") & before_trigger
     scope = ["doc_id", "sentence", "kind", "event_clause", "opener", "antecedent_end"]
     others = (
         events.filter(pl.col("kind") != "meeting").select(*scope, "trigger_start", "place_entity_id")
         .join(candidates, on=["doc_id", "sentence"])
         .filter(rank.is_not_null() & _in_scope() & (~pl.col("source") | (pl.col("kind") == "statement"))
-                & ((pl.col("kind") != "visit") | visitor)
+                & ((pl.col("kind") != "visit") | visitor) & ((pl.col("type") != "LOCATION") | before_trigger)
                 & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True))
         .with_columns(rank=rank)
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "sentence", "kind"))
