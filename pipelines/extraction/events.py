@@ -213,7 +213,7 @@ def _clauses(tokens: pl.DataFrame) -> pl.DataFrame:
         .with_columns(segment=(pl.col("opener") | pl.col("joins") | (pl.col("token") == ",")).cum_sum().over(sentence),
                       main=pl.col("joins").cum_sum().over(sentence))
         .with_columns(subordinate=pl.col("opener").first().over(*sentence, "segment"),
-                      opener=pl.when(pl.col("opener")).then(word).first().over(*sentence, "segment"),
+                      opener=word.first().over(*sentence, "segment"),
                       antecedent_end=pl.col("antecedent_end").first().over(*sentence, "segment"))
         .select("doc_id", "start", "end",
                 clause=pl.when("subordinate").then(pl.col("segment") + 10_000).otherwise("main"),
@@ -222,10 +222,10 @@ def _clauses(tokens: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _in_scope(clause: str = "clause") -> pl.Expr:
+def _in_scope() -> pl.Expr:
     """Whether a mention belongs to its event's clause, or is the antecedent of the relative word
     that opens it ("Tony Blair, who met ...")."""
-    return ((pl.col(clause) == pl.col("event_clause"))
+    return ((pl.col("clause") == pl.col("event_clause"))
             | (pl.col("opener").is_in(RELATIVE_SUBJECTS) & (pl.col("end") == pl.col("antecedent_end")))).fill_null(False)
 
 
@@ -354,7 +354,8 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
         .join(mentions.filter(pl.col("type") == "LOCATION").select("doc_id", "sentence", "entity_id", place_start="start"),
               on=["doc_id", "sentence"])
         .filter((pl.col("place_start") > pl.col("trigger_end")) & (pl.col("place_start") - pl.col("trigger_end") <= VISITED_REACH))
-        .select("doc_id", "trigger_start", "entity_id", "place_start").unique(["doc_id", "trigger_start"])
+        .sort("place_start").unique(["doc_id", "trigger_start"], keep="first", maintain_order=True)
+        .select("doc_id", "trigger_start", "entity_id")
     )
     found = (
         pl.concat([triggered.filter(pl.col("kind") != "visit"),
@@ -369,7 +370,7 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
         found.join(groups, on=["doc_id", "sentence", "event_clause"]).filter(pl.col("group_start") < pl.col("trigger_start"))
         .select("doc_id", "sentence", "kind").unique().with_columns(group_subject=pl.lit(True)),
         on=["doc_id", "sentence", "kind"], how="left").with_columns(pl.col("group_subject").fill_null(False))
-    # The word before a place, over an article ("in the Gomel region").
+    # The word before a place, skipping "the" ("in the Gomel region").
     before = in_event_sentences.select("doc_id", "start", before=pl.when(_adjacent("token", 1).str.to_lowercase() == "the")
                                        .then(_adjacent("token", 2)).otherwise(_adjacent("token", 1)))
     locations = mentions.filter(pl.col("type") == "LOCATION")
