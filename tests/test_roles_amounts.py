@@ -1,0 +1,51 @@
+"""Unit tests of roles (whole titles, appositions, never an honorific, never a place as the
+person) and amounts (money with what it is for, money in cents and currency words, years and
+chapter numbers not counts), one for each kind of error read in issue 23, on invented sentences."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from pipelines.extraction.facts import extract_with_entities
+
+
+def facts_of(*texts: str) -> dict[str, pl.DataFrame]:
+    return extract_with_entities(pl.DataFrame({"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts)}))
+
+
+def roles_of(text: str) -> set[tuple[str, str]]:
+    return {(r["entity_id"], r["role"]) for r in facts_of(text)["person_roles"].iter_rows(named=True)}
+
+
+def test_an_honorific_before_the_name_is_not_the_end_of_a_role():
+    roles = roles_of("Markets rose after Federal Reserve chairman Mr Hollis spoke on Tuesday.")
+    assert roles == {("PERSON:Hollis", "Federal Reserve chairman")}
+
+
+def test_a_title_for_someone_else_is_not_the_named_persons_role():
+    assert roles_of("The case was delayed, said a lawyer for Mr Hollis on Monday.") == set()
+
+
+def test_a_title_keeps_the_words_that_modify_it():
+    assert roles_of("Labour's campaign chief Peter Walsham said the result was close.") == {
+        ("PERSON:Peter Walsham", "Labour's campaign chief")}
+    assert roles_of("Former transport minister Ruth Kelsall criticised the plan.") == {
+        ("PERSON:Ruth Kelsall", "Former transport minister")}
+
+
+def test_a_place_before_a_title_is_not_the_person_holding_it():
+    facts = facts_of("A Madhya Pradesh official said the dam was safe.")
+    assert facts["person_roles"].height == 0
+
+
+def test_appositions_after_the_name_are_roles():
+    roles = roles_of(
+        "\"The data are clear,\" said Helen Marsh, a professor of economics at the University of Leeds, "
+        "and the lead author of the report. Tom Baird, the bank's chief economist, disagreed.")
+    assert roles == {("PERSON:Helen Marsh", "professor of economics at the University of Leeds"),
+                     ("PERSON:Helen Marsh", "lead author of the report"),
+                     ("PERSON:Tom Baird", "bank's chief economist")}
+
+
+def test_an_apposition_without_a_title_is_no_role():
+    assert roles_of("Anna Pike, one of the founders of the club, who lives nearby, said so.") == set()
