@@ -49,3 +49,41 @@ def test_appositions_after_the_name_are_roles():
 
 def test_an_apposition_without_a_title_is_no_role():
     assert roles_of("Anna Pike, one of the founders of the club, who lives nearby, said so.") == set()
+
+
+def money_of(text: str) -> list[tuple]:
+    money = facts_of(text)["amounts"].filter(pl.col("unit") == "money")
+    return money.select("text", "value", "currency", "object").rows()
+
+
+def test_money_takes_what_it_is_for_not_the_currency_word():
+    assert money_of("The government will spend £20bn for new hospitals over five years.") == [
+        ("£20bn", 20e9, "GBP", "for new hospitals")]
+    assert money_of("The club spent $4m on a new training ground and won $1m in damages.") == [
+        ("$4m", 4e6, "USD", "on a new training ground"), ("$1m", 1e6, "USD", "in damages")]
+    assert money_of("They signed a $3bn deal. The firm posted a net loss of ¥12 billion ($80 million).") == [
+        ("$3bn", 3e9, "USD", "deal"), ("¥12 billion", 12e9, "JPY", "a net loss"),
+        ("$80 million", 80e6, "USD", "a net loss")]
+
+
+def test_money_whose_text_does_not_say_what_it_is_for_has_no_object():
+    assert money_of("Shares closed at $4.20 on Friday, up from $3.90.") == [
+        ("$4.20", 4.2, "USD", None), ("from $3.90", 3.9, "USD", None)]
+
+
+def test_the_end_of_a_range_after_a_year_is_not_a_count():
+    amounts = facts_of("The 2011-2 budget cut spending on roads.")["amounts"]
+    assert amounts.height == 0
+
+
+def test_a_chapter_number_is_not_a_count():
+    amounts = facts_of("The carmaker filed for chapter 11 bankruptcy protection on Monday.")["amounts"]
+    assert amounts.height == 0
+
+
+def test_money_written_with_a_currency_word():
+    assert money_of("Tehran approved a budget of 2,100 trillion rials, officials said.") == [
+        ("2,100 trillion rials", 2.1e15, "IRR", "a budget")]
+    assert money_of("The stock fell 6.5 cents to close the day lower.") == [("6.5 cents", 0.065, "USD", None)]
+    assert money_of("It raised 40 million Australian dollars and A$2m more.") == [
+        ("40 million Australian dollars", 40e6, "AUD", None), ("$2m", 2e6, "AUD", None)]
