@@ -52,7 +52,8 @@ APPOSITION = re.compile(r"^,\s+(?:(?:\d{1,3}|(?:[A-Z]\.){1,4}|MD|PhD|Ph\.D\.),\s
 _AND_ARTICLE = r",?\s+and\s+(?:a|an|the)\s+"
 APPOSITION_AND = re.compile(_AND_ARTICLE + _ROLE)
 # The employer after a role and a comma, closing the sentence ("Ryan Farley, CEO, LawnStarter.").
-APPOSITION_EMPLOYER = re.compile(r",\s+[A-Z][\w&’'-]*(?:\.\w+)*(?:\s+(?:[A-Z][\w&’'-]*(?:\.\w+)*|of|at|the|and|for|in))*(?=\.\s|\.$|\s\(|$)")
+_NAME_WORD = r"[A-Z][\w&’'-]*(?:\.\w+)*"
+APPOSITION_EMPLOYER = re.compile(rf",\s+{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|at|the|and|for|in))*(?=\.\s|\.$|\s\(|$)")
 # The first preposition of a role: a title word must come before it ("CEO of Vectara", not "one
 # of the study's authors").
 ROLE_HEAD_END = re.compile(r"\s(?:of|at|for|in|on|with|to|from|and)\s")
@@ -135,7 +136,8 @@ def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     next_is_title = shifted("token", -1).is_in([t for t in titles if t.islower()])
     premodifier = lower_word & next_is_title
     for _ in range(PREMODIFIER_REACH - 1):
-        premodifier = lower_word & (next_is_title | ((pl.col("doc_no").shift(-1) == pl.col("doc_no")) & premodifier.shift(-1)))
+        next_is_premodifier = (pl.col("doc_no").shift(-1) == pl.col("doc_no")) & premodifier.shift(-1)
+        premodifier = lower_word & (next_is_title | next_is_premodifier)
     # A curated modifier also opens a run of capitalised words ("former Ohio GOP Chairman").
     premodifier = premodifier | (token.is_in(role_modifiers()) & shifted("token", -1).str.contains(r"^[A-Z]"))
     # The full stop of an abbreviated title stays with it ("former Florida Gov. Jeb Bush").
@@ -166,7 +168,8 @@ def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     )
     starters = STARTERS + ROLE_CONNECTORS + [","]
     segment = ["doc_id", "key", "run", "segment"]
-    honorific = pl.col("token").is_in(honorifics()) | ((pl.col("token") == ".") & pl.col("token").shift(1).is_in(honorifics()))
+    honorific = (pl.col("token").is_in(honorifics())
+                 | ((pl.col("token") == ".") & pl.col("token").shift(1).is_in(honorifics())))
     return (
         runs.filter("roleish").join(attached, on=["doc_id", "run"])
         .with_columns(segment=(pl.col("token") == ",").cum_sum().over("doc_id", "key", "run"))
@@ -209,7 +212,8 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
             role = re.split(_AND_ARTICLE, role, maxsplit=1)[0] if ROLE_HEAD_END.search(role.split(" and ")[0]) else role
             clause = ends.search(role)
             role = role[:clause.start()].rstrip() if clause else role
-            if not role or len(role.split()) > APPOSITION_WORDS or not titles & set(re.findall(r"[\w-]+", ROLE_HEAD_END.split(role)[0])):
+            head_words = set(re.findall(r"[\w-]+", ROLE_HEAD_END.split(role)[0]))
+            if not role or len(role.split()) > APPOSITION_WORDS or not titles & head_words:
                 break
             employer = None if clause else APPOSITION_EMPLOYER.match(text, match.start("role") + len(role))
             role_end = employer.end() if employer else match.start("role") + len(role)
