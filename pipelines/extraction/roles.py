@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import polars as pl
 
 from pipelines.extraction.amounts import STOP_WORDS
@@ -38,7 +39,7 @@ CLAUSE_VERBS = ["my", "your", "our", "met", "meet", "meets", "led", "leads", "be
 # Lower-case words a title may take before it, at most this many ("deputy campaign manager").
 PREMODIFIER_REACH = 3
 # Tokens after a name read for an apposition ("X, associate professor of ... at ..., said").
-APPOSITION_TOKENS = 40
+APPOSITION_TOKENS = 32
 # The role of an apposition: up to a comma, a bracket, a quotation mark, a dash or a full stop
 # that ends the sentence (not the stop of an initial: "assistant U.S. attorney").
 _ROLE = r"(?P<role>.+?)(?=[,;:()\[\]\"“”?!\n–—]|\s[-‘’]\s|(?<!\b[A-Z])\.(?:\s|$)|$)"
@@ -125,27 +126,32 @@ def _role_holders(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
 
 
 def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
-    """Tokens with `run`: consecutive role-like tokens share it; names and other words break it."""
+    """Tokens with `run`: consecutive role-like tokens share it; names and other words break it.
+    Word classes are computed once as boolean columns and shifted as such (a shifted string column
+    tested again would cost a string test per token per shift)."""
     token = pl.col("token")
     titles = role_words()
+    flagged = tokens.with_columns(
+        in_name=token_key().is_in(tokens_within(tokens, people).implode()),
+        title=token.is_in(titles), modifier=token.is_in(role_modifiers()), capitalised=token.str.contains(r"^[A-ZА-ЯЁ]"),
+        abbreviation=token.is_in(ABBREVIATIONS + honorifics()),
+        clause_word=token.is_in(clause_words()) | token.str.ends_with("ly") | token.str.ends_with("ed")
+        | ~token.str.contains(r"^[a-z][a-z-]*$"))
     # Lower-case words before a lower-case title belong to it ("shadow home secretary", "deputy
     # campaign manager", "election chief"), up to PREMODIFIER_REACH of them; not the clause's own
     # words, nor those before a capitalised title ("the best thing Prince Rama has done").
-    lower_word = (token.is_in(role_modifiers()) | (token.str.contains(r"^[a-z][a-z-]*$") & ~token.is_in(clause_words())
-                                                   & ~token.str.contains(r"(?:ly|ed)$")))
-    next_is_title = shifted("token", -1).is_in([t for t in titles if t.islower()])
-    premodifier = lower_word & next_is_title
+    lower_word = pl.col("modifier") | ~pl.col("clause_word")
+    next_is_title = (shifted("title", -1) & ~shifted("capitalised", -1)).fill_null(False)
+    flagged = flagged.with_columns(premodifier=lower_word & next_is_title)
     for _ in range(PREMODIFIER_REACH - 1):
-        next_is_premodifier = (pl.col("doc_no").shift(-1) == pl.col("doc_no")) & premodifier.shift(-1)
-        premodifier = lower_word & (next_is_title | next_is_premodifier)
-    # A curated modifier also opens a run of capitalised words ("former Ohio GOP Chairman").
-    premodifier = premodifier | (token.is_in(role_modifiers()) & shifted("token", -1).str.contains(r"^[A-Z]"))
-    # The full stop of an abbreviated title stays with it ("former Florida Gov. Jeb Bush").
-    abbreviation_stop = (token == ".") & shifted("token", 1).is_in(ABBREVIATIONS + honorifics())
-    flagged = tokens.with_columns(in_name=token_key().is_in(tokens_within(tokens, people).implode())).with_columns(
-        wordlike=(token.str.contains(r"^[A-ZА-ЯЁ]") | token.is_in(titles) | token.is_in(ROLE_CONNECTORS)
-                  | premodifier.fill_null(False) | abbreviation_stop.fill_null(False))
-        & ~pl.col("in_name"))
+        flagged = flagged.with_columns(premodifier=lower_word & (next_is_title | shifted("premodifier", -1).fill_null(False)))
+    # A curated modifier also opens a run of capitalised words ("former Ohio GOP Chairman"); the
+    # full stop of an abbreviated title stays with it ("former Florida Gov. Jeb Bush").
+    opens_capitalised = pl.col("modifier") & shifted("capitalised", -1).fill_null(False)
+    abbreviation_stop = (token == ".") & shifted("abbreviation", 1).fill_null(False)
+    flagged = flagged.with_columns(
+        wordlike=(pl.col("capitalised") | pl.col("title") | token.is_in(ROLE_CONNECTORS) | pl.col("premodifier")
+                  | opens_capitalised | abbreviation_stop) & ~pl.col("in_name"))
     # A comma continues a run into more title words ("Minister of Russia, Chief of ...", ", the
     # Defense Minister's Aide") or into the name the run describes ("The head of X, Sergei Shoigu").
     next_token = shifted("token", -1)
@@ -193,12 +199,15 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     at Stanford University", "Mark Mattson, a neuroscientist at ...", one role for each "and a"
     ("an assistant professor ... and the lead author ..."). A role needs a title word before its
     first preposition ("CEO of Vectara", not "one of the study's authors")."""
-    edges = tokens.select("doc_id", "end").with_row_index("row").join(people.select("doc_id", "key", "end", "sentence"),
-                                                                       on=["doc_id", "end"])
-    rows = edges["row"].to_numpy()
+    # The row of each name's last token: (doc_no, end) packed rises down the token table.
+    token_ends = (tokens["doc_no"].cast(pl.Int64) * 2**32 + tokens["end"]).to_numpy()
+    names = people.join(tokens.filter(pl.col("token_no") == 0).select("doc_id", "doc_no"), on="doc_id").with_columns(
+        packed=pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col("end"))
+    rows = np.searchsorted(token_ends, names["packed"].to_numpy()).clip(0, max(len(token_ends) - 1, 0))
+    at_name_end = token_ends[rows] == names["packed"].to_numpy() if len(token_ends) else np.zeros(0, dtype=bool)
     comma = neighbour(tokens, rows, "token", 1, within=("doc_no", "sentence"))
-    candidates = edges.filter(comma == ",")
-    rows = candidates["row"].to_numpy()
+    followed = pl.Series(at_name_end) & (comma == ",").fill_null(False)
+    candidates, rows = names.filter(followed), rows[followed.to_numpy()]
     following = [neighbour(tokens, rows, "chunk", k, within=("doc_no", "sentence"), edge="")
                  for k in range(1, APPOSITION_TOKENS + 1)]
     texts = pl.select(pl.concat_str(following)).to_series() if following else pl.Series([], dtype=pl.String)
