@@ -87,3 +87,8 @@ def test_money_written_with_a_currency_word():
     assert money_of("The stock fell 6.5 cents to close the day lower.") == [("6.5 cents", 0.065, "USD", None)]
     assert money_of("It raised 40 million Australian dollars and A$2m more.") == [
         ("40 million Australian dollars", 40e6, "AUD", None), ("$2m", 2e6, "AUD", None)]
+
+
+def test_a_possessive_before_a_title_is_part_of_the_role_and_never_the_holder():
+    assert roles_of("Baker's lawyer, Nina Ortiz, said the ruling was unfair.") == {("PERSON:Nina Ortiz", "Baker's lawyer")}
+    assert roles_of("Reporters mocked the mayor's Tom Hanks impression.") == set()

@@ -55,6 +55,8 @@ APPOSITION_AND = re.compile(_AND_ARTICLE + _ROLE)
 # The employer after a role and a comma, closing the sentence ("Ryan Farley, CEO, LawnStarter.").
 _NAME_WORD = r"[A-Z][\w&’'-]*(?:\.\w+)*"
 APPOSITION_EMPLOYER = re.compile(rf",\s+{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|at|the|and|for|in))*(?=\.\s|\.$|\s\(|$)")
+# Words a role does not end with ("author of" before a quoted title).
+TRAILING_CONNECTORS = re.compile(r"(?:\s+(?:of|for|at|in|on|and|the|to|with|from))*\s*$")
 # The first preposition of a role: a title word must come before it ("CEO of Vectara", not "one
 # of the study's authors").
 ROLE_HEAD_END = re.compile(r"\s(?:of|at|for|in|on|with|to|from|and)\s")
@@ -149,9 +151,11 @@ def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     # full stop of an abbreviated title stays with it ("former Florida Gov. Jeb Bush").
     opens_capitalised = pl.col("modifier") & shifted("capitalised", -1).fill_null(False)
     abbreviation_stop = (token == ".") & shifted("abbreviation", 1).fill_null(False)
+    # A name in the possessive belongs to the title after it ("Legg's attorney, Steven Kiersh").
+    possessor = shifted("token", -1).is_in(["'", "’"]) & (shifted("token", -2) == "s")
     flagged = flagged.with_columns(
         wordlike=(pl.col("capitalised") | pl.col("title") | token.is_in(ROLE_CONNECTORS) | pl.col("premodifier")
-                  | opens_capitalised | abbreviation_stop) & ~pl.col("in_name"))
+                  | opens_capitalised | abbreviation_stop) & (~pl.col("in_name") | possessor.fill_null(False)))
     # A comma continues a run into more title words ("Minister of Russia, Chief of ...", ", the
     # Defense Minister's Aide") or into the name the run describes ("The head of X, Sergei Shoigu").
     next_token = shifted("token", -1)
@@ -188,7 +192,9 @@ def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
         .group_by(segment)
         .agg(start=pl.col("start").filter("closed").min(), end=pl.col("end").filter("closed").max(),
              sentence=pl.col("sentence").first(), titled=pl.col("token").is_in(role_words()).any(),
-             dangling=pl.col("token").last().is_in(PREPOSITIONS))
+             # "the President's Sandy photo-ops": a possessive at the end is someone else's title.
+             dangling=pl.col("token").last().is_in(PREPOSITIONS)
+             | ((pl.col("token").last() == "s") & pl.col("token").shift(1).last().is_in(["'", "’"]).fill_null(False)))
         .filter(pl.col("titled") & ~pl.col("dangling"))
         .select("doc_id", "key", "start", "end", "sentence")
     )
@@ -220,7 +226,8 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
             role = match["role"]
             role = re.split(_AND_ARTICLE, role, maxsplit=1)[0] if ROLE_HEAD_END.search(role.split(" and ")[0]) else role
             clause = ends.search(role)
-            role = role[:clause.start()].rstrip() if clause else role
+            role = role[:clause.start()] if clause else role
+            role = TRAILING_CONNECTORS.sub("", role)
             head_words = set(re.findall(r"[\w-]+", ROLE_HEAD_END.split(role)[0]))
             if not role or len(role.split()) > APPOSITION_WORDS or not titles & head_words:
                 break
