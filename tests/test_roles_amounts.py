@@ -90,5 +90,21 @@ def test_money_written_with_a_currency_word():
 
 
 def test_a_possessive_before_a_title_is_part_of_the_role_and_never_the_holder():
-    assert roles_of("Baker's lawyer, Nina Ortiz, said the ruling was unfair.") == {("PERSON:Nina Ortiz", "Baker's lawyer")}
+    assert roles_of("Baker's lawyer, Nina Ortiz, said the ruling was unfair.") == {
+        ("PERSON:Nina Ortiz", "Baker's lawyer")}
     assert roles_of("Reporters mocked the mayor's Tom Hanks impression.") == set()
+
+
+def test_a_title_read_as_a_name_holds_no_role():
+    from pipelines.extraction.roles import person_roles
+    from pipelines.extraction.tokens import token_table
+
+    text = "Ramon Diaz, Chief Cloud Security Officer at Nimbus, said boards worry."
+    tokens = token_table(pl.DataFrame({"doc_id": ["d0"], "text": [text]}))
+    # As the recogniser sometimes reads it: the end of the job title taken for a second person.
+    mentions = pl.DataFrame({
+        "doc_id": ["d0", "d0"], "type": ["PERSON", "PERSON"], "key": ["Ramon Diaz", "Cloud Security Officer"],
+        "text": ["Ramon Diaz", "Cloud Security Officer"], "start": [0, 18], "end": [10, 40], "sentence": [0, 0]})
+    roles = person_roles(tokens, mentions)
+    assert [(r["key"], text[r["start"]:r["end"]]) for r in roles.iter_rows(named=True)] == [
+        ("Ramon Diaz", "Chief Cloud Security Officer at Nimbus")]

@@ -18,7 +18,7 @@ import polars as pl
 
 from pipelines.extraction.amounts import STOP_WORDS
 from pipelines.extraction.entities import STARTERS
-from pipelines.extraction.gazetteer import word_list
+from pipelines.extraction.gazetteer import census_names, word_list
 from pipelines.extraction.quotes import speech_verbs
 from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, neighbour, shifted, token_key, tokens_within
 
@@ -120,11 +120,17 @@ def _people(mentions: pl.DataFrame) -> pl.DataFrame:
 def _role_holders(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     """The people who may hold a role. A "name" right before a title word is a place, party or
     employer read as a person ("An Andhra Pradesh official", "Republican strategist Karl Rove"):
-    it holds no role and its words may belong to the next name's. Nor does a credential read as
-    a name ("R.D.")."""
+    it holds no role and its words may belong to the next name's. Nor does a credential or a
+    title read as a name ("R.D.", "Cyber Solutions Officer")."""
     titled = (tokens.select("doc_id", "token", end=pl.col("start") - 1).filter(pl.col("token").is_in(role_words()))
               .select("doc_id", "end"))
-    return people.join(titled, on=["doc_id", "end"], how="anti").filter(~pl.col("key").str.contains(CREDENTIAL))
+    # A title read as a name ("Chief Cyber Solutions Officer"): it ends in a title word and does
+    # not open with a given name ("John Major" does).
+    words = pl.col("key").str.split(" ")
+    title_as_name = ((words.list.len() > 1) & words.list.last().is_in([t for t in role_words() if t[0].isupper()])
+                     & ~words.list.first().is_in(list(census_names()[0])))
+    return (people.join(titled, on=["doc_id", "end"], how="anti")
+            .filter(~pl.col("key").str.contains(CREDENTIAL) & ~title_as_name))
 
 
 def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
@@ -229,11 +235,13 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
             role = role[:clause.start()] if clause else role
             role = TRAILING_CONNECTORS.sub("", role)
             head_words = set(re.findall(r"[\w-]+", ROLE_HEAD_END.split(role)[0]))
-            if not role or len(role.split()) > APPOSITION_WORDS or not titles & head_words:
-                break
-            employer = None if clause else APPOSITION_EMPLOYER.match(text, match.start("role") + len(role))
-            role_end = employer.end() if employer else match.start("role") + len(role)
-            found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
+            role_end = match.start("role") + len(role)
+            # A part without a title is no role, but the next may be one ("one of the study's
+            # authors and a professor of medicine").
+            if role and len(role.split()) <= APPOSITION_WORDS and titles & head_words:
+                employer = None if clause else APPOSITION_EMPLOYER.match(text, role_end)
+                role_end = employer.end() if employer else role_end
+                found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
             match = None if clause else APPOSITION_AND.match(text, role_end)
     return pl.DataFrame(found, schema={"doc_id": pl.String, "key": pl.String, "start": pl.Int64, "end": pl.Int64,
                                        "sentence": pl.Int32}, orient="row")
