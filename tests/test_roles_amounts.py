@@ -108,3 +108,10 @@ def test_a_title_read_as_a_name_holds_no_role():
     roles = person_roles(tokens, mentions)
     assert [(r["key"], text[r["start"]:r["end"]]) for r in roles.iter_rows(named=True)] == [
         ("Ramon Diaz", "Chief Cloud Security Officer at Nimbus")]
+
+
+def test_a_money_object_stays_in_its_phrase_and_its_paragraph():
+    assert money_of("The 2024 budget was $5bn. The charger I use is $18. It fell to $20.\\nFees rose.") == [
+        ("$5bn", 5e9, "USD", None), ("$18", 18.0, "USD", None), ("$20", 20.0, "USD", None)]
+    assert money_of("Revenue reached $9bn in fiscal 2023, and we keep $4m in current dollars.") == [
+        ("$9bn", 9e9, "USD", "Revenue"), ("$4m", 4e6, "USD", None)]

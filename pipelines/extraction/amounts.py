@@ -135,7 +135,7 @@ NOT_OBJECT_WORDS = {
     "won", "left", "due", "worth", "another", "other", "connection", "relation", "respect", "line", "light",
     "behind", "beyond", "along", "outside", "inside", "beneath", "above", "below", "near", "despite", "until",
     "depending", "including", "according", "starting", "beginning", "following", "excluding", "regarding",
-    "north", "south", "shy", "short", "bit",
+    "north", "south", "shy", "short", "bit", "range", "mark", "level", "threshold", "bracket", "ballpark",
 }
 # Nouns in "-ly" and "-ed" that may end an object phrase ("for his family", "the money needed").
 NOT_ADVERBS = {"family", "supply", "assembly", "ally", "rally", "monopoly", "anomaly", "bed", "shed", "seed", "feed",
@@ -150,6 +150,8 @@ VALUE_LINK = (r"\s(?:(?:could|would|will|may|might|can)\s+)?(?P<verb>of|is|was|a
               r"total|amounted to|amounts to|amounting to|stood at|stands at|reached|reaches|came to|comes to|cost|"
               r"costs|costing|worth|valued at|priced at|fetch|fetches|fetched|for)\s+"
               r"(?:(?i:" + QUALIFIERS + r"|more like|just|only|nearly)\s+)?$")
+# Pronouns before a noun phrase that make it a relative clause's ("the adapter I use is $18").
+SUBJECT_PRONOUNS = ("I", "you", "we", "they", "he", "she", "it", "You", "We", "They", "He", "She", "It")
 # Heads of a noun phrase before "of" that measure the sum rather than name it ("a total of $5bn").
 NOT_VALUE_HEADS = {"total", "average", "sum", "amount", "figure", "equivalent", "maximum", "minimum", "max", "min",
                    "excess", "tune", "upwards", "range", "mean", "estimate", "number", "it", "that", "this", "which",
@@ -192,7 +194,7 @@ def _is_word(word: str, before_noun: bool) -> bool:
     """A word that may stand in an object phrase: not a function word or a word of an adverbial
     phrase; a word in "-ly" or "-ed" only before a noun ("a monthly fee", "unsecured borrowing",
     not "in debt probably", "the money raised")."""
-    return (word not in STOP_WORDS and word not in NOT_OBJECT_WORDS
+    return (word not in STOP_WORDS and word not in NOT_OBJECT_WORDS and not word.endswith(("n't", "n’t"))
             and (before_noun or word in NOT_ADVERBS or not word.endswith(("ly", "ed"))))
 
 
@@ -242,8 +244,16 @@ def _is_preposition_at(preceding: list[re.Match], index: int, prepositions: tupl
     return len(preceding) > index and preceding[index][0] in prepositions
 
 
-def _span(text: str, tokens: list[re.Match]) -> str | None:
-    return text[tokens[0].start():tokens[-1].end()] if tokens else None
+def _span(text: str, tokens: list[re.Match], next_token: re.Match | None = None) -> str | None:
+    """The text of `tokens`, the object phrase; None if it names only the currency ("in current
+    dollars") or a number follows it, which makes it a date ("in fiscal 2023")."""
+    if not tokens or tokens[-1][0].lower() in CURRENCY_CODES or (next_token is not None and next_token[0][0].isdigit()):
+        return None
+    return text[tokens[0].start():tokens[-1].end()]
+
+
+def _next(tokens: list[re.Match], index: int) -> re.Match | None:
+    return tokens[index] if index < len(tokens) else None
 
 
 def money_object(before: str, after: str) -> str | None:
@@ -252,6 +262,8 @@ def money_object(before: str, after: str) -> str | None:
     credit cards"), the noun it modifies ("a $5bn deal", "a £0.5bn rise in mortgage lending"), or
     the noun phrase it is the value of ("a net loss of ¥15.5 billion", "net repayments totalled
     £163m", "the average hourly rate is $107.47")."""
+    # The object is in the sum's own paragraph.
+    before, after = before.rsplit("\n", 1)[-1], after.split("\n", 1)[0]
     following = list(WORD_TOKEN.finditer(after[:OBJECT_REACH]))
     spent = following and following[0][0] == "on" and re.search(SPENT, before[-40:])
     if following and following[0][0] in OBJECT_PREPOSITIONS and (following[0][0] != "on" or spent):
@@ -268,7 +280,9 @@ def money_object(before: str, after: str) -> str | None:
                 phrase += more[:1 + object_words] if object_words else []
             elif len(more) > 1 and more[0][0] == "on" and preposition in ("of", "in"):
                 phrase += more[:1 + _content_words(more[1:])] if _content_words(more[1:]) else []
-            return _span(after, phrase)
+            found = _span(after, phrase, _next(following, len(phrase)))
+            if found:
+                return found
     if re.search(MODIFIED_AFTER, before) and following:
         size = _content_words(following)
         if size:
@@ -277,7 +291,9 @@ def money_object(before: str, after: str) -> str | None:
             if len(more) > 1 and more[0][0] in ("in", "of", "on", "for"):
                 extra = _content_words(more[1:])
                 phrase += more[:1 + extra] if extra else []
-            return _span(after, phrase)
+            found = _span(after, phrase, _next(following, len(phrase)))
+            if found:
+                return found
     link = re.search(VALUE_LINK, before)
     if link:
         preceding = list(WORD_TOKEN.finditer(before[:link.start()]))[::-1]
@@ -299,7 +315,12 @@ def money_object(before: str, after: str) -> str | None:
         # not after a verb ("to pay for $5bn").
         if link["verb"] == "for" and preceding[size - 1][0].lower() not in DETERMINERS:
             return None
-        return _span(before, preceding[:size][::-1])
+        # The subject of "is", "costs" ... is no relative clause's object ("the adapter I use is $18").
+        word_before = _next(preceding, size)
+        if link["verb"] not in ("of", "for", "worth") and word_before and word_before[0] in SUBJECT_PRONOUNS:
+            return None
+        # A number before the phrase measures it ("a 2,000-square-foot home"): the phrase is part of one.
+        return _span(before, preceding[:size][::-1], _next(preceding, size))
     return None
 
 
