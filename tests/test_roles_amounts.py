@@ -115,3 +115,8 @@ def test_a_money_object_stays_in_its_phrase_and_its_paragraph():
         ("$5bn", 5e9, "USD", None), ("$18", 18.0, "USD", None), ("$20", 20.0, "USD", None)]
     assert money_of("Revenue reached $9bn in fiscal 2023, and we keep $4m in current dollars.") == [
         ("$9bn", 9e9, "USD", "Revenue"), ("$4m", 4e6, "USD", None)]
+
+
+def test_an_apposition_that_opens_a_clause_or_a_list_is_no_role():
+    assert roles_of("Thanks to Maria Lind, we hired a pilot for the show.") == set()
+    assert roles_of("The list names Sara Holm, and Prime Video.") == set()

@@ -38,6 +38,8 @@ CLAUSE_VERBS = ["my", "your", "our", "met", "meet", "meets", "led", "leads", "be
                 "praised", "sacked", "fired"]
 # Lower-case words a title may take before it, at most this many ("deputy campaign manager").
 PREMODIFIER_REACH = 3
+# Possessive determiners, which may open a role ("X, its chief executive").
+POSSESSIVES = {"his", "her", "its", "their", "our", "my", "your"}
 # Tokens after a name read for an apposition ("X, associate professor of ... at ..., said").
 APPOSITION_TOKENS = 32
 # The role of an apposition: up to a comma, a bracket, a quotation mark, a dash or a full stop
@@ -67,8 +69,9 @@ CLAUSE_OPENERS = ["who", "whom", "whose", "which", "that", "where", "when", "whi
                   "might", "did", "does", "do", "also", "then", "now", "recently", "still"]
 # Words longer than this in one apposition are a clause, not a title.
 APPOSITION_WORDS = 16
-# A credential read as a name ("Scott Keatley, R.D., ..."): it holds no role.
-CREDENTIAL = r"^(?:[A-Z]\.)+[A-Z]?$"
+# A credential or an acronym read as a name ("Scott Keatley, R.D., ...", "expert HR services"): it
+# holds no role.
+CREDENTIAL = r"^(?:(?:[A-Z]\.)+[A-Z]?|[A-Z]{1,4})$"
 
 
 @cache
@@ -234,11 +237,15 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
             clause = ends.search(role)
             role = role[:clause.start()] if clause else role
             role = TRAILING_CONNECTORS.sub("", role)
-            head_words = set(re.findall(r"[\w-]+", ROLE_HEAD_END.split(role)[0]))
+            # Words of the head as written: "Investor.gov" is no investor.
+            head_words = set(re.findall(r"[\w-]+(?:\.\w+)*", ROLE_HEAD_END.split(role)[0]))
+            # A role opens with a title or its modifiers, not a clause ("X, we usually deliver ...",
+            # "Under Armour, and Prime Video").
+            opens_clause = role.split(" ", 1)[0].lower() in set(clause_words()) - POSSESSIVES
             role_end = match.start("role") + len(role)
             # A part without a title is no role, but the next may be one ("one of the study's
             # authors and a professor of medicine").
-            if role and len(role.split()) <= APPOSITION_WORDS and titles & head_words:
+            if role and not opens_clause and len(role.split()) <= APPOSITION_WORDS and titles & head_words:
                 employer = None if clause else APPOSITION_EMPLOYER.match(text, role_end)
                 role_end = employer.end() if employer else role_end
                 found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
