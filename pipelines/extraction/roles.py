@@ -145,14 +145,13 @@ def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     flagged = tokens.with_columns(
         in_name=token_key().is_in(tokens_within(tokens, people).implode()),
         title=token.is_in(titles), modifier=token.is_in(role_modifiers()), capitalised=token.str.contains(r"^[A-ZА-ЯЁ]"),
-        abbreviation=token.is_in(ABBREVIATIONS + honorifics()),
-        clause_word=token.is_in(clause_words()) | token.str.ends_with("ly") | token.str.ends_with("ed")
-        | ~token.str.contains(r"^[a-z][a-z-]*$"))
+        abbreviation=token.is_in(ABBREVIATIONS + honorifics()))
     # Lower-case words before a lower-case title belong to it ("shadow home secretary", "deputy
     # campaign manager", "election chief"), up to PREMODIFIER_REACH of them; not the clause's own
     # words, nor those before a capitalised title ("the best thing Prince Rama has done").
-    lower_word = pl.col("modifier") | ~pl.col("clause_word")
     next_is_title = (shifted("title", -1) & ~shifted("capitalised", -1)).fill_null(False)
+    flagged = flagged.with_columns(lower_word=_lower_words(flagged, next_is_title))
+    lower_word = pl.col("lower_word")
     flagged = flagged.with_columns(premodifier=lower_word & next_is_title)
     for _ in range(PREMODIFIER_REACH - 1):
         flagged = flagged.with_columns(premodifier=lower_word & (next_is_title | shifted("premodifier", -1).fill_null(False)))
@@ -174,6 +173,22 @@ def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     return flagged.with_columns(roleish=roleish).with_columns(run=breaks.cast(pl.Int64).cum_sum())
 
 
+def _lower_words(flagged: pl.DataFrame, next_is_title: pl.Expr) -> pl.Series:
+    """Whether each token is a lower-case word that may modify a title: a curated modifier, or a
+    word that is no function word, verb of speech or adverb. Tested only on the few tokens within
+    PREMODIFIER_REACH before a lower-case title, the string tests being the costly part."""
+    near = flagged.select(pl.any_horizontal([next_is_title.shift(-k).fill_null(False)
+                                             for k in range(PREMODIFIER_REACH)])).to_series().to_numpy()
+    rows = np.flatnonzero(near)
+    nearby = flagged.select(pl.col("token").gather(rows), pl.col("modifier").gather(rows))
+    word = pl.col("token")
+    lower = nearby.select(pl.col("modifier") | (word.str.contains(r"^[a-z][a-z-]*$") & ~word.is_in(clause_words())
+                                                & ~word.str.ends_with("ly") & ~word.str.ends_with("ed"))).to_series()
+    flags = np.zeros(flagged.height, dtype=bool)
+    flags[rows] = lower.to_numpy()
+    return pl.Series(flags)
+
+
 def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     """Roles in the run of role-like tokens that ends right before a name. An honorific at the
     run's end is the name's, not the role's ("Federal Reserve chairman Mr Bernanke"); a run that
@@ -189,21 +204,22 @@ def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     segment = ["doc_id", "key", "run", "segment"]
     honorific = (pl.col("token").is_in(honorifics())
                  | ((pl.col("token") == ".") & pl.col("token").shift(1).is_in(honorifics())))
+    connector = pl.col("token").is_in(ROLE_CONNECTORS)
+    last = pl.col("token").last()
     return (
         runs.filter("roleish").join(attached, on=["doc_id", "run"])
+        # An honorific is never part of a role.
+        .filter(~honorific)
         .with_columns(segment=(pl.col("token") == ",").cum_sum().over("doc_id", "key", "run"))
         .filter(pl.col("token") != ",")
-        # Trim words that open a clause rather than a role ("Meanwhile", "The") and trailing honorifics.
-        .with_columns(opened=(~pl.col("token").is_in(starters)).cum_max().over(segment),
-                      named=(~honorific).reverse().cum_max().reverse().over(segment))
-        .filter(pl.col("opened") & pl.col("named"))
-        .with_columns(closed=(~pl.col("token").is_in(ROLE_CONNECTORS)).reverse().cum_max().reverse().over(segment))
+        # Trim words that open a clause rather than a role ("Meanwhile", "The"), and at the end connectors.
+        .filter((~pl.col("token").is_in(starters)).cum_max().over(segment))
         .group_by(segment)
-        .agg(start=pl.col("start").filter("closed").min(), end=pl.col("end").filter("closed").max(),
+        .agg(start=pl.col("start").min(), end=pl.col("end").filter(~connector).max(),
              sentence=pl.col("sentence").first(), titled=pl.col("token").is_in(role_words()).any(),
              # "the President's Sandy photo-ops": a possessive at the end is someone else's title.
-             dangling=pl.col("token").last().is_in(PREPOSITIONS)
-             | ((pl.col("token").last() == "s") & pl.col("token").shift(1).last().is_in(["'", "’"]).fill_null(False)))
+             dangling=last.is_in(PREPOSITIONS)
+             | ((last == "s") & pl.col("token").shift(1).last().is_in(["'", "’"]).fill_null(False)))
         .filter(pl.col("titled") & ~pl.col("dangling"))
         .select("doc_id", "key", "start", "end", "sentence")
     )
