@@ -1,4 +1,4 @@
--- amounts: counted things the articles state ("about seven thousand soldiers", "over 160 agreements").
+-- amounts: counted things and sums of money the articles state ("about seven thousand soldiers", "£35bn for new schools").
 -- Producer: facts (pipelines/derive.py with pipelines/extraction/amounts.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
