@@ -392,9 +392,29 @@ def table_names(producer: str | None = None) -> tuple[str, ...]:
 
 
 def derived_tables_current(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether every derived table exists with the columns its DDL defines."""
+    """Whether every derived table exists with the columns its DDL defines, none of them still NOT
+    NULL where the DDL now allows NULL (the facts step could not insert its rows there)."""
     stored = _columns(con)
-    return all(stored.get(t.name) == _ddl_columns()[t.name] for t in tables() if t.derived)
+    if not all(stored.get(t.name) == _ddl_columns()[t.name] for t in tables() if t.derived):
+        return False
+    required = _not_null_columns(con)
+    return not any(required.get(t.name, frozenset()) - _ddl_not_null_columns()[t.name] for t in tables() if t.derived)
+
+
+def _not_null_columns(con: duckdb.DuckDBPyConnection) -> dict[str, frozenset[str]]:
+    """Every table's NOT NULL columns."""
+    rows = con.execute("SELECT table_name, list(column_name) FROM duckdb_columns() WHERE NOT internal "
+                       "AND database_name = current_database() AND NOT is_nullable GROUP BY table_name").fetchall()
+    return {name: frozenset(columns) for name, columns in rows}
+
+
+@cache
+def _ddl_not_null_columns() -> dict[str, frozenset[str]]:
+    """The NOT NULL columns of every table the DDL files define (a table with none maps to none)."""
+    with duckdb.connect() as scratch:
+        for table in tables():
+            scratch.execute(table.ddl)
+        return {table.name: _not_null_columns(scratch).get(table.name, frozenset()) for table in tables()}
 
 
 def _ddls(in_lake: bool) -> list[str]:

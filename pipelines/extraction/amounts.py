@@ -1,9 +1,13 @@
 """Counted things ("about seven thousand soldiers", "over 160 agreements", "5,000-7,000 troops"),
-sums of money ("£37.5bn", "$10 billion", "1.5 billion roubles", with an ISO 4217 currency) and
-percentages: value in units, range, qualifier and object phrase, as polars expressions over
-regex matches."""
+sums of money ("£37.5bn", "$10 billion", "1.5 billion roubles", "8.5 cents", with an ISO 4217
+currency) and percentages: value in units, range, qualifier and object phrase, as polars
+expressions over regex matches. A count's object is what it counts; a sum of money's is what the
+money is for or is ("£35bn for new schools", "a net loss of ¥15.5 billion"), read from the few
+words around it, NULL where they do not say."""
 
 from __future__ import annotations
+
+import re
 
 import polars as pl
 
@@ -41,17 +45,53 @@ TAIL = rf"^(?:\s{OBJECT_WORD}){{1,3}}"
 # A number after these words stands for things named earlier ("the other two aim to ...").
 # After "out of" it is the whole of a ratio ("three out of four voters").
 PRONOMINAL = r"\b(?:other|another|last|first|next)\s$|\bout of\s$"
-CURRENCY_NAMES = {"$": "dollars", "€": "euros", "£": "pounds", "¥": "yen"}
+# A number after these words names a thing, it counts nothing ("chapter 11", "Article 5").
+IDENTIFIER_WORDS = ("chapter|article|section|clause|paragraph|page|pages|volume|vol\\.|no\\.|number|room|flight|"
+                    "route|platform|gate|level|grade|stage|phase|episode|verse|highway|interstate|version|model|size|"
+                    "tier")
+IDENTIFIER = rf"\b(?i:{IDENTIFIER_WORDS})\s$"
+# A number right after a number and a dash or slash is the end of a range the number before it
+# opened, a year that the date reader took ("the 2005-6 budget"): it is not an amount of its own.
+RANGE_END = r"\d[-–/]$"
 # ISO 4217 codes of the currencies a sign or a word after the number names ("$" is taken as the US
-# dollar, the reading in most English news).
+# dollar, the reading in most English news; cents as US cents).
 CURRENCY_CODES = {
     "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR",
     "pounds": "GBP", "pound": "GBP", "sterling": "GBP", "yen": "JPY", "yuan": "CNY", "renminbi": "CNY",
     "roubles": "RUB", "rubles": "RUB", "rouble": "RUB", "ruble": "RUB", "rupees": "INR", "rupee": "INR",
     "francs": "CHF", "hryvnias": "UAH", "hryvnia": "UAH", "zlotys": "PLN", "zloty": "PLN",
+    "rials": "IRR", "rial": "IRR", "riyals": "SAR", "riyal": "SAR", "dirhams": "AED", "dirham": "AED",
+    "naira": "NGN", "rand": "ZAR", "lira": "TRY", "liras": "TRY", "baht": "THB", "ringgit": "MYR", "rupiah": "IDR",
+    "shekels": "ILS", "shekel": "ILS", "reais": "BRL", "won": "KRW", "forints": "HUF", "forint": "HUF",
+    "tenge": "KZT", "taka": "BDT", "kyat": "MMK", "afghanis": "AFN", "dinars": "IQD", "pesos": "MXN",
+    "cents": "USD", "cent": "USD", "pence": "GBP", "penny": "GBP",
 }
-# Currency words that are also units of weight.
-AMBIGUOUS_CURRENCY_WORDS = ["pounds", "pound"]
+# Currencies a country's name or adjective before the currency word names ("Australian dollars").
+COUNTRY_CURRENCIES = {
+    "australian dollars": "AUD", "australian dollar": "AUD", "canadian dollars": "CAD", "canadian dollar": "CAD",
+    "hong kong dollars": "HKD", "new zealand dollars": "NZD", "singapore dollars": "SGD", "taiwan dollars": "TWD",
+    "us dollars": "USD", "swiss francs": "CHF", "indian rupees": "INR", "pakistani rupees": "PKR",
+    "sri lankan rupees": "LKR", "saudi riyals": "SAR", "iranian rials": "IRR", "mexican pesos": "MXN",
+    "philippine pesos": "PHP", "argentine pesos": "ARS", "chilean pesos": "CLP", "colombian pesos": "COP",
+    "egyptian pounds": "EGP", "turkish lira": "TRY", "south african rand": "ZAR", "kenyan shillings": "KES",
+    "ugandan shillings": "UGX", "tanzanian shillings": "TZS", "iraqi dinars": "IQD", "jordanian dinars": "JOD",
+    "kuwaiti dinars": "KWD", "danish kroner": "DKK", "norwegian kroner": "NOK", "swedish kronor": "SEK",
+    "czech crowns": "CZK", "brazilian reais": "BRL", "chinese yuan": "CNY", "japanese yen": "JPY",
+    "south korean won": "KRW", "nigerian naira": "NGN", "russian roubles": "RUB", "ukrainian hryvnias": "UAH",
+}
+# The currency word after a number, perhaps after the country's name ("1.5 billion Australian dollars").
+CURRENCY_WORDS = "|".join(sorted({w for w in CURRENCY_CODES if w.isalpha()}
+                                 | {p.split()[-1] for p in COUNTRY_CURRENCIES}, key=len, reverse=True))
+# Both keep the space before them, so that the amount's text is the article's as written.
+CURRENCY_PHRASE = rf"^([^\S\n]+(?:[A-Z][a-z]+[^\S\n]+){{0,2}}(?:{CURRENCY_WORDS}))\b"
+CURRENCY_WORD = rf"^([^\S\n]+(?:{CURRENCY_WORDS}))\b"
+# Letters against the dollar sign that name another dollar ("A$5bn", "HK$10m").
+DOLLAR_PREFIXES = {"A": "AUD", "AU": "AUD", "C": "CAD", "CA": "CAD", "HK": "HKD", "NZ": "NZD", "S": "SGD",
+                   "US": "USD", "NT": "TWD", "R": "BRL"}
+# Currency words that count hundredths of the currency.
+HUNDREDTHS = ["cents", "cent", "pence", "penny"]
+# Currency words that are also units of weight, or other words ("3 won"): money only with a scale.
+AMBIGUOUS_CURRENCY_WORDS = ["pounds", "pound", "won", "rand", "penny"]
 # Words that end an object phrase rather than belong to it.
 STOP_WORDS = [
     "of", "in", "on", "at", "to", "for", "from", "with", "by", "and", "or", "but", "the", "a", "an", "that",
@@ -62,6 +102,60 @@ STOP_WORDS = [
     # "three out of four" is a ratio, not three of something called "out".
     "out",
 ]
+# Words around a sum of money that say what it is for or is (money_object).
+OBJECT_REACH = 80
+OBJECT_WORDS = 5
+WORD_TOKEN = re.compile(r"[\w’'-]+|[^\w\s]")
+NOUN_WORD = r"[a-z][a-z’'-]*"
+NAME_WORD = r"[A-Z][a-z’'-]+"
+DETERMINERS = ("a", "an", "the", "its", "their", "his", "her", "our", "my", "your", "this", "these", "those")
+# Prepositions after a sum that say what it is for or in: "for new schools", "in damages", "of debt",
+# "per child", and "on a stadium" after a verb of spending.
+OBJECT_PREPOSITIONS = ("for", "in", "of", "on", "per")
+SPENT = r"\b(?:spent|spend|spends|spending|invest|invests|invested|investing|wasted|splashed|splurged|blew|blown)\s"
+# Prepositions of a phrase that hangs on the noun before it ("rate for digital marketing agencies").
+PHRASE_PREPOSITIONS = ("of", "for", "per", "on", "in")
+# Other prepositions: a noun phrase after one is not what a sum after it is the value of ("a room off
+# the gym at $10").
+OTHER_PREPOSITIONS = ("to", "at", "from", "with", "by", "off", "into", "onto", "over", "under", "about", "through",
+                      "via", "against", "without", "within", "between", "among", "near", "toward", "towards")
+# Words that are never part of an object phrase: nouns of adverbial phrases ("for the first time",
+# "in total", "on average", "in lieu of"), numbers, pronouns, adverbs, conjunctions, prepositions.
+NOT_OBJECT_WORDS = {
+    "year", "years", "month", "months", "week", "weeks", "day", "days", "quarter", "quarters", "half", "decade",
+    "decades", "period", "time", "times", "hour", "hours", "minute", "minutes", "night", "season", "total", "average",
+    "example", "instance", "comparison", "now", "sale", "free", "nothing", "less", "more", "first", "second", "third",
+    "last", "next", "each", "every", "all", "both", "one", "two", "three", "four", "five", "ten", "top", "record",
+    "cash", "hand", "return", "exchange", "addition", "contrast", "turn", "fact", "part", "order", "case", "terms",
+    "value", "lieu", "no", "any", "some", "annual", "itself", "themselves", "him", "them", "us", "me", "you",
+    "because", "although", "though", "if", "unless", "so", "yet", "about", "under", "over", "via", "through",
+    "against", "without", "within", "between", "among", "like", "off", "up", "down", "around", "toward", "towards",
+    "town", "court", "person", "public", "private", "prison", "jail", "office", "advance", "full", "kind", "practice",
+    "principle", "theory", "response", "place", "paid", "spent", "made", "sold", "bought", "given", "taken", "lost",
+    "won", "left", "due", "worth", "another", "other", "connection", "relation", "respect", "line", "light",
+    "behind", "beyond", "along", "outside", "inside", "beneath", "above", "below", "near", "despite", "until",
+    "depending", "including", "according", "starting", "beginning", "following", "excluding", "regarding",
+    "north", "south", "shy", "short", "bit", "range", "mark", "level", "threshold", "bracket", "ballpark",
+}
+# Nouns in "-ly" and "-ed" that may end an object phrase ("for his family", "the money needed").
+NOT_ADVERBS = {"family", "supply", "assembly", "ally", "rally", "monopoly", "anomaly", "bed", "shed", "seed", "feed",
+               "speed", "need", "greed", "deed", "breed", "creed", "reed", "weed", "steed", "bled", "sled"}
+# Before a sum, the words that make it the modifier of the noun after it ("a $5bn deal", "the total
+# $1.63 trillion student loan debt").
+MODIFIED_AFTER = (r"\b(?i:a|an|the|its|their|his|her|our|this)\s+(?:(?:total|whopping|additional|extra|further|record|"
+                  r"new|annual|current|estimated|proposed|planned|mere|massive|huge|initial|combined)\s+)?$")
+# Before a sum, the words that make it the value of the noun phrase before them ("a net loss of",
+# "the rate is", "repayments totalled", "a deal worth", "the bleach for around").
+VALUE_LINK = (r"\s(?:(?:could|would|will|may|might|can)\s+)?(?P<verb>of|is|was|are|were|be|been|totall?ed|totals|"
+              r"total|amounted to|amounts to|amounting to|stood at|stands at|reached|reaches|came to|comes to|cost|"
+              r"costs|costing|worth|valued at|priced at|fetch|fetches|fetched|for)\s+"
+              r"(?:(?i:" + QUALIFIERS + r"|more like|just|only|nearly)\s+)?$")
+# Pronouns before a noun phrase that make it a relative clause's ("the adapter I use is $18").
+SUBJECT_PRONOUNS = ("I", "you", "we", "they", "he", "she", "it", "You", "We", "They", "He", "She", "It")
+# Heads of a noun phrase before "of" that measure the sum rather than name it ("a total of $5bn").
+NOT_VALUE_HEADS = {"total", "average", "sum", "amount", "figure", "equivalent", "maximum", "minimum", "max", "min",
+                   "excess", "tune", "upwards", "range", "mean", "estimate", "number", "it", "that", "this", "which",
+                   "what"}
 # Measure words whose object follows "of" ("pieces of equipment", "tons of ammunition").
 MEASURE_WORDS = ["pieces", "piece", "units", "tons", "tonnes", "rounds", "items", "sets", "batches", "kinds",
                  "types", "barrels", "liters", "litres", "cubic", "square", "hectares", "kilograms", "crates"]
@@ -96,17 +190,160 @@ def number_values(phrases: pl.Series) -> pl.Series:
     return totals["value"]
 
 
+def _is_word(word: str, before_noun: bool) -> bool:
+    """A word that may stand in an object phrase: not a function word or a word of an adverbial
+    phrase; a word in "-ly" or "-ed" only before a noun ("a monthly fee", "unsecured borrowing",
+    not "in debt probably", "the money raised")."""
+    return (word not in STOP_WORDS and word not in NOT_OBJECT_WORDS and not word.endswith(("n't", "n’t"))
+            and (before_noun or word in NOT_ADVERBS or not word.endswith(("ly", "ed"))))
+
+
+def _content_words(tokens: list[re.Match], capitalised: bool = False) -> int:
+    """How many of `tokens` in a row make a noun phrase's words: lower-case (or, for a beneficiary,
+    capitalised) words that are not function words or adverbs, with an "and" joining two of them
+    ("for Caleb and his family"); a word in "-ed" only before another ("a $2m unsecured loan")."""
+    count = 0
+    for index, token in enumerate(tokens):
+        word, following = token[0], tokens[index + 1][0] if index + 1 < len(tokens) else ""
+        before_noun = bool(re.fullmatch(NOUN_WORD, following)) and following not in STOP_WORDS
+        content = (re.fullmatch(NOUN_WORD, word) or (capitalised and re.fullmatch(NAME_WORD, word))) and _is_word(
+            word, before_noun)
+        # "and" joins a determiner or a name, not a verb ("spent $2m on a stadium and won ...").
+        joining = count > 0 and ((word == "and" and (following in DETERMINERS or re.fullmatch(NAME_WORD, following)))
+                                 or (word in DETERMINERS and tokens[index - 1][0] == "and"))
+        if not (content or joining):
+            break
+        count = index + 1
+    while count and tokens[count - 1][0] in DETERMINERS + ("and",):
+        count -= 1
+    return count
+
+
+def _words_before(preceding: list[re.Match]) -> int:
+    """How many of `preceding` (tokens read backwards from a sum) make the words of a noun phrase."""
+    size = 0
+    for index, token in enumerate(preceding):
+        # The phrase's first word may be capitalised as the sentence's ("Net repayments totalled").
+        opens_sentence = index + 1 == len(preceding) or preceding[index + 1][0] in (".", "!", "?")
+        word = token[0].lower() if opens_sentence and re.fullmatch(NAME_WORD, token[0]) else token[0]
+        if not re.fullmatch(NOUN_WORD, word) or not _is_word(word, before_noun=size > 0) or size == OBJECT_WORDS:
+            break
+        # A verb in "-ed" after a noun is the clause's: "the company reported profits of $5bn".
+        if word.endswith("ed") and word not in NOT_ADVERBS and index + 1 < len(preceding) and re.fullmatch(
+                NOUN_WORD, preceding[index + 1][0]) and _is_word(preceding[index + 1][0], before_noun=True):
+            break
+        size += 1
+    return size
+
+
+def _determiner_at(preceding: list[re.Match], index: int) -> int:
+    return int(len(preceding) > index and preceding[index][0].lower() in DETERMINERS)
+
+
+def _is_preposition_at(preceding: list[re.Match], index: int, prepositions: tuple[str, ...]) -> bool:
+    return len(preceding) > index and preceding[index][0] in prepositions
+
+
+def _span(text: str, tokens: list[re.Match], next_token: re.Match | None = None) -> str | None:
+    """The text of `tokens`, the object phrase; None if it names only the currency ("in current
+    dollars") or a number follows it, which makes it a date ("in fiscal 2023")."""
+    if not tokens or tokens[-1][0].lower() in CURRENCY_CODES or (next_token is not None and next_token[0][0].isdigit()):
+        return None
+    return text[tokens[0].start():tokens[-1].end()]
+
+
+def _next(tokens: list[re.Match], index: int) -> re.Match | None:
+    return tokens[index] if index < len(tokens) else None
+
+
+def money_object(before: str, after: str) -> str | None:
+    """What a sum of money is for or is, from the words before and after it, or None: a phrase
+    after it ("£35bn for new schools", "£130,000 in disability benefits", "£1.7bn of debt on
+    credit cards"), the noun it modifies ("a $5bn deal", "a £0.5bn rise in mortgage lending"), or
+    the noun phrase it is the value of ("a net loss of ¥15.5 billion", "net repayments totalled
+    £163m", "the average hourly rate is $107.47")."""
+    # The object is in the sum's own paragraph.
+    before, after = before.rsplit("\n", 1)[-1], after.split("\n", 1)[0]
+    following = list(WORD_TOKEN.finditer(after[:OBJECT_REACH]))
+    spent = following and following[0][0] == "on" and re.search(SPENT, before[-40:])
+    if following and following[0][0] in OBJECT_PREPOSITIONS and (following[0][0] != "on" or spent):
+        preposition, rest = following[0][0], following[1:]
+        # "in" takes no article: "$3m in damages", never "in the first quarter".
+        with_article = int(bool(rest) and rest[0][0] in DETERMINERS and preposition != "in")
+        size = _content_words(rest[with_article:], capitalised=preposition == "for")
+        if size and rest[with_article][0] not in NOT_OBJECT_WORDS:
+            phrase = following[:1 + with_article + size]
+            more = following[len(phrase):]
+            # A verb in "-ing" takes its object ("spent $55m on developing the technology").
+            if phrase[-1][0].endswith("ing") and more and more[0][0] in DETERMINERS:
+                object_words = _content_words(more[1:])
+                phrase += more[:1 + object_words] if object_words else []
+            elif len(more) > 1 and more[0][0] == "on" and preposition in ("of", "in"):
+                phrase += more[:1 + _content_words(more[1:])] if _content_words(more[1:]) else []
+            found = _span(after, phrase, _next(following, len(phrase)))
+            if found:
+                return found
+    if re.search(MODIFIED_AFTER, before) and following:
+        size = _content_words(following)
+        if size:
+            phrase = following[:size]
+            more = following[size:]
+            if len(more) > 1 and more[0][0] in ("in", "of", "on", "for"):
+                extra = _content_words(more[1:])
+                phrase += more[:1 + extra] if extra else []
+            found = _span(after, phrase, _next(following, len(phrase)))
+            if found:
+                return found
+    link = re.search(VALUE_LINK, before)
+    if link:
+        preceding = list(WORD_TOKEN.finditer(before[:link.start()]))[::-1]
+        size = _words_before(preceding)
+        if not size or preceding[0][0] in NOT_VALUE_HEADS:
+            return None
+        size += _determiner_at(preceding, size)
+        # A phrase that hangs on another is read with it ("the average hourly rate for digital
+        # marketing agencies is"); deeper than that, which phrase the sum is the value of is unclear.
+        if _is_preposition_at(preceding, size, PHRASE_PREPOSITIONS):
+            head = _words_before(preceding[size + 1:])
+            if not head:
+                return None
+            size += 1 + head
+            size += _determiner_at(preceding, size)
+        if _is_preposition_at(preceding, size, PHRASE_PREPOSITIONS + OTHER_PREPOSITIONS):
+            return None
+        # "for" gives a price only after a noun phrase with its article ("buy the bleach for $3"),
+        # not after a verb ("to pay for $5bn").
+        if link["verb"] == "for" and preceding[size - 1][0].lower() not in DETERMINERS:
+            return None
+        # The subject of "is", "costs" ... is no relative clause's object ("the adapter I use is $18").
+        word_before = _next(preceding, size)
+        if link["verb"] not in ("of", "for", "worth") and word_before and word_before[0] in SUBJECT_PRONOUNS:
+            return None
+        # A number before the phrase measures it ("a 2,000-square-foot home"): the phrase is part of one.
+        return _span(before, preceding[:size][::-1], _next(preceding, size))
+    return None
+
+
 def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """Amount expressions (rows of `pattern_matches` with AMOUNT) to doc_id, start, end, text, value,
-    value_high, qualifier, object. A number with no counted object, unit or currency is left out."""
+    value_high, qualifier, object, currency, unit. A number with no counted object, unit or
+    currency is left out, and so is a number that names a thing ("chapter 11") or ends a range
+    after a year ("2005-6"). A sum of money's object is money_object's, NULL where the text does
+    not say; a sum in brackets right after another ("¥15.5bn ($195m)") is for the same thing."""
     parts = (
         matches.with_columns(part=pl.col("match").str.extract_groups(f"^{AMOUNT}$")).unnest("part")
         .join(articles.select("doc_id", "text"), on="doc_id")
-        .with_columns(tail=pl.col("text").str.slice(pl.col("end"), 60).str.extract(f"({TAIL})"),
-                      pronominal=pl.col("text").str.slice((pl.col("start") - 10).clip(0), pl.col("start").clip(upper_bound=10))
-                      .str.contains(PRONOMINAL))
+        .with_columns(before=pl.col("text").str.slice((pl.col("start") - OBJECT_REACH).clip(0),
+                                                      pl.col("start").clip(upper_bound=OBJECT_REACH)),
+                      after=pl.col("text").str.slice(pl.col("end"), OBJECT_REACH + 30))
         .drop("text")
-        .filter(~pl.col("pronominal"))
+        .filter(~pl.col("before").str.contains(f"{PRONOMINAL}|{IDENTIFIER}|{RANGE_END}"))
+        .with_columns(tail=pl.col("after").str.slice(0, 60).str.extract(f"({TAIL})"),
+                      country_currency=pl.col("after").str.extract(CURRENCY_PHRASE).str.strip_chars()
+                      .str.replace_all(r"\s+", " ").str.to_lowercase()
+                      .replace_strict(COUNTRY_CURRENCIES, default=None),
+                      currency_phrase=pl.col("after").str.extract(CURRENCY_PHRASE),
+                      currency_word=pl.col("after").str.extract(CURRENCY_WORD))
     )
     tail = pl.col("tail")
     words = tail.str.extract_all(OBJECT_WORD)
@@ -128,32 +365,51 @@ def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         .when(~first.str.ends_with("s") & noun_like(second)).then(leading_words(2))
         .otherwise(leading_words(1))
     )
-    found = (
-        parts.with_columns(object_span=object_span)
-        .with_columns(
-            object=pl.when(pl.col("percent").is_not_null()).then(pl.lit("percent"))
-            .otherwise(pl.coalesce(pl.col("currency").str.strip_chars().replace_strict(CURRENCY_NAMES, default=None),
-                                   pl.col("object_span").str.strip_chars())),
-            text=pl.col("match") + pl.when(pl.col("currency").is_null() & pl.col("percent").is_null())
-            .then(pl.col("object_span")).otherwise(pl.lit("")).fill_null(""),
-        )
-        .filter(pl.col("object").is_not_null())
-    )
+    sign = pl.col("currency").str.strip_chars()
     # "pounds" after a number weighs as often as it pays: money only with a scale ("3 million pounds").
     scaled = pl.col("low").str.contains(SCALED)
-    named_currency = pl.col("object").replace_strict(CURRENCY_CODES, default=None)
-    currency = pl.coalesce(pl.col("currency").str.strip_chars().replace_strict(CURRENCY_CODES, default=None),
-                           pl.when(~pl.col("object").is_in(AMBIGUOUS_CURRENCY_WORDS) | scaled).then(named_currency))
+    word_currency = (pl.when(pl.col("country_currency").is_not_null()).then(pl.col("currency_phrase"))
+                     .when(~pl.col("currency_word").str.strip_chars().is_in(AMBIGUOUS_CURRENCY_WORDS) | scaled)
+                     .then(pl.col("currency_word")))
+    dollar_prefix = (pl.col("before").str.extract(r"(?:^|[^\w])([A-Z]{1,2})$")
+                     .replace_strict(DOLLAR_PREFIXES, default=None))
+    currency = pl.coalesce(pl.when(sign == "$").then(dollar_prefix), sign.replace_strict(CURRENCY_CODES, default=None),
+                           pl.col("country_currency"),
+                           pl.col("named").str.strip_chars().replace_strict(CURRENCY_CODES, default=None))
+    found = (
+        parts.with_columns(object_span=object_span, named=pl.when(sign.is_null()).then(word_currency))
+        .with_columns(currency=pl.when(pl.col("percent").is_null()).then(currency))
+        .with_columns(
+            object=pl.when(pl.col("percent").is_not_null()).then(pl.lit("percent"))
+            .when(pl.col("currency").is_null()).then(pl.col("object_span").str.strip_chars()),
+            text=pl.col("match") + pl.when(pl.col("named").is_not_null()).then(pl.col("named"))
+            .when(pl.col("currency").is_null() & pl.col("percent").is_null()).then(pl.col("object_span"))
+            .otherwise(pl.lit("")).fill_null(""),
+            # What follows the amount as written: the words that may say what money is for.
+            rest=pl.col("after").str.slice(pl.col("named").str.len_chars().fill_null(0)))
+        .filter(pl.col("object").is_not_null() | pl.col("currency").is_not_null())
+    )
+    is_money = found["currency"].is_not_null().to_list()
+    objects = [money_object(before, rest) if money else None
+               for money, before, rest in zip(is_money, found["before"].to_list(), found["rest"].to_list())]
     # A scale letter against digits ("5m") is money's only: "a 5m race" measures, it does not count.
     suffixed = pl.col("low").str.contains(rf"\d{SCALE_SUFFIX}\b")
+    hundredths = pl.when(pl.col("named").str.strip_chars().is_in(HUNDREDTHS)).then(0.01).otherwise(1.0)
     return (
-        found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"]), currency=currency)
+        found.with_columns(value=number_values(found["low"]), value_high=number_values(found["high"]),
+                           money_object=pl.Series(objects, dtype=pl.String))
         # "$10 – $55 billion": the high end's scale is the low end's too.
         .with_columns(value=pl.when(~scaled & pl.col("high").str.contains(SCALED).fill_null(False))
                       .then(pl.coalesce(pl.col("value") * pl.col("value_high")
                                         / number_values(found["high"].str.extract(r"^([\d.,]+)")), pl.col("value")))
                       .otherwise(pl.col("value")))
+        .with_columns(value=pl.col("value") * hundredths, value_high=pl.col("value_high") * hundredths)
         .filter(~suffixed | pl.col("currency").is_not_null())
+        .sort("doc_id", "start")
+        .with_columns(object=pl.when(pl.col("currency").is_null()).then("object").when(
+            pl.col("before").str.contains(r"\(\s*$") & (pl.col("start") - pl.col("end").shift(1).over("doc_id") <= 3)
+            & pl.col("currency").shift(1).over("doc_id").is_not_null())
+            .then(pl.col("money_object").shift(1).over("doc_id")).otherwise("money_object"))
         .select("doc_id", "start", end=pl.col("start") + pl.col("text").str.len_chars(), text="text",
                 value="value", value_high="value_high", qualifier=pl.col("qualifier").str.to_lowercase(), object="object",
                 currency="currency",

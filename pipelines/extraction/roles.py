@@ -1,27 +1,77 @@
 """People's roles from the words around their names, and the countries those roles tie them to.
 
-A role is a run of title words, capitalised words and connectors right before a name ("Deputy
-Defense Minister of Russia Viktor Goremykin", "Kremlin spokesman Dmitry Peskov") or in an
-apposition right after it ("Gennadiy Lepeshko, head of the Standing Commission ..."); commas
-inside the run separate several roles. All of it is window logic over the token table."""
+A role is a run of title words, capitalised words, the lower-case words that modify a title
+and connectors right before a name ("Deputy Defense Minister of Russia Viktor Goremykin",
+"Labour's election chief Alan Milburn"), commas inside the run separating several roles; or an
+apposition right after the name ("Gennadiy Lepeshko, head of the Standing Commission ...",
+"Krista Varady, a professor of nutrition at the University of Illinois Chicago"). Runs are window
+logic over the token table; appositions are read with a regular expression from the few tokens
+after the names that a comma follows."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
+import numpy as np
 import polars as pl
 
+from pipelines.extraction.amounts import STOP_WORDS
 from pipelines.extraction.entities import STARTERS
-from pipelines.extraction.gazetteer import word_list
-from pipelines.extraction.tokens import char_offset, shifted, token_key, tokens_within
+from pipelines.extraction.gazetteer import census_names, word_list
+from pipelines.extraction.quotes import speech_verbs
+from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, neighbour, shifted, token_key, tokens_within
 
 ROLE_CONNECTORS = ["of", "the", "for", "on", "at", "in", "and", "de", "’", "'", "s"]
 # Lower-case forms of titles that are mostly other words when lower-case ("a major exercise").
 NOT_LOWER_CASE_TITLES = {"major", "general", "prime", "chair", "mr", "mrs", "ms", "dr", "gen", "col", "lt", "maj",
-                         "adm", "capt", "sgt", "king", "queen", "prince", "vice", "assistant"}
+                         "adm", "capt", "sgt", "king", "queen", "prince", "vice", "assistant", "gov", "sen", "rep"}
 # A nationality word this close before a name, with no role between, gives the person a country
 # ("a Belarusian delegation headed by Leonid Kasinsky").
 NATIONALITY_REACH = 40
+# Connectors that leave a title to the person after them: "a lawyer for Mr Smith" is not Smith's role.
+PREPOSITIONS = ["of", "for", "on", "at", "in", "and", "de"]
+# Determiners and verbs seen right before a lower-case role ("met defence minister ..."): the
+# clause's, not the role's.
+CLAUSE_VERBS = ["my", "your", "our", "met", "meet", "meets", "led", "leads", "became", "become", "becomes",
+                "including", "like", "named", "replaced", "joined", "thanked", "urged", "asked", "accused", "blamed",
+                "praised", "sacked", "fired"]
+# Lower-case words a title may take before it, at most this many ("deputy campaign manager").
+PREMODIFIER_REACH = 3
+# Possessive determiners, which may open a role ("X, its chief executive").
+POSSESSIVES = {"his", "her", "its", "their", "our", "my", "your"}
+# Tokens after a name read for an apposition ("X, associate professor of ... at ..., said").
+APPOSITION_TOKENS = 32
+# The role of an apposition: up to a comma, a bracket, a quotation mark, a dash or a full stop
+# that ends the sentence (not the stop of an initial: "assistant U.S. attorney").
+_ROLE = r"(?P<role>.+?)(?=[,;:()\[\]\"“”?!\n–—]|\s[-‘’]\s|(?<!\b[A-Z])\.(?:\s|$)|$)"
+# An apposition: a comma, an age or a credential ("45,", "R.D.,", "MD,"), perhaps "is", an article
+# or an age ("a 67-year-old"), then the role.
+APPOSITION = re.compile(r"^,\s+(?:(?:\d{1,3}|(?:[A-Z]\.){1,4}|MD|PhD|Ph\.D\.),\s+(?:(?:is|was)\s+)?)?"
+                        r"(?:(?:a|an|the)\s+)?(?:\d+-year-old\s+)?" + _ROLE)
+# A second role in the same apposition: "an assistant professor ..., and the lead author ...",
+# "a professor of nutrition at ... and a co-author of ..." (but "a journalist and an expert in
+# ..." is one role: bare titles joined by "and" make one).
+_AND_ARTICLE = r",?\s+and\s+(?:a|an|the)\s+"
+APPOSITION_AND = re.compile(_AND_ARTICLE + _ROLE)
+# The employer after a role and a comma, closing the sentence ("Ryan Farley, CEO, LawnStarter.").
+_NAME_WORD = r"[A-Z][\w&’'-]*(?:\.\w+)*"
+APPOSITION_EMPLOYER = re.compile(rf",\s+{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|at|the|and|for|in))*(?=\.\s|\.$|\s\(|$)")
+# Words a role does not end with ("author of" before a quoted title).
+TRAILING_CONNECTORS = re.compile(r"(?:\s+(?:of|for|at|in|on|and|the|to|with|from))*\s*$")
+# The first preposition of a role: a title word must come before it ("CEO of Vectara", not "one
+# of the study's authors").
+ROLE_HEAD_END = re.compile(r"\s(?:of|at|for|in|on|with|to|from|and)\s")
+# Words that open the clause after an apposition ("X, professor of medicine, who has studied ...",
+# "X, a respected lawyer told ..."), with the speech verbs: the role ends before them.
+CLAUSE_OPENERS = ["who", "whom", "whose", "which", "that", "where", "when", "while", "because", "since", "after",
+                  "before", "is", "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "may",
+                  "might", "did", "does", "do", "also", "then", "now", "recently", "still"]
+# Words longer than this in one apposition are a clause, not a title.
+APPOSITION_WORDS = 16
+# A credential or an acronym read as a name ("Scott Keatley, R.D., ...", "expert HR services"): it
+# holds no role.
+CREDENTIAL = r"^(?:(?:[A-Z]\.)+[A-Z]?|[A-Z]{1,4})$"
 
 
 @cache
@@ -45,6 +95,24 @@ def organisation_countries() -> dict[str, str]:
     return dict(line.split("|") for line in word_list("organisation_countries"))
 
 
+@cache
+def honorifics() -> list[str]:
+    return sorted(word_list("honorifics"))
+
+
+@cache
+def clause_words() -> list[str]:
+    """Lower-case words that belong to the clause, never to a role before a name: function words,
+    sentence openers and the verbs of speech and meeting."""
+    return sorted(set(STOP_WORDS) | {w.lower() for w in STARTERS} | set(speech_verbs()) | set(CLAUSE_VERBS))
+
+
+@cache
+def apposition_end() -> re.Pattern:
+    """Where the clause after an apposition begins."""
+    return re.compile(r"\s(?:" + "|".join(CLAUSE_OPENERS + speech_verbs()) + r")\b")
+
+
 def _people(mentions: pl.DataFrame) -> pl.DataFrame:
     """Person mentions by name (`mentions` holds no pronouns yet), starting where the name starts ("President Hollande" at Hollande)."""
     named = mentions.filter(pl.col("type") == "PERSON")
@@ -52,16 +120,50 @@ def _people(mentions: pl.DataFrame) -> pl.DataFrame:
     return named.select("doc_id", "key", "end", "sentence", start=pl.col("start") + name_offset.cast(pl.Int64))
 
 
+def _role_holders(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """The people who may hold a role. A "name" right before a title word is a place, party or
+    employer read as a person ("An Andhra Pradesh official", "Republican strategist Karl Rove"):
+    it holds no role and its words may belong to the next name's. Nor does a credential or a
+    title read as a name ("R.D.", "Cyber Solutions Officer")."""
+    titled = (tokens.select("doc_id", "token", end=pl.col("start") - 1).filter(pl.col("token").is_in(role_words()))
+              .select("doc_id", "end"))
+    # A title read as a name ("Chief Cyber Solutions Officer"): it ends in a title word and does
+    # not open with a given name ("John Major" does).
+    words = pl.col("key").str.split(" ")
+    title_as_name = ((words.list.len() > 1) & words.list.last().is_in([t for t in role_words() if t[0].isupper()])
+                     & ~words.list.first().is_in(list(census_names()[0])))
+    return (people.join(titled, on=["doc_id", "end"], how="anti")
+            .filter(~pl.col("key").str.contains(CREDENTIAL) & ~title_as_name))
+
+
 def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
-    """Tokens with `run`: consecutive role-like tokens share it; names and other words break it."""
+    """Tokens with `run`: consecutive role-like tokens share it; names and other words break it.
+    Word classes are computed once as boolean columns and shifted as such (a shifted string column
+    tested again would cost a string test per token per shift)."""
     token = pl.col("token")
-    titles, modifiers = role_words(), role_modifiers()
-    # A modifier counts when a title or another modifier follows it ("shadow home secretary").
-    modifier = token.is_in(modifiers) & (shifted("token", -1).is_in(titles) | shifted("token", -1).is_in(modifiers)
-                                          | (shifted("token", -2).is_in(titles) & shifted("token", -1).is_in(modifiers))).fill_null(False)
-    flagged = tokens.with_columns(in_name=token_key().is_in(tokens_within(tokens, people).implode())).with_columns(
-        wordlike=(token.str.contains(r"^[A-ZА-ЯЁ]") | token.is_in(titles) | token.is_in(ROLE_CONNECTORS) | modifier)
-        & ~pl.col("in_name"))
+    titles = role_words()
+    flagged = tokens.with_columns(
+        in_name=token_key().is_in(tokens_within(tokens, people).implode()),
+        title=token.is_in(titles), modifier=token.is_in(role_modifiers()), capitalised=token.str.contains(r"^[A-ZА-ЯЁ]"),
+        abbreviation=token.is_in(ABBREVIATIONS + honorifics()))
+    # Lower-case words before a lower-case title belong to it ("shadow home secretary", "deputy
+    # campaign manager", "election chief"), up to PREMODIFIER_REACH of them; not the clause's own
+    # words, nor those before a capitalised title ("the best thing Prince Rama has done").
+    next_is_title = (shifted("title", -1) & ~shifted("capitalised", -1)).fill_null(False)
+    flagged = flagged.with_columns(lower_word=_lower_words(flagged, next_is_title))
+    lower_word = pl.col("lower_word")
+    flagged = flagged.with_columns(premodifier=lower_word & next_is_title)
+    for _ in range(PREMODIFIER_REACH - 1):
+        flagged = flagged.with_columns(premodifier=lower_word & (next_is_title | shifted("premodifier", -1).fill_null(False)))
+    # A curated modifier also opens a run of capitalised words ("former Ohio GOP Chairman"); the
+    # full stop of an abbreviated title stays with it ("former Florida Gov. Jeb Bush").
+    opens_capitalised = pl.col("modifier") & shifted("capitalised", -1).fill_null(False)
+    abbreviation_stop = (token == ".") & shifted("abbreviation", 1).fill_null(False)
+    # A name in the possessive belongs to the title after it ("Legg's attorney, Steven Kiersh").
+    possessor = shifted("token", -1).is_in(["'", "’"]) & (shifted("token", -2) == "s")
+    flagged = flagged.with_columns(
+        wordlike=(pl.col("capitalised") | pl.col("title") | token.is_in(ROLE_CONNECTORS) | pl.col("premodifier")
+                  | opens_capitalised | abbreviation_stop) & (~pl.col("in_name") | possessor.fill_null(False)))
     # A comma continues a run into more title words ("Minister of Russia, Chief of ...", ", the
     # Defense Minister's Aide") or into the name the run describes ("The head of X, Sergei Shoigu").
     next_token = shifted("token", -1)
@@ -71,38 +173,116 @@ def _role_runs(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     return flagged.with_columns(roleish=roleish).with_columns(run=breaks.cast(pl.Int64).cum_sum())
 
 
-def person_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """One row per role stated for a person in an article: doc_id, key (the person's merge key),
-    role, start, end, sentence. Roles must contain a title word."""
-    people = _people(mentions)
+def _lower_words(flagged: pl.DataFrame, next_is_title: pl.Expr) -> pl.Series:
+    """Whether each token is a lower-case word that may modify a title: a curated modifier, or a
+    word that is no function word, verb of speech or adverb. Tested only on the few tokens within
+    PREMODIFIER_REACH before a lower-case title, the string tests being the costly part."""
+    near = flagged.select(pl.any_horizontal([next_is_title.shift(-k).fill_null(False)
+                                             for k in range(PREMODIFIER_REACH)])).to_series().to_numpy()
+    rows = np.flatnonzero(near)
+    nearby = flagged.select(pl.col("token").gather(rows), pl.col("modifier").gather(rows))
+    word = pl.col("token")
+    lower = nearby.select(pl.col("modifier") | (word.str.contains(r"^[a-z][a-z-]*$") & ~word.is_in(clause_words())
+                                                & ~word.str.ends_with("ly") & ~word.str.ends_with("ed"))).to_series()
+    flags = np.zeros(flagged.height, dtype=bool)
+    flags[rows] = lower.to_numpy()
+    return pl.Series(flags)
+
+
+def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Roles in the run of role-like tokens that ends right before a name. An honorific at the
+    run's end is the name's, not the role's ("Federal Reserve chairman Mr Bernanke"); a run that
+    then ends in a preposition names someone else's role ("a lawyer for Mr Smith")."""
     runs = _role_runs(tokens, people)
-    by_offset = runs.select("doc_id", "start", "end", "token_no", "run", "roleish")
-    before = (
+    by_offset = runs.select("doc_id", "start", "token_no", "run", "roleish")
+    attached = (
         people.join(by_offset.select("doc_id", "start", "token_no"), on=["doc_id", "start"])
         .join(by_offset.select("doc_id", "run", "roleish", token_no=pl.col("token_no") + 1), on=["doc_id", "token_no"])
+        .filter("roleish").select("doc_id", "key", "run").unique()
     )
-    after = (
-        people.join(by_offset.select("doc_id", "token_no", end="end"), on=["doc_id", "end"])
-        .join(by_offset.select("doc_id", "run", "roleish", token_no=pl.col("token_no") - 1), on=["doc_id", "token_no"])
-    )
-    attached = pl.concat([before, after]).filter("roleish").select("doc_id", "key", "run").unique()
     starters = STARTERS + ROLE_CONNECTORS + [","]
-    titles = role_words()
-    segments = (
+    segment = ["doc_id", "key", "run", "segment"]
+    honorific = (pl.col("token").is_in(honorifics())
+                 | ((pl.col("token") == ".") & pl.col("token").shift(1).is_in(honorifics())))
+    connector = pl.col("token").is_in(ROLE_CONNECTORS)
+    last = pl.col("token").last()
+    return (
         runs.filter("roleish").join(attached, on=["doc_id", "run"])
+        # An honorific is never part of a role.
+        .filter(~honorific)
         .with_columns(segment=(pl.col("token") == ",").cum_sum().over("doc_id", "key", "run"))
         .filter(pl.col("token") != ",")
-        # Trim words that open a clause rather than a role ("Meanwhile", "The") and trailing connectors.
-        .with_columns(opened=(~pl.col("token").is_in(starters)).cum_max().over("doc_id", "key", "run", "segment"),
-                      closed=(~pl.col("token").is_in(ROLE_CONNECTORS)).reverse().cum_max().reverse()
-                      .over("doc_id", "key", "run", "segment"))
-        .filter(pl.col("opened") & pl.col("closed"))
-        .group_by("doc_id", "key", "run", "segment")
-        .agg(start=pl.col("start").min(), end=pl.col("end").max(), sentence=pl.col("sentence").first(),
-             titled=pl.col("token").is_in(titles).any())
-        .filter("titled")
+        # Trim words that open a clause rather than a role ("Meanwhile", "The"), and at the end connectors.
+        .filter((~pl.col("token").is_in(starters)).cum_max().over(segment))
+        .group_by(segment)
+        .agg(start=pl.col("start").min(), end=pl.col("end").filter(~connector).max(),
+             sentence=pl.col("sentence").first(), titled=pl.col("token").is_in(role_words()).any(),
+             # "the President's Sandy photo-ops": a possessive at the end is someone else's title.
+             dangling=last.is_in(PREPOSITIONS)
+             | ((last == "s") & pl.col("token").shift(1).last().is_in(["'", "’"]).fill_null(False)))
+        .filter(pl.col("titled") & ~pl.col("dangling"))
+        .select("doc_id", "key", "start", "end", "sentence")
     )
-    return segments.select("doc_id", "key", "start", "end", "sentence").sort("doc_id", "start")
+
+
+def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Roles in an apposition after a name: "Jan Liphardt, associate professor of bioengineering
+    at Stanford University", "Mark Mattson, a neuroscientist at ...", one role for each "and a"
+    ("an assistant professor ... and the lead author ..."). A role needs a title word before its
+    first preposition ("CEO of Vectara", not "one of the study's authors")."""
+    # The row of each name's last token: (doc_no, end) packed rises down the token table.
+    token_ends = (tokens["doc_no"].cast(pl.Int64) * 2**32 + tokens["end"]).to_numpy()
+    names = people.join(tokens.filter(pl.col("token_no") == 0).select("doc_id", "doc_no"), on="doc_id").with_columns(
+        packed=pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col("end"))
+    rows = np.searchsorted(token_ends, names["packed"].to_numpy()).clip(0, max(len(token_ends) - 1, 0))
+    at_name_end = token_ends[rows] == names["packed"].to_numpy() if len(token_ends) else np.zeros(0, dtype=bool)
+    comma = neighbour(tokens, rows, "token", 1, within=("doc_no", "sentence"))
+    followed = pl.Series(at_name_end) & (comma == ",").fill_null(False)
+    candidates, rows = names.filter(followed), rows[followed.to_numpy()]
+    following = [neighbour(tokens, rows, "chunk", k, within=("doc_no", "sentence"), edge="")
+                 for k in range(1, APPOSITION_TOKENS + 1)]
+    texts = pl.select(pl.concat_str(following)).to_series() if following else pl.Series([], dtype=pl.String)
+    titles, ends = set(role_words()), apposition_end()
+    found = []
+    for (doc_id, key, end, sentence), text in zip(candidates.select("doc_id", "key", "end", "sentence").iter_rows(),
+                                                   texts):
+        match = APPOSITION.match(text or "")
+        while match is not None:
+            role = match["role"]
+            role = re.split(_AND_ARTICLE, role, maxsplit=1)[0] if ROLE_HEAD_END.search(role.split(" and ")[0]) else role
+            clause = ends.search(role)
+            role = role[:clause.start()] if clause else role
+            role = TRAILING_CONNECTORS.sub("", role)
+            # Words of the head as written: "Investor.gov" is no investor.
+            head_words = set(re.findall(r"[\w-]+(?:\.\w+)*", ROLE_HEAD_END.split(role)[0]))
+            # A role opens with a title or its modifiers, not a clause ("X, we usually deliver ...",
+            # "Under Armour, and Prime Video").
+            opens_clause = role.split(" ", 1)[0].lower() in set(clause_words()) - POSSESSIVES
+            role_end = match.start("role") + len(role)
+            # A part without a title is no role, but the next may be one ("one of the study's
+            # authors and a professor of medicine").
+            if role and not opens_clause and len(role.split()) <= APPOSITION_WORDS and titles & head_words:
+                employer = None if clause else APPOSITION_EMPLOYER.match(text, role_end)
+                role_end = employer.end() if employer else role_end
+                found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
+            match = None if clause else APPOSITION_AND.match(text, role_end)
+    return pl.DataFrame(found, schema={"doc_id": pl.String, "key": pl.String, "start": pl.Int64, "end": pl.Int64,
+                                       "sentence": pl.Int32}, orient="row")
+
+
+def person_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """One row per role stated for a person in an article: doc_id, key (the person's merge key),
+    role, start, end, sentence. Roles must contain a title word. An apposition that holds the
+    title of a name inside it ("X, Deputy Director Jones and ...") is that name's, not X's."""
+    people = _role_holders(tokens, _people(mentions))
+    before = _roles_before(tokens, people)
+    after = _appositions(tokens, people)
+    theirs = (after.join(before.select("doc_id", b_start="start", b_end="end"), on="doc_id")
+              .filter((pl.col("b_start") < pl.col("end")) & (pl.col("start") < pl.col("b_end")))
+              .select("doc_id", "start").unique())
+    after = after.join(theirs, on=["doc_id", "start"], how="anti")
+    return (pl.concat([before, after.with_columns(pl.col("sentence").cast(before.schema["sentence"]))])
+            .unique(["doc_id", "key", "start"]).sort("doc_id", "start"))
 
 
 def with_role_details(roles: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
