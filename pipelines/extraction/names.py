@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.extraction.coreference import FEMALE_HONORIFICS, MALE_HONORIFICS
 from pipelines.extraction.entities import (
-    ADMIN_UNIT, MENTION_SCHEMA, STARTERS, org_key, with_acronyms_resolved, with_gazetteer_places,
+    ADMIN_UNIT, MENTION_SCHEMA, STARTERS, org_key, organisation_name, with_acronyms_resolved, with_gazetteer_places,
     with_places_located_by_neighbours,
 )
-from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
+from pipelines.extraction.gazetteer import (
+    MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_genders, census_names, english_lexicon, places, word_list,
+)
 from pipelines.extraction.recogniser import (
-    NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists,
+    NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists, word_sets,
 )
 from pipelines.extraction.tokens import ABBREVIATIONS, token_key, tokens_within
 
@@ -23,6 +26,21 @@ CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
 REGNAL_NUMBER = r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)$"
 POST_NOMINALS = ["QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "MD", "Esq"]
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
+# Words said of a company right before "in", "of" or "at" and its name ("shares in", "chief
+# executive of", "analysts at").
+COMPANY_WORDS_BEFORE = [
+    "shares", "stake", "stakes", "shareholders", "shareholder", "investors", "executive", "executives", "chairman",
+    "chairwoman", "boss", "bosses", "subsidiary", "takeover", "analyst", "analysts", "economist", "economists",
+    "strategist", "strategists", "employees", "employee", "staff", "engineer", "engineers"]
+# ... and right after it: a legal form ("X plc", "X, Inc."), and where X does not look like a
+# person's name, "X's profits", "X shares fell", "a X spokesman".
+LEGAL_FORM_AFTER = r"^,?\s+(?:plc|PLC|Inc|Ltd|LLC|Corp|GmbH|AG)\b"
+COMPANY_WORDS_AFTER = (
+    r"^(?:[’']s\s+(?:profits?|revenues?|sales|earnings|shares|share price|shareholders|chief executive|board"
+    r"|subsidiary|boss|chairman|chairwoman)"
+    r"|\s+shares\s+(?:fell|rose|jumped|climbed|dropped|slid|slumped|tumbled|plunged|surged|soared|gained|lost|closed"
+    r"|ended|edged|dipped|were|have|had)"
+    r"|\s+(?:spokesman|spokeswoman|spokesperson))\b")
 # A surname this long that shares its first letters with a person's surname in the same article
 # is that person spelt another way ("Lukashenka" for Lukashenko).
 VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
@@ -204,26 +222,83 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
         end=pl.col("end") + unit_length, text=pl.col("text") + pl.col("unit").fill_null(""),
         following=pl.col("following").str.slice(unit_length)).drop("unit")
     # Places and nationalities take their country from the gazetteers, and so do other names
-    # that are demonyms ("Belarusian"); the rest of the other names go. A person is never a place.
-    # A demonym alone is a nationality whatever the recogniser says ("the Belarusian leader").
+    # that are demonyms ("Belarusian"); the rest of the other names go. A person named in two
+    # words is never a place, but a lone word may be (`_lone_places`). A demonym alone is a
+    # nationality whatever the recogniser says ("the Belarusian leader").
     gazetteer_typed = pl.col("place_type").is_not_null() & (
         pl.col("type").is_in(["LOCATION", "NATIONALITY", "MISC"]) | (pl.col("place_type") == "NATIONALITY"))
-    placed = with_gazetteer_places(spans).with_columns(
+    placed = _lone_places(with_gazetteer_places(spans)).with_columns(
         type=pl.when(gazetteer_typed & ((pl.col("type") != "MISC") | (pl.col("place_type") == "NATIONALITY")))
         .then(pl.col("place_type")).otherwise(pl.col("type")),
     ).with_columns(
         country=pl.when(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).then(pl.col("place_country")),
         place_name=pl.when(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).then(pl.col("place_name")),
     )
+    # A party's nickname or its members ("Tory", "the Tories") name the party.
+    placed = placed.with_columns(type=pl.when(organisation_name(pl.col("text")).is_not_null()).then(pl.lit("ORGANIZATION"))
+                                 .otherwise(pl.col("type")))
+    placed = _companies_by_context(placed)
     typed = with_places_located_by_neighbours(placed.filter(pl.col("type") != "MISC"))
     typed = typed.join(_surnames_resolved(typed), on=["doc_id", "start"], how="left").with_columns(
-        type=pl.when(pl.col("full_name").is_not_null()).then(pl.lit("PERSON")).otherwise(pl.col("type")))
+        type=pl.when(pl.col("full_name").is_not_null() & ~pl.col("company")).then(pl.lit("PERSON")).otherwise(pl.col("type")))
     mentions = typed.with_columns(
         key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "text"))
-        .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.col("text")))
+        .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.coalesce(organisation_name(pl.col("text")), "text")))
         .otherwise(pl.coalesce("place_name", "text")))
     return with_acronyms_resolved(
         pl.concat([mentions.select(list(MENTION_SCHEMA)), _places_inside_organisations(mentions, tokens)]).sort("doc_id", "start"))
+
+
+def _lone_places(spans: pl.DataFrame) -> pl.DataFrame:
+    """`spans` (with their gazetteer places) where a lone word the recogniser took for a person
+    is the very name of a country or a large city, typed LOCATION: "Kenya said" is the country.
+    Not after an honorific or a title ("Ms Paris", "President Chad"), not a common word ("Man",
+    the isle), and a first name ("Paris", "Austin") only where the article also has it as a
+    place ("in Paris") or lists it with another place ("Paris and Berlin"). A surname of a person
+    named in full stays theirs (`_surnames_resolved`)."""
+    large_place = (pl.col("place_type") == "LOCATION") & (pl.col("text") == pl.col("place_name")) & (
+        (pl.col("place_population") == 0) | (pl.col("place_population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
+    lone = ((pl.col("type") == "PERSON") & (pl.col("words").list.len() == 1) & large_place & ~after_honorific()
+            & ~pl.col("prev1").is_in(word_lists()["title"])).fill_null(False)
+    listed_before = pl.when(pl.col("prev1").is_in([",", "and", "or"])).then(pl.col("prev2"))
+    listed_after = pl.col("following").str.extract(r"^(?:,| and| or)\s+(\p{Lu}[\w-]+)")
+    candidates = spans.filter(lone).select("text", before=listed_before, after=listed_after)
+    # A few words each: looked up in Python sets.
+    sets = word_sets()
+    common, given, place = english_lexicon()[0], sets["given"], sets["place"]
+    uncommon = [w for w in candidates["text"].unique().to_list() if w.lower() not in common]
+    first_names = [w for w in uncommon if w in given]
+    places_listed = [w for w in pl.concat([candidates["before"], candidates["after"]]).drop_nulls().unique().to_list()
+                     if w in place]
+    beside_place = listed_before.is_in(places_listed).fill_null(False) | listed_after.is_in(places_listed).fill_null(False)
+    place = pl.lit("LOCATION")
+    lone = lone & pl.col("text").is_in(uncommon)
+    return spans.with_columns(lone=lone).with_columns(
+        type=pl.when(pl.col("lone") & (~pl.col("text").is_in(first_names) | beside_place)).then(place).otherwise(pl.col("type"))
+    ).with_columns(
+        type=pl.when(pl.col("lone") & (pl.col("type") == "LOCATION").any().over("doc_id", "text")).then(place)
+        .otherwise(pl.col("type"))
+    ).drop("lone")
+
+
+def _companies_by_context(spans: pl.DataFrame) -> pl.DataFrame:
+    """`spans` with a `company` flag, names typed ORGANIZATION where the words around one of
+    their mentions in the article are said of a company ("shares in X", "chief executive of X",
+    "analysts at X", "X plc"; and "X's profits", "a X spokesman" where X does not look like a
+    person's name: "Greg's sales" are a salesman's), whatever the recogniser typed: names of
+    companies are often surnames or unknown words to it. Places the gazetteers know are left as
+    they are ("Russia's board"), and so is a name the article gives a person's honorific."""
+    given, surnames = word_sets()["given"], word_sets()["surname"]
+    first = pl.col("words").list.first()
+    person_like = (first.is_in(sorted(given)) | pl.col("words").list.last().is_in(sorted(surnames))
+                   | ((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)))
+    said_before = pl.col("prev1").is_in(["in", "of", "at"]) & pl.col("prev2").str.to_lowercase().is_in(COMPANY_WORDS_BEFORE)
+    said_after = pl.col("following").str.contains(LEGAL_FORM_AFTER) | (
+        pl.col("following").str.contains(COMPANY_WORDS_AFTER) & ~person_like)
+    cued = (said_before | said_after) & pl.col("place_type").is_null()
+    company = cued.fill_null(False).any().over("doc_id", "text") & ~after_honorific().fill_null(False).any().over("doc_id", "text")
+    return spans.with_columns(company=company).with_columns(
+        type=pl.when("company").then(pl.lit("ORGANIZATION")).otherwise(pl.col("type")))
 
 
 def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
@@ -260,18 +335,30 @@ def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
 def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
     """(doc_id, start, full_name) of one-word names that are the surname of a person named in
     full in the same article ("Blair" after "Tony Blair", "Lukashenka" for Lukashenko): a name
-    tagged once is the same entity later."""
+    tagged once is the same entity later. A first name is no spelling of a surname it begins
+    ("William" is not Rowan Williams), and an honorific whose gender conflicts with the first
+    name rules a person out ("Mrs Grant" is not Martin Grant). Where two people share the
+    surname, the one named last before the mention is meant, else the first after it."""
+    genders = census_genders()
     people = typed.filter((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)).select(
-        "doc_id", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""), full="text").unique()
-    lone = typed.filter(pl.col("words").list.len() == 1).select("doc_id", "start", "text", "type")
+        "doc_id", person_start="start", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
+        full="text", first_name_gender=pl.col("words").list.first().replace_strict(genders, default=None))
+    honorific = pl.when(pl.col("prev1") == ".").then(pl.col("prev2")).otherwise(pl.col("prev1"))
+    lone = typed.filter(pl.col("words").list.len() == 1).select(
+        "doc_id", "start", "text", "type",
+        honorific_gender=pl.when(honorific.is_in(MALE_HONORIFICS)).then(pl.lit("male"))
+        .when(honorific.is_in(FEMALE_HONORIFICS)).then(pl.lit("female")))
     variant = ((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= VARIANT_MIN_LENGTH)
-               & (pl.col("text").str.slice(0, VARIANT_SHARED) == pl.col("surname").str.slice(0, VARIANT_SHARED)))
+               & (pl.col("text").str.slice(0, VARIANT_SHARED) == pl.col("surname").str.slice(0, VARIANT_SHARED))
+               & ~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
+    conflict = (pl.col("honorific_gender") != pl.col("first_name_gender")).fill_null(False)
     return (
         lone.join(people, on="doc_id")
-        .filter((pl.col("text") == pl.col("surname")) | variant)
-        # Where two people share the surname, the exact match wins, then the first full name in
-        # alphabetical order: the choice must not depend on join order, or ids flap between runs.
-        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), "full")
+        .filter(((pl.col("text") == pl.col("surname")) | variant) & ~conflict)
+        # The exact match wins, then the nearest full name before, then after; ties by name: the
+        # choice must not depend on join order, or ids flap between runs.
+        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), pl.col("person_start") > pl.col("start"),
+              (pl.col("person_start") - pl.col("start")).abs(), "full")
         .unique(["doc_id", "start"], keep="first", maintain_order=True)
         .select("doc_id", "start", full_name=pl.col("full"))
     )
