@@ -85,3 +85,9 @@ def test_a_partys_nicknames_and_members_are_one_party():
         "Conservative Party thanked its voters.")
     ids = set(mentions.filter(pl.col("text").is_in(["Conservatives", "Tory", "Tories", "Conservative Party"]))["entity_id"])
     assert ids == {"ORGANIZATION:conservative party"}
+
+
+def test_an_unknown_surname_beside_a_verb_of_saying_is_a_person():
+    mentions = mentions_of('"It is a disaster for patients," Tarvelle said on Thursday. "We warned them," said Okonjo.')
+    assert set(mentions.filter(pl.col("text").is_in(["Tarvelle", "Okonjo"]))["type"]) == {"PERSON"}
+    assert mentions.filter(pl.col("text").is_in(["Tarvelle", "Okonjo"])).height == 2

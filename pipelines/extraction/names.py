@@ -26,6 +26,11 @@ CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
 REGNAL_NUMBER = r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)$"
 POST_NOMINALS = ["QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "MD", "Esq"]
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
+# Verbs of saying that make an unknown capitalised word beside them a speaker ("..., Mailis said",
+# "said Dundar."), and the marks that close the quotation before "said X".
+SPEAKING = ["said", "says", "told", "tells", "explained", "explains", "added", "adds", "wrote", "writes", "argued",
+            "argues", "insisted", "insists", "recalled", "recalls", "warned", "warns", "noted", "notes"]
+QUOTE_ENDS = [",", "\"", "”", "’", "'", ".", "?", "!"]
 # Words said of a company right before "in", "of" or "at" and its name ("shares in", "chief
 # executive of", "analysts at").
 COMPANY_WORDS_BEFORE = [
@@ -58,6 +63,8 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     - an ordinal or a demonym right before an organisation opens its name ("52nd Independent
       Battalion", "Russian Ministry of Defense": the Russian one is not the Belarusian one), and
       an acronym after an organisation and "of (the)" names one ("Council ... of the CIS");
+    - a lone capitalised word no dictionary gives as a common word, beside a verb of saying, is a
+      speaker ("..., Mailis said", "said Dundar."): news names people by surname alone;
     - a demonym no name holds is a nationality, an organisation of the curated list
       ("BelTA", "Gazprom") left outside every name is that organisation, and a dateline's
       capitalised place ("MINSK, 28 November") is that place."""
@@ -70,6 +77,11 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     given_after_place = ((label == "I-PER") & pl.col("prev_place") & (~pl.col("prev_given") | (pl.col("prev2") == "of"))
                          & (previous_label == "B-PER") & pl.col("given"))
     outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
+    alone = in_segment("token", 1).is_null() & in_segment("token", -1).is_null()
+    speaker = ((label == OUTSIDE) & alone & token.str.contains(r"^\p{Lu}\p{Ll}") & (pl.col("lexicon") != "common")
+               & ~pl.col("place_or_nationality") & ~token.is_in(CLAUSE_OPENERS)
+               & (pl.col("next1").is_in(SPEAKING) | (pl.col("prev1").is_in(SPEAKING) & pl.col("prev2").is_in(QUOTE_ENDS)
+                                                     & pl.col("next1").is_in([".", ","]))))
     dateline = (((pl.col("token_no") == 0) | pl.col("chunk").str.contains("\n")) & token.str.contains(r"^[A-Z]{3,}$")
                 & (pl.col("next1") == ","))
     acronym_of_organisation = (label == OUTSIDE) & token.str.contains(r"^[A-Z]{2,6}$") & (
@@ -83,7 +95,7 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     starter = (token.is_in(CLAUSE_OPENERS) | ~token.str.contains(r"^\w")) & label.str.starts_with("B-")
     after_starter = label.str.starts_with("I-") & in_segment("starter", 1)
     relabelled = (
-        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality",
+        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality", "lexicon",
                         "place_or_nationality", "titled_place", label=labels)
         .with_columns(next_given=in_segment("given", -1), prev_given=in_segment("given", 1),
                       prev_place=in_segment("place_or_nationality", 1))
@@ -103,6 +115,7 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         .when(acronym_of_organisation.fill_null(False)).then(pl.lit("B-ORG"))
         .when(outside & dateline.fill_null(False) & pl.col("titled_place")).then(pl.lit("B-LOC"))
         .when((label == OUTSIDE) & pl.col("nationality")).then(pl.lit("B-NAT"))
+        .when(speaker.fill_null(False)).then(pl.lit("B-PER"))
         .when((label == OUTSIDE) & token.str.contains(REGNAL_NUMBER) & previous_label.str.ends_with("-PER").fill_null(False))
         .then(pl.lit("I-PER"))
         .when(label.str.ends_with("-PER") & token.is_in(POST_NOMINALS) & previous_label.str.ends_with("-PER").fill_null(False))
