@@ -91,3 +91,9 @@ def test_an_unknown_surname_beside_a_verb_of_saying_is_a_person():
     mentions = mentions_of('"It is a disaster for patients," Tarvelle said on Thursday. "We warned them," said Okonjo.')
     assert set(mentions.filter(pl.col("text").is_in(["Tarvelle", "Okonjo"]))["type"]) == {"PERSON"}
     assert mentions.filter(pl.col("text").is_in(["Tarvelle", "Okonjo"])).height == 2
+
+
+def test_a_people_named_by_its_members_is_no_person_but_a_surname_like_it_is():
+    mentions = mentions_of("The Carthaginians fought the Numidians for years. Evans, a historian, said so.")
+    assert mentions.filter(pl.col("text").is_in(["Carthaginians", "Numidians"]) & (pl.col("type") == "PERSON")).height == 0
+    assert set(mentions.filter(pl.col("text") == "Evans")["type"]) == {"PERSON"}

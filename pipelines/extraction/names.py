@@ -31,6 +31,8 @@ PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT
 SPEAKING = ["said", "says", "told", "tells", "explained", "explains", "added", "adds", "wrote", "writes", "argued",
             "argues", "insisted", "insists", "recalled", "recalls", "warned", "warns", "noted", "notes"]
 QUOTE_ENDS = [",", "\"", "”", "’", "'", ".", "?", "!"]
+# One word naming the members of a people, a city or a sect in the plural ("Romans", "Athenians").
+GROUP_MEMBERS = r"^\p{Lu}\p{Ll}+(?:an|ean|ian|ite)s$"
 # Words said of a company right before "in", "of" or "at" and its name ("shares in", "chief
 # executive of", "analysts at").
 COMPANY_WORDS_BEFORE = [
@@ -251,6 +253,10 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     placed = placed.with_columns(type=pl.when(organisation_name(pl.col("text")).is_not_null()).then(pl.lit("ORGANIZATION"))
                                  .otherwise(pl.col("type")))
     placed = _companies_by_context(placed)
+    # A people named by its members ("the Romans", "Spartans", "Europeans") is no person.
+    members = pl.col("text").str.contains(GROUP_MEMBERS) & ~pl.col("text").is_in(sorted(word_sets()["surname"]))
+    placed = placed.with_columns(type=pl.when((pl.col("type") == "PERSON") & members).then(pl.lit("MISC"))
+                                 .otherwise(pl.col("type")))
     typed = with_places_located_by_neighbours(placed.filter(pl.col("type") != "MISC"))
     typed = typed.join(_surnames_resolved(typed), on=["doc_id", "start"], how="left").with_columns(
         type=pl.when(pl.col("full_name").is_not_null() & ~pl.col("company")).then(pl.lit("PERSON")).otherwise(pl.col("type")))
