@@ -254,8 +254,9 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
                                  .otherwise(pl.col("type")))
     placed = _companies_by_context(placed)
     # A people named by its members ("the Romans", "Spartans", "Europeans") is no person.
-    members = pl.col("text").str.contains(GROUP_MEMBERS) & ~pl.col("text").is_in(sorted(word_sets()["surname"]))
-    placed = placed.with_columns(type=pl.when((pl.col("type") == "PERSON") & members).then(pl.lit("MISC"))
+    plural = (pl.col("type") == "PERSON") & pl.col("text").str.contains(GROUP_MEMBERS)
+    members = plural & ~pl.col("text").is_in(_listed(placed.filter(plural)["text"], word_sets()["surname"]))
+    placed = placed.with_columns(type=pl.when(members).then(pl.lit("MISC"))
                                  .otherwise(pl.col("type")))
     typed = with_places_located_by_neighbours(placed.filter(pl.col("type") != "MISC"))
     typed = typed.join(_surnames_resolved(typed), on=["doc_id", "start"], how="left").with_columns(
@@ -266,6 +267,12 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
         .otherwise(pl.coalesce("place_name", "text")))
     return with_acronyms_resolved(
         pl.concat([mentions.select(list(MENTION_SCHEMA)), _places_inside_organisations(mentions, tokens)]).sort("doc_id", "start"))
+
+
+def _listed(words: pl.Series, names: frozenset[str]) -> pl.Series:
+    """The distinct `words` that `names` holds, for `is_in`: the few words of some candidate
+    spans looked up in a Python set (`is_in` on a list of 20,000 names would hash it per call)."""
+    return pl.Series([w for w in words.drop_nulls().unique().to_list() if w in names], dtype=pl.String).implode()
 
 
 def _lone_places(spans: pl.DataFrame) -> pl.DataFrame:
@@ -282,16 +289,13 @@ def _lone_places(spans: pl.DataFrame) -> pl.DataFrame:
     listed_before = pl.when(pl.col("prev1").is_in([",", "and", "or"])).then(pl.col("prev2"))
     listed_after = pl.col("following").str.extract(r"^(?:,| and| or)\s+(\p{Lu}[\w-]+)")
     candidates = spans.filter(lone).select("text", before=listed_before, after=listed_after)
-    # A few words each: looked up in Python sets.
-    sets = word_sets()
-    common, given, place = english_lexicon()[0], sets["given"], sets["place"]
-    uncommon = [w for w in candidates["text"].unique().to_list() if w.lower() not in common]
-    first_names = [w for w in uncommon if w in given]
-    places_listed = [w for w in pl.concat([candidates["before"], candidates["after"]]).drop_nulls().unique().to_list()
-                     if w in place]
+    common = english_lexicon()[0]
+    uncommon = pl.Series([w for w in candidates["text"].unique().to_list() if w.lower() not in common], dtype=pl.String)
+    first_names = _listed(uncommon, word_sets()["given"])
+    places_listed = _listed(pl.concat([candidates["before"], candidates["after"]]), word_sets()["place"])
     beside_place = listed_before.is_in(places_listed).fill_null(False) | listed_after.is_in(places_listed).fill_null(False)
     place = pl.lit("LOCATION")
-    lone = lone & pl.col("text").is_in(uncommon)
+    lone = lone & pl.col("text").is_in(uncommon.implode())
     return spans.with_columns(lone=lone).with_columns(
         type=pl.when(pl.col("lone") & (~pl.col("text").is_in(first_names) | beside_place)).then(place).otherwise(pl.col("type"))
     ).with_columns(
@@ -307,16 +311,21 @@ def _companies_by_context(spans: pl.DataFrame) -> pl.DataFrame:
     person's name: "Greg's sales" are a salesman's), whatever the recogniser typed: names of
     companies are often surnames or unknown words to it. Places the gazetteers know are left as
     they are ("Russia's board"), and so is a name the article gives a person's honorific."""
-    given, surnames = word_sets()["given"], word_sets()["surname"]
-    first = pl.col("words").list.first()
-    person_like = (first.is_in(sorted(given)) | pl.col("words").list.last().is_in(sorted(surnames))
+    first, last = pl.col("words").list.first(), pl.col("words").list.last()
+    flagged = spans.select("doc_id", "text", "words", "type", "place_type", "prev1", "prev2",
+                           weak=pl.col("following").str.contains(COMPANY_WORDS_AFTER),
+                           legal=pl.col("following").str.contains(LEGAL_FORM_AFTER))
+    candidates = flagged.filter("weak")
+    person_like = (first.is_in(_listed(candidates.select(first).to_series(), word_sets()["given"]))
+                   | last.is_in(_listed(candidates.select(last).to_series(), word_sets()["surname"]))
                    | ((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)))
     said_before = pl.col("prev1").is_in(["in", "of", "at"]) & pl.col("prev2").str.to_lowercase().is_in(COMPANY_WORDS_BEFORE)
-    said_after = pl.col("following").str.contains(LEGAL_FORM_AFTER) | (
-        pl.col("following").str.contains(COMPANY_WORDS_AFTER) & ~person_like)
-    cued = (said_before | said_after) & pl.col("place_type").is_null()
-    company = cued.fill_null(False).any().over("doc_id", "text") & ~after_honorific().fill_null(False).any().over("doc_id", "text")
-    return spans.with_columns(company=company).with_columns(
+    cued = (said_before | pl.col("legal") | (pl.col("weak") & ~person_like)) & pl.col("place_type").is_null()
+    names = ["doc_id", "text"]
+    companies = flagged.filter(cued.fill_null(False)).select(names).unique().join(
+        flagged.filter(after_honorific().fill_null(False)).select(names).unique(), on=names, how="anti")
+    return spans.join(companies.with_columns(company=pl.lit(True)), on=names, how="left", maintain_order="left").with_columns(
+        company=pl.col("company").fill_null(False)).with_columns(
         type=pl.when("company").then(pl.lit("ORGANIZATION")).otherwise(pl.col("type")))
 
 
@@ -358,22 +367,33 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
     ("William" is not Rowan Williams), and an honorific whose gender conflicts with the first
     name rules a person out ("Mrs Grant" is not Martin Grant). Where two people share the
     surname, the one named last before the mention is meant, else the first after it."""
-    genders = census_genders()
     people = typed.filter((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)).select(
         "doc_id", person_start="start", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
-        full="text", first_name_gender=pl.col("words").list.first().replace_strict(genders, default=None))
+        full="text", first_name=pl.col("words").list.first())
+    first_names = people["first_name"].unique().to_list()
+    genders = census_genders()
+    people = people.with_columns(first_name_gender=pl.col("first_name").replace_strict(
+        first_names, [genders.get(name) for name in first_names], return_dtype=pl.String))
     honorific = pl.when(pl.col("prev1") == ".").then(pl.col("prev2")).otherwise(pl.col("prev1"))
     lone = typed.filter(pl.col("words").list.len() == 1).select(
         "doc_id", "start", "text", "type",
         honorific_gender=pl.when(honorific.is_in(MALE_HONORIFICS)).then(pl.lit("male"))
         .when(honorific.is_in(FEMALE_HONORIFICS)).then(pl.lit("female")))
-    variant = ((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= VARIANT_MIN_LENGTH)
-               & (pl.col("text").str.slice(0, VARIANT_SHARED) == pl.col("surname").str.slice(0, VARIANT_SHARED))
-               & ~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
+    # Pairs that share the surname, or its first letters (a spelling variant), found by joins.
+    exact = lone.join(people, left_on=["doc_id", "text"], right_on=["doc_id", "surname"]).with_columns(
+        surname=pl.col("text"))
+    prefix = pl.col("text").str.slice(0, VARIANT_SHARED)
+    variant = (
+        lone.filter((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= VARIANT_MIN_LENGTH))
+        .with_columns(prefix=prefix)
+        .join(people.with_columns(prefix=pl.col("surname").str.slice(0, VARIANT_SHARED)), on=["doc_id", "prefix"])
+        .filter(~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
+        .drop("prefix")
+    )
     conflict = (pl.col("honorific_gender") != pl.col("first_name_gender")).fill_null(False)
     return (
-        lone.join(people, on="doc_id")
-        .filter(((pl.col("text") == pl.col("surname")) | variant) & ~conflict)
+        pl.concat([exact.select(variant.columns), variant])
+        .filter(~conflict)
         # The exact match wins, then the nearest full name before, then after; ties by name: the
         # choice must not depend on join order, or ids flap between runs.
         .sort("doc_id", "start", pl.col("text") != pl.col("surname"), pl.col("person_start") > pl.col("start"),
