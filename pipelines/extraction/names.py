@@ -40,14 +40,14 @@ COMPANY_WORDS_BEFORE = [
     "chairwoman", "boss", "bosses", "subsidiary", "takeover", "analyst", "analysts", "economist", "economists",
     "strategist", "strategists", "employees", "employee", "staff", "engineer", "engineers"]
 # ... and right after it: a legal form ("X plc", "X, Inc."), and where X does not look like a
-# person's name, "X's profits", "X shares fell", "a X spokesman".
+# person's name, "X's profits", "X shares fell", "a X spokesman", "X said its".
 LEGAL_FORM_AFTER = r"^,?\s+(?:plc|PLC|Inc|Ltd|LLC|Corp|GmbH|AG)\b"
 COMPANY_WORDS_AFTER = (
     r"^(?:[’']s\s+(?:profits?|revenues?|sales|earnings|shares|share price|shareholders|chief executive|board"
     r"|subsidiary|boss|chairman|chairwoman)"
     r"|\s+shares\s+(?:fell|rose|jumped|climbed|dropped|slid|slumped|tumbled|plunged|surged|soared|gained|lost|closed"
     r"|ended|edged|dipped|were|have|had)"
-    r"|\s+(?:spokesman|spokeswoman|spokesperson))\b")
+    r"|\s+(?:spokesman|spokeswoman|spokesperson)|\s+(?:said|says|announced|reported)\s+its)\b")
 # A surname this long that shares its first letters with a person's surname in the same article
 # is that person spelt another way ("Lukashenka" for Lukashenko).
 VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
