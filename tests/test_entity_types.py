@@ -97,3 +97,12 @@ def test_a_people_named_by_its_members_is_no_person_but_a_surname_like_it_is():
     mentions = mentions_of("The Carthaginians fought the Numidians for years. Evans, a historian, said so.")
     assert mentions.filter(pl.col("text").is_in(["Carthaginians", "Numidians"]) & (pl.col("type") == "PERSON")).height == 0
     assert set(mentions.filter(pl.col("text") == "Evans")["type"]) == {"PERSON"}
+
+
+def test_a_first_name_alone_is_the_one_person_with_that_first_name():
+    mentions = mentions_of(
+        "Seth Marlowe and his brother Caleb Marlowe ran the shop. Seth said business was slow, and Caleb agreed. "
+        "Later Anna Price and Anna Boyd joined them; Anna said little.")
+    assert ids_of(mentions, "Seth") == {"PERSON:Seth Marlowe"}
+    assert ids_of(mentions, "Caleb") == {"PERSON:Caleb Marlowe"}
+    assert ids_of(mentions, "Anna") == {"PERSON:Anna"}

@@ -55,8 +55,9 @@ VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
 
 def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Post-checks on the labels, for what the training corpora do not show:
-    - an honorific (and its full stop) is never part of a name, nor a title opening a person's
-      name ("President Barack Obama" names Barack Obama), nor a function word opening a
+    - an honorific (and its full stop) is never part of a name, nor a title or an occupation
+      opening a person's name ("President Barack Obama" names Barack Obama, "Manager Saad Sid"
+      Saad Sid), nor a function word opening a
       sentence ("As Kremlin spokesman ...");
     - a place or demonym right before a first name in a person's span is a name of its own
       ("Foreign Minister of France Jean Dupont");
@@ -104,7 +105,8 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         .with_columns(pl.col("next_given", "prev_given", "prev_place").fill_null(False))
     ).with_columns(starter=starter).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
-        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
+        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & (token.is_in(lists["title"])
+                                                                           | token.is_in(lists["occupation"])))).fill_null(False))
         .then(pl.lit(OUTSIDE))
         .when(pl.col("starter")).then(pl.lit(OUTSIDE))
         .when(after_starter.fill_null(False)).then(pl.concat_str(pl.lit("B-"), label.str.slice(2)))
@@ -366,7 +368,8 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
     tagged once is the same entity later. A first name is no spelling of a surname it begins
     ("William" is not Rowan Williams), and an honorific whose gender conflicts with the first
     name rules a person out ("Mrs Grant" is not Martin Grant). Where two people share the
-    surname, the one named last before the mention is meant, else the first after it."""
+    surname, the one named last before the mention is meant, else the first after it. A first
+    name alone is the one person of the article with that first name."""
     people = typed.filter((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)).select(
         "doc_id", person_start="start", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
         full="text", first_name=pl.col("words").list.first())
@@ -376,7 +379,7 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
         first_names, [genders.get(name) for name in first_names], return_dtype=pl.String))
     honorific = pl.when(pl.col("prev1") == ".").then(pl.col("prev2")).otherwise(pl.col("prev1"))
     lone = typed.filter(pl.col("words").list.len() == 1).select(
-        "doc_id", "start", "text", "type",
+        "doc_id", "start", "text", "type", titled=pl.col("prev1").is_in(word_lists()["title"]).fill_null(False),
         honorific_gender=pl.when(honorific.is_in(MALE_HONORIFICS)).then(pl.lit("male"))
         .when(honorific.is_in(FEMALE_HONORIFICS)).then(pl.lit("female")))
     # Pairs that share the surname, or its first letters (a spelling variant), found by joins.
@@ -390,13 +393,26 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
         .filter(~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
         .drop("prefix")
     )
+    # A first name alone is the one person of the article with that first name ("Dan" after "Dan
+    # Lieberman"), unless a title makes it a ruler's or a royal's ("Prince William"); a person
+    # named by an initial after the first name ("Jake R") is too uncertain to take it.
+    single_first_names = people.filter((pl.col("full").n_unique().over("doc_id", "first_name") == 1)
+                                       & (pl.col("surname").str.len_chars() >= 2))
+    alone = lone.filter((pl.col("type") == "PERSON") & ~pl.col("titled"))
+    by_first_name = (
+        alone.filter(pl.col("text").is_in(_listed(alone["text"], word_sets()["given"])))
+        .join(single_first_names, left_on=["doc_id", "text"], right_on=["doc_id", "first_name"])
+        .with_columns(first_name=pl.col("text"))
+    )
     conflict = (pl.col("honorific_gender") != pl.col("first_name_gender")).fill_null(False)
     return (
-        pl.concat([exact.select(variant.columns), variant])
+        pl.concat([exact.select(variant.columns).with_columns(match=pl.lit(0)), variant.with_columns(match=pl.lit(1)),
+                   by_first_name.select(variant.columns).with_columns(match=pl.lit(2))])
         .filter(~conflict)
-        # The exact match wins, then the nearest full name before, then after; ties by name: the
-        # choice must not depend on join order, or ids flap between runs.
-        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), pl.col("person_start") > pl.col("start"),
+        # The surname wins, then its spelling variant, then the first name; then the nearest full
+        # name before, then after; ties by name: the choice must not depend on join order, or ids
+        # flap between runs.
+        .sort("doc_id", "start", "match", pl.col("person_start") > pl.col("start"),
               (pl.col("person_start") - pl.col("start")).abs(), "full")
         .unique(["doc_id", "start"], keep="first", maintain_order=True)
         .select("doc_id", "start", full_name=pl.col("full"))

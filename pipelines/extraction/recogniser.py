@@ -43,7 +43,7 @@ FUNCTION_CAPITALS = sorted(set(STARTERS) | {
     "Still", "Only", "Is", "Are", "Was", "Were", "Do", "Does", "Did", "Can", "Could", "Will", "Would", "Should", "Why",
     "Where", "Who", "Which", "Please", "Thanks", "Thank", "Posted", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
     "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
-SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
+SMALL_LISTS = ("title", "occupation", "honorific", "org_head", "known_organisation")
 LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
 
 
@@ -74,7 +74,8 @@ def word_sets() -> dict[str, frozenset[str]]:
     common, dictionary_names = english_lexicon()
     sets = {
         "given": word_list("first_names") | census_names()[0], "surname": census_names()[1],
-        "title": word_list("titles"), "honorific": word_list("honorifics"), "org_head": word_list("org_heads"),
+        "title": word_list("titles"), "occupation": word_list("occupations"), "honorific": word_list("honorifics"),
+        "org_head": word_list("org_heads"),
         "known_organisation": word_list("known_organisations"),
         "place": frozenset(one_word.filter(pl.col("type") == "LOCATION")["alias"]),
         "nationality": frozenset(gazetteer.filter(pl.col("type") == "NATIONALITY")["alias"]),
