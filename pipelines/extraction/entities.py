@@ -100,21 +100,23 @@ def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
     ).unique(["doc_id", "acronym"])
     # The head of "Ministry of Defence" is "Ministry", of "European Commission" "Commission".
     words = pl.col("text").str.split(" of ").list.first().str.extract_all(r"[\w’'-]+")
-    full_names = orgs.select("doc_id", long_key="key", head=words.list.last(), long_words=pl.col("text").str.extract_all(r"[\w’'-]+"))
+    full_names = orgs.select("doc_id", long_key="key", head=words.list.last(),
+                             long_words=pl.col("text").str.extract_all(r"[\w’'-]+"))
     single_heads = full_names.unique(["doc_id", "long_key"]).filter(pl.len().over("doc_id", "head") == 1)
     short = mentions.filter(pl.col("type") == "ORGANIZATION").select(
-        "doc_id", "start", short_words=without_article(pl.col("text")).str.extract_all(r"[\w’'-]+")).with_columns(
+        "doc_id", "start", "type", short_words=without_article(pl.col("text")).str.extract_all(r"[\w’'-]+")).with_columns(
         head=pl.col("short_words").list.last())
     short_forms = (
         short.join(single_heads, on=["doc_id", "head"])
         .filter(pl.col("head").is_in(sorted(word_list("org_heads")))
                 & (pl.col("short_words").list.len() < pl.col("long_words").list.len())
                 & (pl.col("short_words").list.set_difference("long_words").list.len() == 0))
-        .select("doc_id", "start", short_key="long_key")
+        .select("doc_id", "start", "type", short_key="long_key")
     )
     return (
         mentions.join(initials, left_on=["doc_id", "text"], right_on=["doc_id", "acronym"], how="left")
-        .join(short_forms, on=["doc_id", "start"], how="left")
+        # A place named inside an organisation's name may start where it starts: types tell them apart.
+        .join(short_forms, on=["doc_id", "start", "type"], how="left")
         .with_columns(key=pl.coalesce("long_key", "short_key", "key")).drop("long_key", "short_key")
     )
 

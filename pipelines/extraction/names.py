@@ -57,8 +57,7 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Post-checks on the labels, for what the training corpora do not show:
     - an honorific (and its full stop) is never part of a name, nor a title or an occupation
       opening a person's name ("President Barack Obama" names Barack Obama, "Manager Saad Sid"
-      Saad Sid), nor a function word opening a
-      sentence ("As Kremlin spokesman ...");
+      Saad Sid), nor a function word opening a sentence ("As Kremlin spokesman ...");
     - a place or demonym right before a first name in a person's span is a name of its own
       ("Foreign Minister of France Jean Dupont");
     - a regnal number continues a person's name ("Ramesses II"), a post-nominal does not ("Guy
@@ -79,6 +78,7 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
                           & pl.col("next_given"))
     given_after_place = ((label == "I-PER") & pl.col("prev_place") & (~pl.col("prev_given") | (pl.col("prev2") == "of"))
                          & (previous_label == "B-PER") & pl.col("given"))
+    titled = token.is_in(lists["title"]) | token.is_in(lists["occupation"])
     outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
     alone = in_segment("token", 1).is_null() & in_segment("token", -1).is_null()
     speaker = ((label == OUTSIDE) & alone & token.str.contains(r"^\p{Lu}\p{Ll}") & (pl.col("lexicon") != "common")
@@ -98,15 +98,14 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     starter = (token.is_in(CLAUSE_OPENERS) | ~token.str.contains(r"^\w")) & label.str.starts_with("B-")
     after_starter = label.str.starts_with("I-") & in_segment("starter", 1)
     relabelled = (
-        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality", "lexicon",
-                        "place_or_nationality", "titled_place", label=labels)
+        segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality",
+                        "lexicon", "place_or_nationality", "titled_place", label=labels)
         .with_columns(next_given=in_segment("given", -1), prev_given=in_segment("given", 1),
                       prev_place=in_segment("place_or_nationality", 1))
         .with_columns(pl.col("next_given", "prev_given", "prev_place").fill_null(False))
     ).with_columns(starter=starter).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
-        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & (token.is_in(lists["title"])
-                                                                           | token.is_in(lists["occupation"])))).fill_null(False))
+        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & titled)).fill_null(False))
         .then(pl.lit(OUTSIDE))
         .when(pl.col("starter")).then(pl.lit(OUTSIDE))
         .when(after_starter.fill_null(False)).then(pl.concat_str(pl.lit("B-"), label.str.slice(2)))
@@ -257,7 +256,8 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     # A listed company the recogniser took for a person or a place ("Volkswagen said") is the
     # company; a person's two-word name or first name is left theirs ("Walt Disney", "Douglas").
     companies = _listed(placed["text"], listed_companies())
-    listed = (pl.col("text").is_in(companies) & ~pl.col("text").is_in(_listed(companies.explode(), word_sets()["given"]))
+    first_names = _listed(companies.explode(), word_sets()["given"])
+    listed = (pl.col("text").is_in(companies) & ~pl.col("text").is_in(first_names)
               & pl.col("place_type").is_null() & pl.col("type").is_in(["PERSON", "LOCATION", "MISC"])
               & ~after_honorific().fill_null(False) & ((pl.col("type") != "PERSON") | (pl.col("words").list.len() == 1)))
     placed = _companies_by_context(placed.with_columns(
@@ -265,11 +265,11 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     # A people named by its members ("the Romans", "Spartans", "Europeans") is no person.
     plural = (pl.col("type") == "PERSON") & pl.col("text").str.contains(GROUP_MEMBERS)
     members = plural & ~pl.col("text").is_in(_listed(placed.filter(plural)["text"], word_sets()["surname"]))
-    placed = placed.with_columns(type=pl.when(members).then(pl.lit("MISC"))
-                                 .otherwise(pl.col("type")))
+    placed = placed.with_columns(type=pl.when(members).then(pl.lit("MISC")).otherwise(pl.col("type")))
     typed = with_places_located_by_neighbours(placed.filter(pl.col("type") != "MISC"))
     typed = typed.join(_surnames_resolved(typed), on=["doc_id", "start"], how="left").with_columns(
-        type=pl.when(pl.col("full_name").is_not_null() & ~pl.col("company")).then(pl.lit("PERSON")).otherwise(pl.col("type")))
+        type=pl.when(pl.col("full_name").is_not_null() & ~pl.col("company")).then(pl.lit("PERSON"))
+        .otherwise(pl.col("type")))
     mentions = typed.with_columns(
         key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "text"))
         .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.coalesce(organisation_name(pl.col("text")), "text")))
@@ -306,7 +306,8 @@ def _lone_places(spans: pl.DataFrame) -> pl.DataFrame:
     place = pl.lit("LOCATION")
     lone = lone & pl.col("text").is_in(uncommon.implode())
     return spans.with_columns(lone=lone).with_columns(
-        type=pl.when(pl.col("lone") & (~pl.col("text").is_in(first_names) | beside_place)).then(place).otherwise(pl.col("type"))
+        type=pl.when(pl.col("lone") & (~pl.col("text").is_in(first_names) | beside_place)).then(place)
+        .otherwise(pl.col("type"))
     ).with_columns(
         type=pl.when(pl.col("lone") & (pl.col("type") == "LOCATION").any().over("doc_id", "text")).then(place)
         .otherwise(pl.col("type"))
@@ -333,9 +334,12 @@ def _companies_by_context(spans: pl.DataFrame) -> pl.DataFrame:
     names = ["doc_id", "text"]
     companies = flagged.filter(cued.fill_null(False)).select(names).unique().join(
         flagged.filter(after_honorific().fill_null(False)).select(names).unique(), on=names, how="anti")
-    return spans.join(companies.with_columns(company=pl.lit(True)), on=names, how="left", maintain_order="left").with_columns(
-        company=pl.col("company").fill_null(False)).with_columns(
-        type=pl.when("company").then(pl.lit("ORGANIZATION")).otherwise(pl.col("type")))
+    flags = companies.with_columns(company=pl.lit(True))
+    return (
+        spans.join(flags, on=names, how="left", maintain_order="left")
+        .with_columns(company=pl.col("company").fill_null(False))
+        .with_columns(type=pl.when("company").then(pl.lit("ORGANIZATION")).otherwise(pl.col("type")))
+    )
 
 
 def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
