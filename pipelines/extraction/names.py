@@ -157,10 +157,11 @@ def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
 def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Two or more capitalised words left outside every name, with the connectors between them,
     and ending in an organisation's head word are an organisation ("International Military
-    Center", "Prosecutor General's Office")."""
+    Center", "Prosecutor General's Office"), unless they are the whole line: a title ("Great
+    Service!", "Pre-Election Edition of the Health Wonk Review")."""
     heads = word_lists()["org_head"]
     capitalised = pl.col("token").str.contains(r"^\p{Lu}")
-    runs = segments.select("segment", "token", label=labels).with_columns(
+    runs = segments.select("segment", "token", "prev1", "next1", label=labels).with_columns(
         row=pl.int_range(pl.len()), free=pl.col("label") == OUTSIDE, capitalised=capitalised).with_columns(run=_free_runs())
     # Runs that qualify, found by aggregates over the free tokens; connectors after the run's last
     # capitalised word ("... Center of the | Russian ...") stay out of the name.
@@ -168,8 +169,11 @@ def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Serie
         runs.filter("free").group_by("run")
         .agg(first=pl.col("row").min(), last_capital=pl.col("row").filter("capitalised").max(),
              capitals=pl.col("capitalised").sum(), opens_capitalised=pl.col("capitalised").sort_by("row").first(),
-             head=pl.col("token").sort_by("row").filter(pl.col("capitalised").sort_by("row")).last())
-        .filter((pl.col("capitals") >= 2) & pl.col("opens_capitalised") & pl.col("head").is_in(heads))
+             head=pl.col("token").sort_by("row").filter(pl.col("capitalised").sort_by("row")).last(),
+             opens_line=pl.col("prev1").sort_by("row").first() == "<s>",
+             closes_line=pl.col("next1").sort_by("row").last().is_in(["</s>", ".", "!", "?"]))
+        .filter((pl.col("capitals") >= 2) & pl.col("opens_capitalised") & pl.col("head").is_in(heads)
+                & ~(pl.col("opens_line") & pl.col("closes_line")))
         .select("first", "last_capital")
     )
     spans = named.select(row=pl.int_ranges("first", pl.col("last_capital") + 1), opens=pl.col("first")).explode("row")
