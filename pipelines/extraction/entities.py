@@ -4,10 +4,12 @@ across articles."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import duckdb
 import polars as pl
 
-from pipelines.extraction.gazetteer import places
+from pipelines.extraction.gazetteer import places, word_list
 
 CONNECTORS = ["of", "the", "for", "on", "de", "du", "al", "bin"]
 # Capitalised words that open sentences or headlines rather than names or roles.
@@ -31,8 +33,9 @@ MENTION_SCHEMA = {
 
 def with_gazetteer_places(spans: pl.DataFrame) -> pl.DataFrame:
     """`spans` with the place or nationality their text names in the gazetteers: place_name,
-    place_type, place_country (NULL when none)."""
-    gazetteer = places().select("alias", place_name="name", place_type="type", place_country="country")
+    place_type, place_country, place_population (NULL when none)."""
+    gazetteer = places().select("alias", place_name="name", place_type="type", place_country="country",
+                                place_population="population")
     # An all-capitals dateline place ("MINSK") is looked up as "Minsk".
     # The place of "Grodno region" is Grodno.
     base = pl.col("text").str.replace(ADMIN_UNIT_SUFFIX, "")
@@ -66,17 +69,55 @@ def org_key(text: pl.Expr) -> pl.Expr:
     )
 
 
+@cache
+def organisation_aliases() -> dict[str, str]:
+    """Alias -> name of organisations known by names their own words do not give
+    (pipelines/data/organisation_aliases.txt: "Tories" for the Conservative Party)."""
+    return dict(line.split("|") for line in word_list("organisation_aliases"))
+
+
+def without_article(text: pl.Expr) -> pl.Expr:
+    """A name without its leading "the" ("the Tories" is looked up as "Tories")."""
+    return text.str.replace(r"^[Tt]he\s+", "")
+
+
+def organisation_name(text: pl.Expr) -> pl.Expr:
+    """The name of the organisation `text` is an alias of, else NULL."""
+    return without_article(text).replace_strict(organisation_aliases(), default=None)
+
+
 def with_acronyms_resolved(mentions: pl.DataFrame) -> pl.DataFrame:
-    """An acronym whose letters are the initials of an organisation named in the same article
-    takes that organisation's key ("CIS" for Commonwealth of Independent States)."""
-    orgs = mentions.filter((pl.col("type") == "ORGANIZATION") & pl.col("text").str.contains(" "))
+    """Short forms take the key of an organisation named in full in the same article: an acronym
+    whose letters are its initials ("CIS" for Commonwealth of Independent States), and its head
+    word alone or with some of its other words ("the Commission" for the European Commission,
+    "the Defence Ministry" for the Russian Defence Ministry) where only one organisation of the
+    article has that head."""
+    orgs = mentions.filter(pl.col("type") == "ORGANIZATION").with_columns(text=without_article(pl.col("text"))).filter(
+        pl.col("text").str.contains(" "))
     initials = orgs.select(
         "doc_id", long_key="key",
         acronym=pl.col("text").str.extract_all(r"\b[A-Z]").list.join(""),
     ).unique(["doc_id", "acronym"])
+    # The head of "Ministry of Defence" is "Ministry", of "European Commission" "Commission".
+    words = pl.col("text").str.split(" of ").list.first().str.extract_all(r"[\w’'-]+")
+    full_names = orgs.select("doc_id", long_key="key", head=words.list.last(),
+                             long_words=pl.col("text").str.extract_all(r"[\w’'-]+"))
+    single_heads = full_names.unique(["doc_id", "long_key"]).filter(pl.len().over("doc_id", "head") == 1)
+    short = mentions.filter(pl.col("type") == "ORGANIZATION").select(
+        "doc_id", "start", "type", short_words=without_article(pl.col("text")).str.extract_all(r"[\w’'-]+")).with_columns(
+        head=pl.col("short_words").list.last())
+    short_forms = (
+        short.join(single_heads, on=["doc_id", "head"])
+        .filter(pl.col("head").is_in(sorted(word_list("org_heads")))
+                & (pl.col("short_words").list.len() < pl.col("long_words").list.len())
+                & (pl.col("short_words").list.set_difference("long_words").list.len() == 0))
+        .select("doc_id", "start", "type", short_key="long_key")
+    )
     return (
         mentions.join(initials, left_on=["doc_id", "text"], right_on=["doc_id", "acronym"], how="left")
-        .with_columns(key=pl.coalesce("long_key", "key")).drop("long_key")
+        # A place named inside an organisation's name may start where it starts: types tell them apart.
+        .join(short_forms, on=["doc_id", "start", "type"], how="left")
+        .with_columns(key=pl.coalesce("long_key", "short_key", "key")).drop("long_key", "short_key")
     )
 
 

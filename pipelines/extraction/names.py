@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import polars as pl
 
+from pipelines.extraction.coreference import FEMALE_HONORIFICS, MALE_HONORIFICS
 from pipelines.extraction.entities import (
-    ADMIN_UNIT, MENTION_SCHEMA, STARTERS, org_key, with_acronyms_resolved, with_gazetteer_places,
+    ADMIN_UNIT, MENTION_SCHEMA, STARTERS, org_key, organisation_name, with_acronyms_resolved, with_gazetteer_places,
     with_places_located_by_neighbours,
 )
-from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
+from pipelines.extraction.gazetteer import (
+    MIN_POPULATION_FOR_ONE_WORD_ALIAS, census_genders, english_lexicon, listed_companies, places, word_list,
+)
 from pipelines.extraction.recogniser import (
-    NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists,
+    NAME_CONNECTORS, OUTSIDE, Model, after_honorific, candidates, in_segment, tag, tagged_spans, word_lists, word_sets,
 )
 from pipelines.extraction.tokens import ABBREVIATIONS, token_key, tokens_within
 
@@ -23,6 +26,28 @@ CLAUSE_OPENERS = [word for word in STARTERS if word not in ("The", "A", "An")]
 REGNAL_NUMBER = r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X|XI|XII|XIII|XIV|XV|XVI)$"
 POST_NOMINALS = ["QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE", "DBE", "PhD", "MD", "Esq"]
 PRODUCT_TYPES = {"PER": "PERSON", "ORG": "ORGANIZATION", "LOC": "LOCATION", "NAT": "NATIONALITY", "MISC": "MISC"}
+# Verbs of saying that make an unknown capitalised word beside them a speaker ("..., Mailis said",
+# "said Dundar."), and the marks that close the quotation before "said X".
+SPEAKING = ["said", "says", "told", "tells", "explained", "explains", "added", "adds", "wrote", "writes", "argued",
+            "argues", "insisted", "insists", "recalled", "recalls", "warned", "warns", "noted", "notes"]
+QUOTE_ENDS = [",", "\"", "”", "’", "'", ".", "?", "!"]
+# One word naming the members of a people, a city or a sect in the plural ("Romans", "Athenians").
+GROUP_MEMBERS = r"^\p{Lu}\p{Ll}+(?:an|ean|ian|ite)s$"
+# Words said of a company right before "in", "of" or "at" and its name ("shares in", "chief
+# executive of", "analysts at").
+COMPANY_WORDS_BEFORE = [
+    "shares", "stake", "stakes", "shareholders", "shareholder", "investors", "executive", "executives", "chairman",
+    "chairwoman", "boss", "bosses", "subsidiary", "takeover", "analyst", "analysts", "economist", "economists",
+    "strategist", "strategists", "employees", "employee", "staff", "engineer", "engineers"]
+# ... and right after it: a legal form ("X plc", "X, Inc."), and where X does not look like a
+# person's name, "X's profits", "X shares fell", "a X spokesman", "X said its".
+LEGAL_FORM_AFTER = r"^,?\s+(?:plc|PLC|Inc|Ltd|LLC|Corp|GmbH|AG)\b"
+COMPANY_WORDS_AFTER = (
+    r"^(?:[’']s\s+(?:profits?|revenues?|sales|earnings|shares|share price|shareholders|chief executive|board"
+    r"|subsidiary|boss|chairman|chairwoman)"
+    r"|\s+shares\s+(?:fell|rose|jumped|climbed|dropped|slid|slumped|tumbled|plunged|surged|soared|gained|lost|closed"
+    r"|ended|edged|dipped|were|have|had)"
+    r"|\s+(?:spokesman|spokeswoman|spokesperson)|\s+(?:said|says|announced|reported)\s+its)\b")
 # A surname this long that shares its first letters with a person's surname in the same article
 # is that person spelt another way ("Lukashenka" for Lukashenko).
 VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
@@ -30,9 +55,9 @@ VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
 
 def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Post-checks on the labels, for what the training corpora do not show:
-    - an honorific (and its full stop) is never part of a name, nor a title opening a person's
-      name ("President Barack Obama" names Barack Obama), nor a function word opening a
-      sentence ("As Kremlin spokesman ...");
+    - an honorific (and its full stop) is never part of a name, nor a title or an occupation
+      opening a person's name ("President Barack Obama" names Barack Obama, "Manager Saad Sid"
+      Saad Sid), nor a function word opening a sentence ("As Kremlin spokesman ...");
     - a place or demonym right before a first name in a person's span is a name of its own
       ("Foreign Minister of France Jean Dupont");
     - a regnal number continues a person's name ("Ramesses II"), a post-nominal does not ("Guy
@@ -40,6 +65,8 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     - an ordinal or a demonym right before an organisation opens its name ("52nd Independent
       Battalion", "Russian Ministry of Defense": the Russian one is not the Belarusian one), and
       an acronym after an organisation and "of (the)" names one ("Council ... of the CIS");
+    - a lone capitalised word no dictionary gives as a common word, beside a verb of saying, is a
+      speaker ("..., Mailis said", "said Dundar."): news names people by surname alone;
     - a demonym no name holds is a nationality, an organisation of the curated list
       ("BelTA", "Gazprom") left outside every name is that organisation, and a dateline's
       capitalised place ("MINSK, 28 November") is that place."""
@@ -51,7 +78,13 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
                           & pl.col("next_given"))
     given_after_place = ((label == "I-PER") & pl.col("prev_place") & (~pl.col("prev_given") | (pl.col("prev2") == "of"))
                          & (previous_label == "B-PER") & pl.col("given"))
+    titled = token.is_in(lists["title"]) | token.is_in(lists["occupation"])
     outside = label.is_in([OUTSIDE, "B-MISC", "I-MISC"])
+    alone = in_segment("token", 1).is_null() & in_segment("token", -1).is_null()
+    speaker = ((label == OUTSIDE) & alone & token.str.contains(r"^\p{Lu}\p{Ll}") & (pl.col("lexicon") != "common")
+               & ~pl.col("place_or_nationality") & ~token.is_in(CLAUSE_OPENERS)
+               & (pl.col("next1").is_in(SPEAKING) | (pl.col("prev1").is_in(SPEAKING) & pl.col("prev2").is_in(QUOTE_ENDS)
+                                                     & pl.col("next1").is_in([".", ","]))))
     dateline = (((pl.col("token_no") == 0) | pl.col("chunk").str.contains("\n")) & token.str.contains(r"^[A-Z]{3,}$")
                 & (pl.col("next1") == ","))
     acronym_of_organisation = (label == OUTSIDE) & token.str.contains(r"^[A-Z]{2,6}$") & (
@@ -66,13 +99,13 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     after_starter = label.str.starts_with("I-") & in_segment("starter", 1)
     relabelled = (
         segments.select("doc_no", "segment", "token", "token_no", "chunk", "prev1", "prev2", "next1", "given", "nationality",
-                        "place_or_nationality", "titled_place", label=labels)
+                        "lexicon", "place_or_nationality", "titled_place", label=labels)
         .with_columns(next_given=in_segment("given", -1), prev_given=in_segment("given", 1),
                       prev_place=in_segment("place_or_nationality", 1))
         .with_columns(pl.col("next_given", "prev_given", "prev_place").fill_null(False))
     ).with_columns(starter=starter).with_columns(
         in_organisation=label.str.ends_with("-ORG"), qualifier=qualifier).select(
-        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & token.is_in(lists["title"]))).fill_null(False))
+        pl.when(label.str.ends_with("PER") & (honorific | (opens_person & titled)).fill_null(False))
         .then(pl.lit(OUTSIDE))
         .when(pl.col("starter")).then(pl.lit(OUTSIDE))
         .when(after_starter.fill_null(False)).then(pl.concat_str(pl.lit("B-"), label.str.slice(2)))
@@ -85,6 +118,7 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         .when(acronym_of_organisation.fill_null(False)).then(pl.lit("B-ORG"))
         .when(outside & dateline.fill_null(False) & pl.col("titled_place")).then(pl.lit("B-LOC"))
         .when((label == OUTSIDE) & pl.col("nationality")).then(pl.lit("B-NAT"))
+        .when(speaker.fill_null(False)).then(pl.lit("B-PER"))
         .when((label == OUTSIDE) & token.str.contains(REGNAL_NUMBER) & previous_label.str.ends_with("-PER").fill_null(False))
         .then(pl.lit("I-PER"))
         .when(label.str.ends_with("-PER") & token.is_in(POST_NOMINALS) & previous_label.str.ends_with("-PER").fill_null(False))
@@ -123,10 +157,11 @@ def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
 def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Two or more capitalised words left outside every name, with the connectors between them,
     and ending in an organisation's head word are an organisation ("International Military
-    Center", "Prosecutor General's Office")."""
+    Center", "Prosecutor General's Office"), unless they are the whole line: a title ("Great
+    Service!", "Pre-Election Edition of the Health Wonk Review")."""
     heads = word_lists()["org_head"]
     capitalised = pl.col("token").str.contains(r"^\p{Lu}")
-    runs = segments.select("segment", "token", label=labels).with_columns(
+    runs = segments.select("segment", "token", "prev1", "next1", label=labels).with_columns(
         row=pl.int_range(pl.len()), free=pl.col("label") == OUTSIDE, capitalised=capitalised).with_columns(run=_free_runs())
     # Runs that qualify, found by aggregates over the free tokens; connectors after the run's last
     # capitalised word ("... Center of the | Russian ...") stay out of the name.
@@ -134,8 +169,11 @@ def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Serie
         runs.filter("free").group_by("run")
         .agg(first=pl.col("row").min(), last_capital=pl.col("row").filter("capitalised").max(),
              capitals=pl.col("capitalised").sum(), opens_capitalised=pl.col("capitalised").sort_by("row").first(),
-             head=pl.col("token").sort_by("row").filter(pl.col("capitalised").sort_by("row")).last())
-        .filter((pl.col("capitals") >= 2) & pl.col("opens_capitalised") & pl.col("head").is_in(heads))
+             head=pl.col("token").sort_by("row").filter(pl.col("capitalised").sort_by("row")).last(),
+             opens_line=pl.col("prev1").sort_by("row").first() == "<s>",
+             closes_line=pl.col("next1").sort_by("row").last().is_in(["</s>", ".", "!", "?"]))
+        .filter((pl.col("capitals") >= 2) & pl.col("opens_capitalised") & pl.col("head").is_in(heads)
+                & ~(pl.col("opens_line") & pl.col("closes_line")))
         .select("first", "last_capital")
     )
     spans = named.select(row=pl.int_ranges("first", pl.col("last_capital") + 1), opens=pl.col("first")).explode("row")
@@ -204,26 +242,108 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
         end=pl.col("end") + unit_length, text=pl.col("text") + pl.col("unit").fill_null(""),
         following=pl.col("following").str.slice(unit_length)).drop("unit")
     # Places and nationalities take their country from the gazetteers, and so do other names
-    # that are demonyms ("Belarusian"); the rest of the other names go. A person is never a place.
-    # A demonym alone is a nationality whatever the recogniser says ("the Belarusian leader").
+    # that are demonyms ("Belarusian"); the rest of the other names go. A person named in two
+    # words is never a place, but a lone word may be (`_lone_places`). A demonym alone is a
+    # nationality whatever the recogniser says ("the Belarusian leader").
     gazetteer_typed = pl.col("place_type").is_not_null() & (
         pl.col("type").is_in(["LOCATION", "NATIONALITY", "MISC"]) | (pl.col("place_type") == "NATIONALITY"))
-    placed = with_gazetteer_places(spans).with_columns(
+    placed = _lone_places(with_gazetteer_places(spans)).with_columns(
         type=pl.when(gazetteer_typed & ((pl.col("type") != "MISC") | (pl.col("place_type") == "NATIONALITY")))
         .then(pl.col("place_type")).otherwise(pl.col("type")),
     ).with_columns(
         country=pl.when(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).then(pl.col("place_country")),
         place_name=pl.when(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).then(pl.col("place_name")),
     )
+    # A party's nickname or its members ("Tory", "the Tories") name the party.
+    placed = placed.with_columns(type=pl.when(organisation_name(pl.col("text")).is_not_null()).then(pl.lit("ORGANIZATION"))
+                                 .otherwise(pl.col("type")))
+    # A listed company the recogniser took for a person or a place ("Volkswagen said") is the
+    # company; a person's two-word name or first name is left theirs ("Walt Disney", "Douglas").
+    companies = _listed(placed["text"], listed_companies())
+    first_names = _listed(companies.explode(), word_sets()["given"])
+    listed = (pl.col("text").is_in(companies) & ~pl.col("text").is_in(first_names)
+              & pl.col("place_type").is_null() & pl.col("type").is_in(["PERSON", "LOCATION", "MISC"])
+              & ~after_honorific().fill_null(False) & ((pl.col("type") != "PERSON") | (pl.col("words").list.len() == 1)))
+    placed = _companies_by_context(placed.with_columns(
+        type=pl.when(listed).then(pl.lit("ORGANIZATION")).otherwise(pl.col("type"))))
+    # A people named by its members ("the Romans", "Spartans", "Europeans") is no person.
+    plural = (pl.col("type") == "PERSON") & pl.col("text").str.contains(GROUP_MEMBERS)
+    members = plural & ~pl.col("text").is_in(_listed(placed.filter(plural)["text"], word_sets()["surname"]))
+    placed = placed.with_columns(type=pl.when(members).then(pl.lit("MISC")).otherwise(pl.col("type")))
     typed = with_places_located_by_neighbours(placed.filter(pl.col("type") != "MISC"))
     typed = typed.join(_surnames_resolved(typed), on=["doc_id", "start"], how="left").with_columns(
-        type=pl.when(pl.col("full_name").is_not_null()).then(pl.lit("PERSON")).otherwise(pl.col("type")))
+        type=pl.when(pl.col("full_name").is_not_null() & ~pl.col("company")).then(pl.lit("PERSON"))
+        .otherwise(pl.col("type")))
     mentions = typed.with_columns(
         key=pl.when(pl.col("type") == "PERSON").then(pl.coalesce("full_name", "text"))
-        .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.col("text")))
+        .when(pl.col("type") == "ORGANIZATION").then(org_key(pl.coalesce(organisation_name(pl.col("text")), "text")))
         .otherwise(pl.coalesce("place_name", "text")))
     return with_acronyms_resolved(
         pl.concat([mentions.select(list(MENTION_SCHEMA)), _places_inside_organisations(mentions, tokens)]).sort("doc_id", "start"))
+
+
+def _listed(words: pl.Series, names: frozenset[str]) -> pl.Series:
+    """The distinct `words` that `names` holds, for `is_in`: the few words of some candidate
+    spans looked up in a Python set (`is_in` on a list of 20,000 names would hash it per call)."""
+    return pl.Series([w for w in words.drop_nulls().unique().to_list() if w in names], dtype=pl.String).implode()
+
+
+def _lone_places(spans: pl.DataFrame) -> pl.DataFrame:
+    """`spans` (with their gazetteer places) where a lone word the recogniser took for a person
+    is the very name of a country or a large city, typed LOCATION: "Kenya said" is the country.
+    Not after an honorific or a title ("Ms Paris", "President Chad"), not a common word ("Man",
+    the isle), and a first name ("Paris", "Austin") only where the article also has it as a
+    place ("in Paris") or lists it with another place ("Paris and Berlin"). A surname of a person
+    named in full stays theirs (`_surnames_resolved`)."""
+    large_place = (pl.col("place_type") == "LOCATION") & (pl.col("text") == pl.col("place_name")) & (
+        (pl.col("place_population") == 0) | (pl.col("place_population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS))
+    lone = ((pl.col("type") == "PERSON") & (pl.col("words").list.len() == 1) & large_place & ~after_honorific()
+            & ~pl.col("prev1").is_in(word_lists()["title"])).fill_null(False)
+    listed_before = pl.when(pl.col("prev1").is_in([",", "and", "or"])).then(pl.col("prev2"))
+    listed_after = pl.col("following").str.extract(r"^(?:,| and| or)\s+(\p{Lu}[\w-]+)")
+    candidates = spans.filter(lone).select("text", before=listed_before, after=listed_after)
+    common = english_lexicon()[0]
+    uncommon = pl.Series([w for w in candidates["text"].unique().to_list() if w.lower() not in common], dtype=pl.String)
+    first_names = _listed(uncommon, word_sets()["given"])
+    places_listed = _listed(pl.concat([candidates["before"], candidates["after"]]), word_sets()["place"])
+    beside_place = listed_before.is_in(places_listed).fill_null(False) | listed_after.is_in(places_listed).fill_null(False)
+    place = pl.lit("LOCATION")
+    lone = lone & pl.col("text").is_in(uncommon.implode())
+    return spans.with_columns(lone=lone).with_columns(
+        type=pl.when(pl.col("lone") & (~pl.col("text").is_in(first_names) | beside_place)).then(place)
+        .otherwise(pl.col("type"))
+    ).with_columns(
+        type=pl.when(pl.col("lone") & (pl.col("type") == "LOCATION").any().over("doc_id", "text")).then(place)
+        .otherwise(pl.col("type"))
+    ).drop("lone")
+
+
+def _companies_by_context(spans: pl.DataFrame) -> pl.DataFrame:
+    """`spans` with a `company` flag, names typed ORGANIZATION where the words around one of
+    their mentions in the article are said of a company ("shares in X", "chief executive of X",
+    "analysts at X", "X plc"; and "X's profits", "a X spokesman" where X does not look like a
+    person's name: "Greg's sales" are a salesman's), whatever the recogniser typed: names of
+    companies are often surnames or unknown words to it. Places the gazetteers know are left as
+    they are ("Russia's board"), and so is a name the article gives a person's honorific."""
+    first, last = pl.col("words").list.first(), pl.col("words").list.last()
+    flagged = spans.select("doc_id", "text", "words", "type", "place_type", "prev1", "prev2",
+                           weak=pl.col("following").str.contains(COMPANY_WORDS_AFTER),
+                           legal=pl.col("following").str.contains(LEGAL_FORM_AFTER))
+    candidates = flagged.filter("weak")
+    person_like = (first.is_in(_listed(candidates.select(first).to_series(), word_sets()["given"]))
+                   | last.is_in(_listed(candidates.select(last).to_series(), word_sets()["surname"]))
+                   | ((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)))
+    said_before = pl.col("prev1").is_in(["in", "of", "at"]) & pl.col("prev2").str.to_lowercase().is_in(COMPANY_WORDS_BEFORE)
+    cued = (said_before | pl.col("legal") | (pl.col("weak") & ~person_like)) & pl.col("place_type").is_null()
+    names = ["doc_id", "text"]
+    companies = flagged.filter(cued.fill_null(False)).select(names).unique().join(
+        flagged.filter(after_honorific().fill_null(False)).select(names).unique(), on=names, how="anti")
+    flags = companies.with_columns(company=pl.lit(True))
+    return (
+        spans.join(flags, on=names, how="left", maintain_order="left")
+        .with_columns(company=pl.col("company").fill_null(False))
+        .with_columns(type=pl.when("company").then(pl.lit("ORGANIZATION")).otherwise(pl.col("type")))
+    )
 
 
 def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
@@ -260,18 +380,55 @@ def _organisations_joined(spans: pl.DataFrame) -> pl.DataFrame:
 def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
     """(doc_id, start, full_name) of one-word names that are the surname of a person named in
     full in the same article ("Blair" after "Tony Blair", "Lukashenka" for Lukashenko): a name
-    tagged once is the same entity later."""
+    tagged once is the same entity later. A first name is no spelling of a surname it begins
+    ("William" is not Rowan Williams), and an honorific whose gender conflicts with the first
+    name rules a person out ("Mrs Grant" is not Martin Grant). Where two people share the
+    surname, the one named last before the mention is meant, else the first after it. A first
+    name alone is the one person of the article with that first name."""
     people = typed.filter((pl.col("type") == "PERSON") & (pl.col("words").list.len() >= 2)).select(
-        "doc_id", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""), full="text").unique()
-    lone = typed.filter(pl.col("words").list.len() == 1).select("doc_id", "start", "text", "type")
-    variant = ((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= VARIANT_MIN_LENGTH)
-               & (pl.col("text").str.slice(0, VARIANT_SHARED) == pl.col("surname").str.slice(0, VARIANT_SHARED)))
+        "doc_id", person_start="start", surname=pl.col("words").list.last().str.replace(r"^(?:al|Al|el|El)-", ""),
+        full="text", first_name=pl.col("words").list.first())
+    first_names = people["first_name"].unique().to_list()
+    genders = census_genders()
+    people = people.with_columns(first_name_gender=pl.col("first_name").replace_strict(
+        first_names, [genders.get(name) for name in first_names], return_dtype=pl.String))
+    honorific = pl.when(pl.col("prev1") == ".").then(pl.col("prev2")).otherwise(pl.col("prev1"))
+    lone = typed.filter(pl.col("words").list.len() == 1).select(
+        "doc_id", "start", "text", "type", titled=pl.col("prev1").is_in(word_lists()["title"]).fill_null(False),
+        honorific_gender=pl.when(honorific.is_in(MALE_HONORIFICS)).then(pl.lit("male"))
+        .when(honorific.is_in(FEMALE_HONORIFICS)).then(pl.lit("female")))
+    # Pairs that share the surname, or its first letters (a spelling variant), found by joins.
+    exact = lone.join(people, left_on=["doc_id", "text"], right_on=["doc_id", "surname"]).with_columns(
+        surname=pl.col("text"))
+    prefix = pl.col("text").str.slice(0, VARIANT_SHARED)
+    variant = (
+        lone.filter((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= VARIANT_MIN_LENGTH))
+        .with_columns(prefix=prefix)
+        .join(people.with_columns(prefix=pl.col("surname").str.slice(0, VARIANT_SHARED)), on=["doc_id", "prefix"])
+        .filter(~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
+        .drop("prefix")
+    )
+    # A first name alone is the one person of the article with that first name ("Dan" after "Dan
+    # Lieberman"), unless a title makes it a ruler's or a royal's ("Prince William"); a person
+    # named by an initial after the first name ("Jake R") is too uncertain to take it.
+    single_first_names = people.filter((pl.col("full").n_unique().over("doc_id", "first_name") == 1)
+                                       & (pl.col("surname").str.len_chars() >= 2))
+    alone = lone.filter((pl.col("type") == "PERSON") & ~pl.col("titled"))
+    by_first_name = (
+        alone.filter(pl.col("text").is_in(_listed(alone["text"], word_sets()["given"])))
+        .join(single_first_names, left_on=["doc_id", "text"], right_on=["doc_id", "first_name"])
+        .with_columns(first_name=pl.col("text"))
+    )
+    conflict = (pl.col("honorific_gender") != pl.col("first_name_gender")).fill_null(False)
     return (
-        lone.join(people, on="doc_id")
-        .filter((pl.col("text") == pl.col("surname")) | variant)
-        # Where two people share the surname, the exact match wins, then the first full name in
-        # alphabetical order: the choice must not depend on join order, or ids flap between runs.
-        .sort("doc_id", "start", pl.col("text") != pl.col("surname"), "full")
+        pl.concat([exact.select(variant.columns).with_columns(match=pl.lit(0)), variant.with_columns(match=pl.lit(1)),
+                   by_first_name.select(variant.columns).with_columns(match=pl.lit(2))])
+        .filter(~conflict)
+        # The surname wins, then its spelling variant, then the first name; then the nearest full
+        # name before, then after; ties by name: the choice must not depend on join order, or ids
+        # flap between runs.
+        .sort("doc_id", "start", "match", pl.col("person_start") > pl.col("start"),
+              (pl.col("person_start") - pl.col("start")).abs(), "full")
         .unique(["doc_id", "start"], keep="first", maintain_order=True)
         .select("doc_id", "start", full_name=pl.col("full"))
     )

@@ -43,7 +43,7 @@ FUNCTION_CAPITALS = sorted(set(STARTERS) | {
     "Still", "Only", "Is", "Are", "Was", "Were", "Do", "Does", "Did", "Can", "Could", "Will", "Would", "Should", "Why",
     "Where", "Who", "Which", "Please", "Thanks", "Thank", "Posted", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
     "Sep", "Sept", "Oct", "Nov", "Dec", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"})
-SMALL_LISTS = ("title", "honorific", "org_head", "known_organisation")
+SMALL_LISTS = ("title", "occupation", "honorific", "org_head", "known_organisation")
 LARGE_LISTS = ("given", "surname", "place", "nationality", "place_or_nationality")
 
 
@@ -66,7 +66,7 @@ def after_honorific() -> pl.Expr:
 
 
 @cache
-def _word_sets() -> dict[str, frozenset[str]]:
+def word_sets() -> dict[str, frozenset[str]]:
     """The word lists and gazetteers the features and post-checks test words against."""
     gazetteer = places()
     one_word = gazetteer.filter(~pl.col("alias").str.contains(" ")
@@ -74,7 +74,8 @@ def _word_sets() -> dict[str, frozenset[str]]:
     common, dictionary_names = english_lexicon()
     sets = {
         "given": word_list("first_names") | census_names()[0], "surname": census_names()[1],
-        "title": word_list("titles"), "honorific": word_list("honorifics"), "org_head": word_list("org_heads"),
+        "title": word_list("titles"), "occupation": word_list("occupations"), "honorific": word_list("honorifics"),
+        "org_head": word_list("org_heads"),
         "known_organisation": word_list("known_organisations"),
         "place": frozenset(one_word.filter(pl.col("type") == "LOCATION")["alias"]),
         "nationality": frozenset(gazetteer.filter(pl.col("type") == "NATIONALITY")["alias"]),
@@ -89,7 +90,7 @@ def _word_sets() -> dict[str, frozenset[str]]:
 def word_lists() -> dict[str, pl.Series]:
     """The small word lists as Series for `is_in` (built once: `is_in` hashes its list on every
     call, so the large ones are looked up per distinct word by `_word_facts` instead)."""
-    return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in _word_sets().items()
+    return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in word_sets().items()
             if name in SMALL_LISTS}
 
 
@@ -102,7 +103,7 @@ def _word_facts(words: pl.Series) -> pl.DataFrame:
     place, nationality, and as a capitalised dateline word, place) and its dictionary class
     (common word, name, unknown). Looked up in Python sets once per distinct word: `is_in`
     would hash a list of 200,000 words on every call."""
-    sets = _word_sets()
+    sets = word_sets()
     distinct = words.drop_nulls().unique()
     forms = distinct.to_frame("word").select(
         "word", lower=pl.col("word").str.to_lowercase(), stem=pl.col("word").str.to_lowercase().str.replace(INFLECTION, ""),
@@ -204,7 +205,7 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
     # start at each word are looked up (per distinct string), and their words marked.
     bigram = pl.concat_str(token, pl.lit(" "), next1)
     trigram = pl.concat_str(token, pl.lit(" "), next1, pl.lit(" "), next2)
-    multiword = _word_sets()["multiword_place"]
+    multiword = word_sets()["multiword_place"]
     starts = segments.select(bigram=pl.when(capitalised).then(bigram), trigram=pl.when(capitalised).then(trigram))
     distinct = pl.concat([starts["bigram"], starts["trigram"]]).drop_nulls().unique().to_list()
     known_ngrams = pl.Series([n for n in distinct if n in multiword], dtype=pl.String).implode()
