@@ -452,12 +452,13 @@ def schema_current(con: duckdb.DuckDBPyConnection, in_lake: bool = False) -> boo
 
 def apply_schema(con: duckdb.DuckDBPyConnection, in_lake: bool = False) -> None:
     """Create missing tables from sql/tables (idempotent; comments refreshed when they changed).
-    When a derived table's columns no longer match its DDL (a newer version of the product),
-    every derived table is dropped: the facts step of the same run derives them all again, so
+    When a derived table's columns no longer match its DDL (a newer version of the product), or
+    one is still NOT NULL where the DDL now allows NULL, every derived table is dropped: the facts step of the same run derives them all again, so
     nothing is lost and no table is left half derived."""
-    if schema_current(con, in_lake):
+    derived_current = derived_tables_current(con)
+    if derived_current and schema_current(con, in_lake):
         return
-    if not derived_tables_current(con):
+    if not derived_current:
         for table in tables():
             if table.derived:
                 con.execute(f"DROP TABLE IF EXISTS {table.name}")
