@@ -19,10 +19,13 @@ import polars as pl
 from pipelines.extraction.gazetteer import word_list
 from pipelines.extraction.tokens import neighbour, text_partition
 
-QUOTED = r"(?m:“[^”\n]*(?:”|$)|\"[^\"\n]*(?:\"|$)|«[^»\n]*(?:»|$))"
-# Between quoted passages: any run without an opening mark, or an opening mark left unclosed.
-NOT_QUOTED = r"[^“\"«]+|[“\"«]"
-CLOSING_MARKS = ("”", '"', "»")
+# Quotation marks, each an opening or a closing one by the text around it (see _marks).
+MARKS = "“”\"«»"
+OPENING_MARKS, CLOSING_MARKS = "“«", "”»"
+# Before an opening mark: the start, a space or an opening bracket or dash; after a closing one:
+# the end, a space or punctuation.
+OPENS_AFTER = r"^(?:|[\s(\[{—–/-])$"
+CLOSES_BEFORE = r"^(?:|[\s.,;:!?)\]}—–/-])$"
 MIN_QUOTE_WORDS = 2
 # A quotation this short is speech only when a speech verb attributes it (else a term or a scare
 # quote: "free as in beer"); a short one in title case is a name or a title ("Allied Resolve").
@@ -43,22 +46,64 @@ def speech_verbs() -> list[str]:
     return sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
 
 
+def _marks(articles: pl.DataFrame) -> pl.DataFrame:
+    """Every quotation mark: doc_id, start, end, opens, paragraph, and the text up to the next
+    mark (`inner`). A mark opens when it leans on the word after it (a space or the start before
+    it, a word after it) and closes when it leans on the word before it, whatever its shape
+    (scraped text turns "“" into "”" and back); a curly mark that leans on neither side keeps
+    its shape's role, a straight one the role its place in the alternation gives it."""
+    chunks = text_partition(articles, f"[{MARKS}]", f"[^{MARKS}]+")
+    text_before = pl.when(~pl.col("is_match").shift(1)).then(pl.col("match").shift(1)).over("doc_id").fill_null("")
+    text_after = pl.when(~pl.col("is_match").shift(-1)).then(pl.col("match").shift(-1)).over("doc_id").fill_null("")
+    marks = (
+        chunks.with_columns(before=text_before.str.slice(-1), after=text_after.str.slice(0, 1), inner=text_after,
+                            breaks=pl.when(pl.col("is_match")).then(0)
+                            .otherwise(pl.col("match").str.count_matches(r"\n\s*")).cum_sum().over("doc_id"))
+        .filter("is_match")
+    )
+    leans_right = pl.col("before").str.contains(OPENS_AFTER) & ~pl.col("after").str.contains(CLOSES_BEFORE)
+    leans_left = ~pl.col("before").str.contains(OPENS_AFTER) & pl.col("after").str.contains(CLOSES_BEFORE)
+    by_shape = pl.when(pl.col("match").str.contains(f"[{OPENING_MARKS}]")).then(True) \
+        .when(pl.col("match").str.contains(f"[{CLOSING_MARKS}]")).then(False)
+    role = pl.when(leans_right).then(True).when(leans_left).then(False).otherwise(by_shape)
+    previous_opens = pl.col("opens").shift(1).over("doc_id").fill_null(False)
+    # A straight mark cannot close what is not open: `Wilkins said," [Warhol] liked it".` Twice,
+    # so that the mark after one turned round sees it.
+    straight = (pl.col("match") == '"') & pl.col("before").is_in([",", ":"]) & (pl.col("after") == " ")
+    marks = marks.with_columns(shape_role=role, opens=role)
+    for _ in range(2):
+        marks = marks.with_columns(opens=pl.col("shape_role").fill_null(~previous_opens) | (straight & ~previous_opens))
+    return marks.select("doc_id", "start", "end", "opens", "inner", paragraph="breaks")
+
+
 def _passages(articles: pl.DataFrame) -> pl.DataFrame:
-    """Quoted passages: doc_id, start, end (marks included), quote (marks excluded). A passage
-    left open at the end of its paragraph counts only if the next paragraph opens a mark."""
-    chunks = text_partition(articles, QUOTED, NOT_QUOTED).with_columns(
-        next_between=pl.col("match").shift(-1).over("doc_id"),
-        next_is_quote=pl.col("is_match").shift(-2).over("doc_id").fill_null(False))
-    closed = pl.col("match").str.ends_with(CLOSING_MARKS[0]) | (
-        pl.col("match").str.ends_with(CLOSING_MARKS[1]) & (pl.col("match").str.len_chars() > 1)) \
-        | pl.col("match").str.ends_with(CLOSING_MARKS[2])
-    continued = pl.col("next_between").str.contains(r"^\s*\n\s*$").fill_null(False) & pl.col("next_is_quote")
+    """Quoted passages: doc_id, start, end (marks included), quote (marks excluded), closed. An
+    opening mark pairs with the next mark when that one closes, in its paragraph or the next (a
+    paragraph of quotation that runs on unmarked); one quote nested in it is stepped over. A
+    paragraph that opens a quote and does not close it ends it there when the next paragraph
+    opens a mark (news style for a long quotation). Any other mark pairs with nothing."""
+    marks = _marks(articles)
+    ahead = {f"{column}_{k}": pl.col(column).shift(-k).over("doc_id") for column in ("opens", "end", "paragraph")
+             for k in (1, 2, 3)}
+    marks = marks.with_columns(**ahead, previous_opens=pl.col("opens").shift(1).over("doc_id"))
+    closes_next = ~pl.col("opens_1").fill_null(True) & (pl.col("paragraph_1") - pl.col("paragraph") <= 1)
+    # `"it would not be called "research", would it?"`: an inner pair, then the closing mark.
+    closes_after_inner = (pl.col("opens_1").fill_null(False) & ~pl.col("opens_2").fill_null(True)
+                          & ~pl.col("opens_3").fill_null(True) & (pl.col("paragraph_3") == pl.col("paragraph")))
+    runs_on = (pl.col("opens_1").fill_null(False) & (pl.col("paragraph_1") - pl.col("paragraph") == 1)
+               & pl.col("inner").str.contains(r"^[^\n]*\n\s*$"))
+    nested = pl.col("previous_opens").fill_null(False) & ~pl.col("opens_1").fill_null(True) \
+        & ~pl.col("opens_2").fill_null(True) & (pl.col("paragraph_2") == pl.col("paragraph"))
+    end = pl.when(closes_next).then(pl.col("end_1")).when(closes_after_inner).then(pl.col("end_3")) \
+        .when(runs_on).then(pl.col("start") + 1 + pl.col("inner").str.strip_chars_end().str.len_chars())
     return (
-        chunks.filter(pl.col("is_match") & (closed | continued))
-        .with_columns(quote=pl.when(closed).then(pl.col("match").str.slice(1, pl.col("match").str.len_chars() - 2))
-                      .otherwise(pl.col("match").str.slice(1).str.strip_chars_end()))
+        marks.filter(pl.col("opens") & ~nested)
+        .with_columns(end=end, closed=~runs_on)
+        .filter(pl.col("end").is_not_null())
+        .join(articles.select("doc_id", "text"), on="doc_id")
+        .with_columns(quote=pl.col("text").str.slice(pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
         .filter(pl.col("quote").str.count_matches(r"\w+") >= MIN_QUOTE_WORDS)
-        .select("doc_id", "start", "end", "quote", closed=closed)
+        .select("doc_id", "start", "end", "quote", "closed")
     )
 
 
