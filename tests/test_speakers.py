@@ -29,3 +29,41 @@ def test_a_quote_runs_on_into_the_next_paragraph_until_its_closing_mark():
 def test_a_mark_turned_the_wrong_way_closes_its_quote_in_its_own_paragraph():
     rows = quoted("“We will win the vote on Thursday,“ said Anna Smith.\n\n“It is over for them,” said John Brown.")
     assert rows == [("We will win the vote on Thursday,", "PERSON:Anna Smith"), ("It is over for them,", "PERSON:John Brown")]
+
+
+def test_a_quote_introduced_by_saying_and_a_colon_is_its_clause_subjects():
+    rows = quoted('"We will not resign," Prime Minister John Carter said on Sunday.\n\n'
+                  'Opposition leader Maria Lopez addressed the crowd, saying: "This government has lost its mandate."')
+    assert rows[-1] == ("This government has lost its mandate.", "PERSON:Maria Lopez")
+
+
+def test_a_quote_introduced_by_responded_and_a_colon_is_the_responders():
+    rows = quoted('"The budget is balanced," said finance minister Peter Grant.\n\n'
+                  'Union leader Sarah Cole responded: "Nurses have not had a pay rise in five years."')
+    assert rows[-1] == ("Nurses have not had a pay rise in five years.", "PERSON:Sarah Cole")
+
+
+def test_a_person_is_the_speaker_over_the_organisation_the_clause_also_names():
+    before = quoted('Mortgage lending fell in March. "Buyers are waiting for rates to fall," '
+                    'Council of Mortgage Lenders director general Michael Coogan said.')
+    after = quoted('"Buyers are waiting for rates to fall," said Nationwide Building Society chief economist Robert Gardner.')
+    assert [speaker for _, speaker in before + after] == ["PERSON:Michael Coogan", "PERSON:Robert Gardner"]
+
+
+def test_a_speakers_second_quoted_sentence_is_theirs():
+    rows = quoted('Hiring slowed again. "We do not need more junior staff," said Helen Ward, chief executive of '
+                  'Brightline. "The software now writes better code than most graduates."')
+    assert [speaker for _, speaker in rows] == ["PERSON:Helen Ward", "PERSON:Helen Ward"]
+
+
+def test_a_quote_standing_alone_is_the_speaker_named_in_the_sentence_before():
+    rows = quoted('Security expert Paul Kocher uses no password manager.\n\n'
+                  'Mr Kocher said he never keeps his passwords on the laptop he carries to conferences around the world. '
+                  '"If someone steals my computer, I lose everything."')
+    assert rows == [("If someone steals my computer, I lose everything.", "PERSON:Paul Kocher")]
+
+
+def test_the_minister_is_the_person_who_holds_that_title():
+    rows = quoted('Anna Berg, the defence minister, visited the base on Friday.\n\n'
+                  '"Our troops are ready for any threat," the minister said.')
+    assert rows == [("Our troops are ready for any threat,", "PERSON:Anna Berg")]

@@ -16,7 +16,9 @@ from functools import cache
 import numpy as np
 import polars as pl
 
+from pipelines.extraction.entities import PERSON_PRONOUNS
 from pipelines.extraction.gazetteer import word_list
+from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import neighbour, text_partition
 
 # Quotation marks, each an opening or a closing one by the text around it (see _marks).
@@ -33,10 +35,31 @@ MIN_UNATTRIBUTED_WORDS = 5
 MAX_TITLE_WORDS = 6
 # How far (characters) the attribution clause may stand from the quote, after it and before it.
 AFTER_REACH, BEFORE_REACH = 100, 60
-# How far the speaker's name may stand from the verb: "said X", "X said", "X told".
-NAME_REACH = 30
+# How far the speaker's name may stand from the verb: "said X", "X said", "X told"; a person in
+# the verb's own clause may stand further ("said former Ohio party chairman Kevin Dean").
+NAME_REACH, CLAUSE_NAME_REACH = 30, 60
 EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "replied", "replies", "recalled",
-                      "continued", "concluded", "acknowledged", "admitted", "according")
+                      "recalls", "continued", "continues", "concluded", "concludes", "acknowledged", "acknowledges",
+                      "admitted", "admits", "according", "responded", "responds", "answered", "saying", "stating",
+                      "adding", "noting", "explaining", "offered", "offers", "shared", "shares", "advised", "advises",
+                      "observed", "observes", "suggested", "suggests", "countered", "elaborated", "elaborates",
+                      "stated", "explained", "insisted", "warned", "joked", "quipped", "urged", "urges")
+# A colon right before the quote introduces it ("Smith agrees and recommends caution: "...""):
+# the speaker is the subject of its clause, as for a speech verb.
+COLON = ":"
+# Marks that end a clause within a sentence (the speaker of "said X" stays within it).
+CLAUSE_BREAKS = [",", ";", ":", "(", ")", "—", "–"]
+# Words that may stand between a subject and its verb ("Smith also said", "Smith has told").
+BETWEEN_SUBJECT_AND_VERB = ["also", "has", "have", "had", "was", "is", "then", "later", "once", "again", "further",
+                            "who", "which", "and", "but", "not", "never", "often", "first", "since"]
+# Before a name they make it a description: "this Republican said", "one top Democrat told".
+DETERMINERS = ["a", "an", "one", "this", "that", "another", "some", "any"]
+# Opening a noun phrase that names no one: "her lawyers told", "the report stated".
+DESCRIPTION_OPENERS = DETERMINERS + ["the", "these", "those", "her", "his", "their", "its", "our", "my", "your"]
+# Inside a subject's noun phrase, before its head's complement ("analysis of its statistics").
+PREPOSITIONS = ["of", "at", "in", "for", "from", "on", "with", "by", "to"]
+# How many words back from a speech verb its subject's noun phrase is looked for.
+SUBJECT_REACH = 8
 SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
 
 
@@ -115,17 +138,53 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
     # Scraped text loses spaces: "declaredthat" is "declared that".
     glued = pl.col("token").str.ends_with("that") & pl.col("token").str.slice(0, pl.col("token").str.len_chars() - 4).is_in(forms)
     rows = np.flatnonzero(tokens.select(pl.col("token").is_in(forms) | glued).to_series().to_numpy())
-    return (
+    verbs_found = (
         tokens[rows].with_columns(word=pl.col("token").str.to_lowercase().str.replace(r"that$", ""),
-                                  next_word=neighbour(tokens, rows, "token", 1))
+                                  next_word=neighbour(tokens, rows, "token", 1), described=_described_subject(tokens, rows),
+                                  subject_end=_subject_end(tokens, rows),
+                                  word_before=neighbour(tokens, rows, "token", -1, edge="").str.to_lowercase())
         .filter((pl.col("word") != "according") | (pl.col("next_word") == "to"))
-        .select("doc_id", "paragraph", verb="word", v_start="start", v_end="end", v_sentence="sentence")
+        # After "the" or "his" the word is a noun: "the states are", "his notes".
+        .filter(~pl.col("word_before").is_in(DESCRIPTION_OPENERS))
     )
+    colons = tokens.filter(pl.col("token") == COLON).with_columns(
+        word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64))
+    return pl.concat([verbs_found.select(colons.columns), colons]).select(
+        "doc_id", "paragraph", "described", "subject_end", verb="word", v_start="start", v_end="end", v_sentence="sentence", v_clause="clause")
+
+
+def _described_subject(tokens: pl.DataFrame, rows: np.ndarray) -> pl.Series:
+    """Whether the subject of each verb at `rows` is a common noun phrase that names no one
+    ("her lawyers told", "his friend shouted", "the report stated"): going back from the verb over
+    lower-case words, an article or a possessive pronoun comes before any name, and not inside a
+    complement ("Garland at one point asked" and "PC World's analysis of its traffic concluded"
+    have a named subject)."""
+    described = pl.Series([False] * len(rows), dtype=pl.Boolean)
+    settled = pl.Series([False] * len(rows), dtype=pl.Boolean)
+    word = neighbour(tokens, rows, "token", -1, within=("doc_no", "sentence"), edge="")
+    for k in range(1, SUBJECT_REACH + 1):
+        word_before = neighbour(tokens, rows, "token", -k - 1, within=("doc_no", "sentence"), edge="")
+        opener = word.str.to_lowercase().is_in(DESCRIPTION_OPENERS) & ~word_before.is_in(PREPOSITIONS)
+        described = described | (~settled & opener)
+        settled = settled | opener | ~(word.str.contains(r"^\p{Ll}+$") | word.is_in(["'", "’"]))
+        word = word_before
+    return described
+
+
+def _subject_end(tokens: pl.DataFrame, rows: np.ndarray) -> pl.Series:
+    """Where the subject right before each verb at `rows` ends: the word before the verb, or the
+    one before an adverb or auxiliary ("Wilkins also said", "Smith has told")."""
+    word = neighbour(tokens, rows, "token", -1)
+    between = word.is_in(BETWEEN_SUBJECT_AND_VERB) | word.str.contains(r"^\p{Ll}+ly$")
+    return pl.select(pl.when(between).then(neighbour(tokens, rows, "end", -2))
+                     .otherwise(neighbour(tokens, rows, "end", -1))).to_series()
 
 
 def with_paragraphs(tokens: pl.DataFrame) -> pl.DataFrame:
-    """`tokens` with `paragraph`: the number of line breaks before each token in its article."""
-    return tokens.with_columns(paragraph=pl.col("chunk").str.contains("\n", literal=True).cast(pl.Int32).cum_sum().over("doc_id"))
+    """`tokens` with `paragraph`: the number of line breaks before each token in its article, and
+    `clause`: the number of clause breaks (commas, colons, dashes, brackets) before it."""
+    return tokens.with_columns(paragraph=pl.col("chunk").str.contains("\n", literal=True).cast(pl.Int32).cum_sum().over("doc_id"),
+                               clause=pl.col("token").is_in(CLAUSE_BREAKS).cast(pl.Int32).cum_sum().over("doc_id"))
 
 
 def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
@@ -133,31 +192,48 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     no attribution clause names one)."""
     tokens = with_paragraphs(tokens)
     by_start = tokens.select("doc_id", "start", "paragraph", "sentence").sort("doc_id", "start")
+    by_end = tokens.select("doc_id", lead_end="end", lead="token", lead_sentence="sentence",
+                           lead_paragraph="paragraph").sort("doc_id", "lead_end")
     located = (
         _passages(articles).sort("doc_id", "start")
         .join_asof(by_start, on="start", by="doc_id", strategy="forward", check_sortedness=False)
+        # The token before the opening mark: a colon introducing it, or the end of a sentence.
+        .join_asof(by_end, left_on="start", right_on="lead_end", by="doc_id", strategy="backward", check_sortedness=False)
         # The sentence of the quote's last character: an attribution after the quote is in it.
         .with_columns(last=pl.col("end") - 1).sort("doc_id", "last")
         .join_asof(by_start.select("doc_id", last="start", end_sentence="sentence"), on="last", by="doc_id",
                    strategy="backward", check_sortedness=False)
+        .join_asof(tokens.select("doc_id", follow_start="start", follow="token").sort("doc_id", "follow_start"),
+                   left_on="end", right_on="follow_start", by="doc_id", strategy="forward", check_sortedness=False)
         .drop("last").sort("doc_id", "start")
     )
     cues = _cues(tokens)
     following = pl.col("start").shift(-1).over("doc_id")
     previous_end = pl.col("end").shift(1).over("doc_id")
+    # `"... I don't know it." Mr Grossman said he did not trust it`: a quote closed by a full stop
+    # ends its sentence, and the capitalised sentence after it is narration, not its attribution.
+    ends_sentence = pl.col("quote").str.contains(r"\.\s*$") & pl.col("follow").str.contains(r"^\p{Lu}").fill_null(False)
     after = (
-        located.with_columns(next_quote=following).join(cues, on=["doc_id", "paragraph"])
+        located.with_columns(next_quote=following).join(cues.filter(pl.col("verb") != COLON), on=["doc_id", "paragraph"])
         .filter((pl.col("v_start") >= pl.col("end")) & (pl.col("v_start") - pl.col("end") <= AFTER_REACH)
-                & (pl.col("v_sentence") == pl.col("end_sentence")) & (pl.col("v_start") < pl.col("next_quote").fill_null(2**62)))
+                & (pl.col("v_sentence") == pl.col("end_sentence")) & (pl.col("v_start") < pl.col("next_quote").fill_null(2**62))
+                & ~ends_sentence)
         .sort("v_start").group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", side=pl.lit("after"))
+        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", side=pl.lit("after"))
     )
+    # The clause before the quote is in the quote's sentence (`said Smith. "..."` is the previous
+    # quote's), or ends in a colon or comma right before it (`Rathbun stated,\n\n"..."`); a colon
+    # counts only there.
+    introduced = pl.col("lead").is_in([COLON, ","])
     before = (
-        located.with_columns(previous_quote_end=previous_end).join(cues, on=["doc_id", "paragraph"])
+        located.with_columns(previous_quote_end=previous_end).join(cues.rename({"paragraph": "lead_paragraph"}), on=["doc_id", "lead_paragraph"])
         .filter((pl.col("v_end") <= pl.col("start")) & (pl.col("start") - pl.col("v_end") <= BEFORE_REACH)
-                & (pl.col("v_start") >= pl.col("previous_quote_end").fill_null(-1)))
-        .sort("v_start", descending=True).group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", side=pl.lit("before"))
+                & (pl.col("v_start") >= pl.col("previous_quote_end").fill_null(-1))
+                & ((pl.col("v_sentence") == pl.col("sentence")) | (introduced & (pl.col("v_sentence") == pl.col("lead_sentence"))))
+                & ((pl.col("verb") != COLON) | (introduced & (pl.col("v_end") == pl.col("lead_end")))))
+        .sort(pl.col("verb") == COLON, pl.col("v_start"), descending=[False, True])
+        .group_by("doc_id", "start", maintain_order=True).first()
+        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", side=pl.lit("before"))
     )
     # The clause after the quote wins when it names a speaker; else the one before it (`called
     # Belarus "the closest ally," and promised "any support"`: "promised" names no one).
@@ -165,8 +241,8 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     nominal = _nominal_organisations(tokens, mentions)
     named_organisations = mentions.filter(pl.col("type") == "ORGANIZATION").select("doc_id", "entity_id", "start")
     organisations = pl.concat([named_organisations, nominal.select("doc_id", "entity_id", "start")])
-    speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), mentions,
-                         pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
+    names = _speaker_names(tokens, mentions, pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
+    speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), names)
     chosen = (
         attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
         .sort(pl.col("speaker_entity_id").is_null(), pl.col("side") != "after")
@@ -175,12 +251,15 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     )
     resolved = (
         located.join(chosen, on=["doc_id", "start"], how="left")
+        .with_columns(cued=pl.col("verb").is_not_null(), verb=pl.col("verb").replace(COLON, None))
         .sort("doc_id", "start")
-        .pipe(_continuations)
+        .pipe(_continuations, names)
+        .pipe(_named_in_sentence_before, cues, names)
     )
     words = pl.col("quote").str.count_matches(r"\w+")
     title_case = pl.col("quote").str.contains(r"^\W*\p{Lu}[\w’'-]*(?:\W+(?:\p{Lu}[\w’'-]*|of|the|and|in|on|for|to|a))*\W*$")
-    speech = ~(title_case & (words <= MAX_TITLE_WORDS)) & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null())
+    speech = ~(title_case & (words <= MAX_TITLE_WORDS)) & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
+                                                     | (pl.col("cued") & pl.col("speaker_entity_id").is_not_null()))
     return resolved.filter(speech).select("doc_id", "start", "end", "quote", speech_verb="verb",
                                          speaker_entity_id="speaker_entity_id")
 
@@ -223,28 +302,62 @@ def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) ->
     )
 
 
-def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, organisation_references: pl.DataFrame) -> pl.DataFrame:
-    """(doc_id, start, side, speaker_entity_id) of quotes with an attribution verb: the person or
-    organisation that is the verb's subject. After the quote: the first name between the quote
-    and the verb (`," Khaled Al-Maeena, editor at large at the Saudi Gazette, said`), else the
-    name right after the verb (`," said Mr. Trump`). Before it: the first person named in the
-    verb's sentence before the verb (`Senior researcher Mu Li, of the University of NSW, said "`),
-    else the nearest organisation there (`PC World's analysis concluded, "`); after "according
-    to", the name that follows."""
+def _speaker_names(tokens: pl.DataFrame, mentions: pl.DataFrame, organisation_references: pl.DataFrame) -> pl.DataFrame:
+    """The mentions that may speak (people, organisations, "the ministry", "it"), each with the
+    clause it stands in: doc_id, entity_id, type, m_start, m_end, m_sentence, m_clause."""
     columns = ["doc_id", "entity_id", "type", "start", "end", "sentence"]
     names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), organisation_references.select(columns)])
-    names = names.select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence")
+    rows = tokens.select("doc_id", "start", "clause", row=pl.int_range(pl.len(), dtype=pl.Int64))
+    names = names.join(rows, on=["doc_id", "start"], how="left")
+    found = names["row"].fill_null(0).to_numpy()
+    last_rows = names.join(tokens.select("doc_id", "end", last_row=pl.int_range(pl.len(), dtype=pl.Int64)),
+                           on=["doc_id", "end"], how="left")["last_row"].fill_null(0).to_numpy()
+    # "this Republican said", "one senior Ohio Republican told": a description, not a name; but
+    # "a Microsoft spokesman said" names Microsoft.
+    before, two_before = neighbour(tokens, found, "token", -1, edge=""), neighbour(tokens, found, "token", -2, edge="")
+    described = ((before.str.to_lowercase().is_in(DETERMINERS)
+                  | (before.str.contains(r"^\p{Ll}+$") & two_before.str.to_lowercase().is_in(DETERMINERS)))
+                 & ~neighbour(tokens, last_rows, "token", 1, edge="").is_in(role_words()))
+    return (
+        names.with_columns(described=described).filter(~pl.col("described") | pl.col("row").is_null())
+        .select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence", m_clause="clause")
+    )
+
+
+def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """(doc_id, start, side, speaker_entity_id) of quotes with an attribution verb: the person or
+    organisation that is the verb's subject, a person before an organisation the clause also names
+    ("CML director general Michael Coogan said"). After the quote: the first person between the
+    quote and the verb (`," Khaled Al-Maeena, editor at large at the Saudi Gazette, said`), else
+    the first organisation there, else a person in the verb's clause after it (`," said GOP
+    fundraiser Ana Navarro`), else the name right after the verb (`," said the ministry`).
+    Before it: the first person named in the verb's sentence before the verb (`Senior researcher
+    Mu Li, of the University of NSW, said "`), else the nearest organisation there (`PC World's
+    analysis concluded, "`); after "according to", the name that follows."""
     pairs = attributed.join(names, on="doc_id")
     after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb") == "according"
+    person = pl.col("type") == "PERSON"
     between_quote_and_verb = after & ~according & (pl.col("m_start") >= pl.col("end")) & (pl.col("m_end") <= pl.col("v_start"))
-    after_verb = ((pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
-                  & (pl.col("m_sentence") == pl.col("v_sentence")) & (after | according))
-    subject_before = (before & ~according & (pl.col("m_end") <= pl.col("v_start"))
+    after_verb = (pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_sentence") == pl.col("v_sentence")) & (after | according)
+    near_verb = after_verb & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
+    in_verb_clause = after_verb & person & (pl.col("m_clause") == pl.col("v_clause")) \
+        & (pl.col("m_start") - pl.col("v_end") <= CLAUSE_NAME_REACH)
+    # The mention right before the verb ("with Boswell stating:", "the judge said", "it added").
+    adjacent = pl.col("m_end") == pl.col("subject_end")
+    subject_before = (before & ~according & (~pl.col("described") | adjacent) & (pl.col("m_end") <= pl.col("v_start"))
                       & (pl.col("m_sentence") == pl.col("v_sentence")))
-    ranked = pairs.with_columns(rank=pl.when(between_quote_and_verb).then(pl.col("m_start") - pl.col("end"))
-                                .when(after_verb).then(10_000 + pl.col("m_start") - pl.col("v_end"))
-                                .when(subject_before & (pl.col("type") == "PERSON")).then(20_000 + pl.col("m_start"))
-                                .when(subject_before).then(2**40 - pl.col("m_end")))
+    # `Play, says Cleese, "allows ..."`: the subject after the verb, before the quote.
+    inverted = before & person & (pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_end") <= pl.col("start")) \
+        & (pl.col("m_clause") == pl.col("v_clause")) & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
+    distance_after_verb = pl.col("m_start") - pl.col("v_end")
+    ranked = pairs.with_columns(rank=pl.when(between_quote_and_verb & person).then(pl.col("m_start") - pl.col("end"))
+                                .when(between_quote_and_verb).then(5_000 + pl.col("m_start") - pl.col("end"))
+                                .when(in_verb_clause).then(10_000 + distance_after_verb)
+                                .when(near_verb).then(15_000 + distance_after_verb)
+                                .when(subject_before & person & adjacent).then(19_000)
+                                .when(subject_before & person).then(20_000 + pl.col("m_start"))
+                                .when(subject_before).then(2**40 - pl.col("m_end"))
+                                .when(inverted).then(2**41 + distance_after_verb))
     return (
         ranked.filter(pl.col("rank").is_not_null())
         .sort("rank").group_by("doc_id", "start", "side", maintain_order=True).first()
@@ -252,16 +365,46 @@ def _speakers(attributed: pl.DataFrame, mentions: pl.DataFrame, organisation_ref
     )
 
 
-def _continuations(resolved: pl.DataFrame) -> pl.DataFrame:
+def _continuations(resolved: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     """A quote with no attribution of its own takes the speaker of the quote it continues: the
-    one before it in the same paragraph, or the one opening the paragraph after. A paragraph of
-    quotation left open takes the speaker named in the next paragraph of it."""
-    continues = pl.col("verb").is_null() & (pl.col("paragraph") - pl.col("paragraph").shift(1)).is_between(0, 1)
+    one before it in the same paragraph, or the one opening the paragraph after; not when the
+    narration between them names another person (`Mann agreed, adding "..."` is not the previous
+    speaker's). A paragraph of quotation left open takes the speaker named in the next paragraph
+    of it."""
+    continues = ~pl.col("cued") & (pl.col("paragraph") - pl.col("paragraph").shift(1)).is_between(0, 1)
     chains = resolved.with_columns(
-        chain=(~continues.over("doc_id").fill_null(False)).cast(pl.Int32).cum_sum().over("doc_id"))
-    forward = chains.with_columns(speaker_entity_id=pl.col("speaker_entity_id").forward_fill().over("doc_id", "chain"))
+        chain=(~continues.over("doc_id").fill_null(False)).cast(pl.Int32).cum_sum().over("doc_id"),
+        previous_end=pl.col("end").shift(1).over("doc_id"))
+    forward = chains.with_columns(continued=pl.col("speaker_entity_id").forward_fill().over("doc_id", "chain"))
+    people = names.filter(pl.col("type") == "PERSON").select("doc_id", "m_start", person="entity_id").sort("doc_id", "m_start")
+    other_person_between = (pl.col("m_start") >= pl.col("previous_end")) & (pl.col("person") != pl.col("continued"))
+    checked = (
+        forward.join_asof(people, left_on="start", right_on="m_start", by="doc_id", strategy="backward", check_sortedness=False)
+        .with_columns(speaker_entity_id=pl.when(pl.col("speaker_entity_id").is_null() & other_person_between.fill_null(False))
+                      .then(None).otherwise(pl.col("continued")))
+        .drop("chain", "previous_end", "continued", "m_start", "person")
+    )
     next_speaker = pl.col("speaker_entity_id").shift(-1).over("doc_id")
     opens_next_paragraph = (pl.col("paragraph").shift(-1).over("doc_id") - pl.col("paragraph")) == 1
-    return forward.with_columns(speaker_entity_id=pl.when(
+    return checked.with_columns(speaker_entity_id=pl.when(
         pl.col("speaker_entity_id").is_null() & ~pl.col("closed") & opens_next_paragraph.fill_null(False))
         .then(next_speaker).otherwise(pl.col("speaker_entity_id")))
+
+
+def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
+    """A quote that stands as a sentence of its own, with no speaker yet, takes the subject of a
+    speech verb in the sentence right before it in its paragraph, a name or "he" just before the
+    verb (`Mr Kocher said he did not use it. "If someone steals my computer ..."`)."""
+    alone = (pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
+             & (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True))
+    verbs = cues.filter(pl.col("verb") != COLON).select("doc_id", "paragraph", "v_start", "subject_end",
+                                                          sentence=pl.col("v_sentence") + 1)
+    subjects = (
+        resolved.filter(alone).select("doc_id", "start", "paragraph", "sentence")
+        .join(verbs, on=["doc_id", "paragraph", "sentence"])
+        .join(names.select("doc_id", subject_end="m_end", subject="entity_id"), on=["doc_id", "subject_end"])
+        .sort("v_start").group_by("doc_id", "start").first()
+        .select("doc_id", "start", "subject")
+    )
+    return (resolved.join(subjects, on=["doc_id", "start"], how="left")
+            .with_columns(speaker_entity_id=pl.coalesce("speaker_entity_id", "subject")).drop("subject"))
