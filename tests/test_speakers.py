@@ -67,3 +67,10 @@ def test_the_minister_is_the_person_who_holds_that_title():
     rows = quoted('Anna Berg, the defence minister, visited the base on Friday.\n\n'
                   '"Our troops are ready for any threat," the minister said.')
     assert rows == [("Our troops are ready for any threat,", "PERSON:Anna Berg")]
+
+
+def test_single_marks_quote_but_apostrophes_do_not():
+    rows = quoted("The players’ union met on Monday. Its chair, Tom Reid, said ‘we won’t accept this offer from the clubs’ "
+                  "and left. \"He told me 'this is over for good' last night,\" said Jane Moss.")
+    assert [quote for quote, _ in rows] == ["we won’t accept this offer from the clubs",
+                                           "He told me 'this is over for good' last night,"]

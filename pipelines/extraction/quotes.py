@@ -24,11 +24,16 @@ from pipelines.extraction.tokens import neighbour, text_partition
 # Quotation marks, each an opening or a closing one by the text around it (see _marks).
 MARKS = "“”\"«»"
 OPENING_MARKS, CLOSING_MARKS = "“«", "”»"
+# Single marks are also apostrophes ("don’t", "the players’ union"): one counts only where it
+# leans on a word on one side and not on the other, and a pair only within a paragraph.
+SINGLE_MARKS = "‘’'"
 # Before an opening mark: the start, a space or an opening bracket or dash; after a closing one:
 # the end, a space or punctuation.
 OPENS_AFTER = r"^(?:|[\s(\[{—–/-])$"
 CLOSES_BEFORE = r"^(?:|[\s.,;:!?)\]}—–/-])$"
 MIN_QUOTE_WORDS = 2
+# A word of a quote: "self-medicating" is one.
+WORD = r"\w+(?:-\w+)*"
 # A quotation this short is speech only when a speech verb attributes it (else a term or a scare
 # quote: "free as in beer"); a short one in title case is a name or a title ("Allied Resolve").
 MIN_UNATTRIBUTED_WORDS = 5
@@ -75,28 +80,48 @@ def _marks(articles: pl.DataFrame) -> pl.DataFrame:
     it, a word after it) and closes when it leans on the word before it, whatever its shape
     (scraped text turns "“" into "”" and back); a curly mark that leans on neither side keeps
     its shape's role, a straight one the role its place in the alternation gives it."""
-    chunks = text_partition(articles, f"[{MARKS}]", f"[^{MARKS}]+")
+    return _marks_of(articles, MARKS).with_columns(opens=_double_mark_roles())
+
+
+def _single_marks(articles: pl.DataFrame) -> pl.DataFrame:
+    """The single marks that open or close a quotation: _marks' columns. One that leans on a word
+    on both sides or on neither is an apostrophe or a stray mark."""
+    marks = _marks_of(articles, SINGLE_MARKS)
+    opens = pl.col("before").str.contains(OPENS_AFTER) & pl.col("after").str.contains(r"^\p{L}")
+    closes = ~pl.col("before").str.contains(OPENS_AFTER) & pl.col("after").str.contains(CLOSES_BEFORE)
+    return marks.filter(opens | closes).with_columns(opens=opens)
+
+
+def _marks_of(articles: pl.DataFrame, shapes: str) -> pl.DataFrame:
+    """Every mark of these shapes: doc_id, start, end, match, the character before and after it,
+    the text up to the next mark (`inner`), and its paragraph."""
+    chunks = text_partition(articles, f"[{shapes}]", f"[^{shapes}]+")
     text_before = pl.when(~pl.col("is_match").shift(1)).then(pl.col("match").shift(1)).over("doc_id").fill_null("")
     text_after = pl.when(~pl.col("is_match").shift(-1)).then(pl.col("match").shift(-1)).over("doc_id").fill_null("")
-    marks = (
+    return (
         chunks.with_columns(before=text_before.str.slice(-1), after=text_after.str.slice(0, 1), inner=text_after,
                             breaks=pl.when(pl.col("is_match")).then(0)
                             .otherwise(pl.col("match").str.count_matches(r"\n\s*")).cum_sum().over("doc_id"))
         .filter("is_match")
+        .select("doc_id", "start", "end", "match", "before", "after", "inner", paragraph="breaks")
     )
+
+
+def _double_mark_roles() -> pl.Expr:
+    """Whether each double mark of _marks_of opens a quotation (see _marks)."""
     leans_right = pl.col("before").str.contains(OPENS_AFTER) & ~pl.col("after").str.contains(CLOSES_BEFORE)
     leans_left = ~pl.col("before").str.contains(OPENS_AFTER) & pl.col("after").str.contains(CLOSES_BEFORE)
     by_shape = pl.when(pl.col("match").str.contains(f"[{OPENING_MARKS}]")).then(True) \
         .when(pl.col("match").str.contains(f"[{CLOSING_MARKS}]")).then(False)
     role = pl.when(leans_right).then(True).when(leans_left).then(False).otherwise(by_shape)
-    previous_opens = pl.col("opens").shift(1).over("doc_id").fill_null(False)
     # A straight mark cannot close what is not open: `Wilkins said," [Warhol] liked it".` Twice,
     # so that the mark after one turned round sees it.
     straight = (pl.col("match") == '"') & pl.col("before").is_in([",", ":"]) & (pl.col("after") == " ")
-    marks = marks.with_columns(shape_role=role, opens=role)
+    opens = role
     for _ in range(2):
-        marks = marks.with_columns(opens=pl.col("shape_role").fill_null(~previous_opens) | (straight & ~previous_opens))
-    return marks.select("doc_id", "start", "end", "opens", "inner", paragraph="breaks")
+        previous_opens = opens.shift(1).over("doc_id").fill_null(False)
+        opens = role.fill_null(~previous_opens) | (straight & ~previous_opens)
+    return opens
 
 
 def _passages(articles: pl.DataFrame) -> pl.DataFrame:
@@ -104,29 +129,44 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
     opening mark pairs with the next mark when that one closes, in its paragraph or the next (a
     paragraph of quotation that runs on unmarked); one quote nested in it is stepped over. A
     paragraph that opens a quote and does not close it ends it there when the next paragraph
-    opens a mark (news style for a long quotation). Any other mark pairs with nothing."""
-    marks = _marks(articles)
+    opens a mark (news style for a long quotation). Any other mark pairs with nothing. Single
+    marks pair within a paragraph, and not inside a quotation in double marks."""
+    doubles = _paired(_marks(articles), across_paragraphs=True)
+    singles = (
+        _paired(_single_marks(articles), across_paragraphs=False).sort("doc_id", "start")
+        .join_asof(doubles.select("doc_id", "start", outer_end="end").sort("doc_id", "start"), on="start", by="doc_id",
+                   strategy="backward", check_sortedness=False)
+        .filter(~(pl.col("outer_end") > pl.col("start")).fill_null(False)).drop("outer_end")
+    )
+    return (
+        pl.concat([doubles, singles])
+        .join(articles.select("doc_id", "text"), on="doc_id")
+        .with_columns(quote=pl.col("text").str.slice(pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
+        .filter(pl.col("quote").str.count_matches(WORD) >= MIN_QUOTE_WORDS)
+        .select("doc_id", "start", "end", "quote", "closed")
+    )
+
+
+def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
+    """doc_id, start, end, closed of the quotations the marks (_marks' columns) open and close."""
     ahead = {f"{column}_{k}": pl.col(column).shift(-k).over("doc_id") for column in ("opens", "end", "paragraph")
              for k in (1, 2, 3)}
     marks = marks.with_columns(**ahead, previous_opens=pl.col("opens").shift(1).over("doc_id"))
-    closes_next = ~pl.col("opens_1").fill_null(True) & (pl.col("paragraph_1") - pl.col("paragraph") <= 1)
+    reach = 1 if across_paragraphs else 0
+    closes_next = ~pl.col("opens_1").fill_null(True) & (pl.col("paragraph_1") - pl.col("paragraph") <= reach)
     # `"it would not be called "research", would it?"`: an inner pair, then the closing mark.
     closes_after_inner = (pl.col("opens_1").fill_null(False) & ~pl.col("opens_2").fill_null(True)
                           & ~pl.col("opens_3").fill_null(True) & (pl.col("paragraph_3") == pl.col("paragraph")))
     runs_on = (pl.col("opens_1").fill_null(False) & (pl.col("paragraph_1") - pl.col("paragraph") == 1)
-               & pl.col("inner").str.contains(r"^[^\n]*\n\s*$"))
+               & pl.col("inner").str.contains(r"^[^\n]*\n\s*$") & across_paragraphs)
     nested = pl.col("previous_opens").fill_null(False) & ~pl.col("opens_1").fill_null(True) \
         & ~pl.col("opens_2").fill_null(True) & (pl.col("paragraph_2") == pl.col("paragraph"))
     end = pl.when(closes_next).then(pl.col("end_1")).when(closes_after_inner).then(pl.col("end_3")) \
         .when(runs_on).then(pl.col("start") + 1 + pl.col("inner").str.strip_chars_end().str.len_chars())
     return (
         marks.filter(pl.col("opens") & ~nested)
-        .with_columns(end=end, closed=~runs_on)
+        .select("doc_id", "start", end=end, closed=~runs_on)
         .filter(pl.col("end").is_not_null())
-        .join(articles.select("doc_id", "text"), on="doc_id")
-        .with_columns(quote=pl.col("text").str.slice(pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
-        .filter(pl.col("quote").str.count_matches(r"\w+") >= MIN_QUOTE_WORDS)
-        .select("doc_id", "start", "end", "quote", "closed")
     )
 
 
@@ -256,10 +296,16 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         .pipe(_continuations, names)
         .pipe(_named_in_sentence_before, cues, names)
     )
-    words = pl.col("quote").str.count_matches(r"\w+")
-    title_case = pl.col("quote").str.contains(r"^\W*\p{Lu}[\w’'-]*(?:\W+(?:\p{Lu}[\w’'-]*|of|the|and|in|on|for|to|a))*\W*$")
-    speech = ~(title_case & (words <= MAX_TITLE_WORDS)) & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
-                                                     | (pl.col("cued") & pl.col("speaker_entity_id").is_not_null()))
+    words = pl.col("quote").str.count_matches(WORD)
+    # "I smacked them around." after the speaker's quote: a short sentence of speech, not a term.
+    whole_sentence = pl.col("quote").str.contains(r"^\p{Lu}.*[.!?]$")
+    title_case = pl.col("quote").str.contains(
+        r"^\W*\p{Lu}[\w’'-]*(?:\W+(?:\p{Lu}[\w’'-]*|\d+|of|the|and|in|on|for|to|a|an|from|with|at|by))*\W*$")
+    # A name or title in title case ("The Internet Explorer 6 Countdown"); a long one is speech
+    # only with a speaker.
+    titled = title_case & ((words <= MAX_TITLE_WORDS) | pl.col("speaker_entity_id").is_null())
+    speech = ~titled & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
+                                                     | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null()))
     return resolved.filter(speech).select("doc_id", "start", "end", "quote", speech_verb="verb",
                                          speaker_entity_id="speaker_entity_id")
 
