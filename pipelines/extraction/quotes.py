@@ -361,11 +361,21 @@ def _speaker_names(tokens: pl.DataFrame, mentions: pl.DataFrame, organisation_re
     # "this Republican said", "one senior Ohio Republican told": a description, not a name; but
     # "a Microsoft spokesman said" names Microsoft.
     before, two_before = neighbour(tokens, found, "token", -1, edge=""), neighbour(tokens, found, "token", -2, edge="")
+    titles = role_words()
     described = ((before.str.to_lowercase().is_in(DETERMINERS)
                   | (before.str.contains(r"^\p{Ll}+$") & two_before.str.to_lowercase().is_in(DETERMINERS)))
-                 & ~neighbour(tokens, last_rows, "token", 1, edge="").is_in(role_words()))
+                 & ~neighbour(tokens, last_rows, "token", 1, edge="").is_in(titles))
+    # "Civil Defense Authority director General Suleiman al-Amr said": the organisation heads the
+    # title of a person (whose name the recogniser may have missed), and is not the speaker.
+    in_title = pl.Series([True] * len(last_rows), dtype=pl.Boolean)
+    titles_a_name = pl.Series([False] * len(last_rows), dtype=pl.Boolean)
+    for k in range(1, 4):
+        word = neighbour(tokens, last_rows, "token", k, within=("doc_no", "sentence"), edge="")
+        titles_a_name = titles_a_name | (in_title & (k > 1) & word.str.contains(r"^\p{Lu}\w") & ~word.is_in(titles))
+        in_title = in_title & word.is_in(titles)
+    heads_a_title = (names["type"] == "ORGANIZATION") & titles_a_name
     return (
-        names.with_columns(described=described).filter(~pl.col("described") | pl.col("row").is_null())
+        names.with_columns(described=described | heads_a_title).filter(~pl.col("described") | pl.col("row").is_null())
         .select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence", m_clause="clause")
     )
 
