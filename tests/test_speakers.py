@@ -63,6 +63,13 @@ def test_a_quote_standing_alone_is_the_speaker_named_in_the_sentence_before():
     assert rows == [("If someone steals my computer, I lose everything.", "PERSON:Paul Kocher")]
 
 
+def test_he_after_a_named_speaker_is_that_speaker():
+    rows = quoted('Rebel commander Omar Haddad said his fighters had taken the airport. Forces loyal to President '
+                  'Karim Nasser were shelling villages north of the city, he said.\n\n'
+                  '"We are attacking in small groups at night," he said.')
+    assert rows == [("We are attacking in small groups at night,", "PERSON:Omar Haddad")]
+
+
 def test_the_minister_is_the_person_who_holds_that_title():
     rows = quoted('Anna Berg, the defence minister, visited the base on Friday.\n\n'
                   '"Our troops are ready for any threat," the minister said.')
