@@ -56,8 +56,9 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     people = named.sort("doc_id", "person_start")
     subjects = (named.sort("doc_id", "sentence", "person_start").group_by("doc_id", "sentence", maintain_order=True).first()
                 .select("doc_id", "gender", "sentence", subject_key="person_key"))
-    opens_sentence = pl.col("sentence") != shifted("sentence", 1)
-    pronouns = tokens.with_columns(opens=opens_sentence.fill_null(True)).filter(pl.col("token").is_in(PERSON_PRONOUNS)).select(
+    pronoun_rows = np.flatnonzero(tokens["token"].is_in(PERSON_PRONOUNS).to_numpy())
+    opens_sentence = neighbour(tokens, pronoun_rows, "sentence", -1) != tokens["sentence"].gather(pronoun_rows)
+    pronouns = tokens[pronoun_rows].with_columns(opens=opens_sentence.fill_null(True)).select(
         "doc_id", "start", "end", "sentence", "opens", text="token").with_columns(
         gender=pl.col("text").replace_strict(PRONOUN_GENDERS))
     # A pronoun-like token inside a name ("He" in "Zheng He") is part of that name, not a pronoun.
@@ -82,7 +83,7 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
             strategy="backward", check_sortedness=False)
         resolved.append(pl.concat([nearest.select("doc_id", "start", "end", "sentence", "text", "person_key"),
                                    opening.select("doc_id", "start", "end", "sentence", "text", person_key="subject_key")]))
-    speakers = _speaking_pronouns(tokens, mentions.filter(pl.col("type") == "PERSON"))
+    speakers = _speaking_pronouns(tokens, pronoun_rows, mentions.filter(pl.col("type") == "PERSON"), genders)
     return (
         pl.concat(resolved).join(speakers, on=["doc_id", "start"], how="left")
         .with_columns(person_key=pl.coalesce("speaker_key", "person_key"))
@@ -92,7 +93,8 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
     )
 
 
-def _speaking_pronouns(tokens: pl.DataFrame, named: pl.DataFrame) -> pl.DataFrame:
+def _speaking_pronouns(tokens: pl.DataFrame, pronoun_rows: np.ndarray, named: pl.DataFrame,
+                       genders: pl.DataFrame) -> pl.DataFrame:
     """(doc_id, start, speaker_key) of "he"/"she" right before a speech verb ("he said", "she
     added"): the person who last spoke, named as the subject of a speech verb a few sentences
     before and of the pronoun's gender where it is known, not the nearest name ("Forces loyal to
@@ -100,7 +102,6 @@ def _speaking_pronouns(tokens: pl.DataFrame, named: pl.DataFrame) -> pl.DataFram
     subject of a verb: the name right before it or right after it ("said Smith"), else, after an
     appositive, the first person named in its sentence before it."""
     verbs = speech_verbs()
-    pronoun_rows = np.flatnonzero(tokens["token"].is_in(PERSON_PRONOUNS).to_numpy())
     speaking = (
         tokens[pronoun_rows].with_columns(verb=neighbour(tokens, pronoun_rows, "token", 1))
         .filter(pl.col("verb").is_in(verbs))
@@ -127,7 +128,7 @@ def _speaking_pronouns(tokens: pl.DataFrame, named: pl.DataFrame) -> pl.DataFram
     )
     speakers = (pl.concat([adjacent, first_before]).unique(["doc_id", "v_start"])
                 .join(said.select("doc_id", "v_start", v_sentence="sentence"), on=["doc_id", "v_start"])
-                .join(person_genders(tokens, named), on=["doc_id", "person_key"], how="left"))
+                .join(genders, on=["doc_id", "person_key"], how="left"))
     resolved = []
     for gender in ("male", "female"):
         own = speaking.filter(pl.col("gender") == gender).sort("doc_id", "start")

@@ -86,7 +86,9 @@ def _marks(articles: pl.DataFrame) -> pl.DataFrame:
 def _single_marks(articles: pl.DataFrame) -> pl.DataFrame:
     """The single marks that open or close a quotation: _marks' columns. One that leans on a word
     on both sides or on neither is an apostrophe or a stray mark."""
-    marks = _marks_of(articles, SINGLE_MARKS)
+    # Only articles where a single mark may open a quotation: most have apostrophes only.
+    may_open = pl.col("text").str.contains(r"(?:^|[\s(\[{—–/-])[‘'][\p{L}]")
+    marks = _marks_of(articles.filter(may_open), SINGLE_MARKS)
     opens = pl.col("before").str.contains(OPENS_AFTER) & pl.col("after").str.contains(r"^\p{L}")
     closes = ~pl.col("before").str.contains(OPENS_AFTER) & pl.col("after").str.contains(CLOSES_BEFORE)
     return marks.filter(opens | closes).with_columns(opens=opens)
@@ -96,15 +98,21 @@ def _marks_of(articles: pl.DataFrame, shapes: str) -> pl.DataFrame:
     """Every mark of these shapes: doc_id, start, end, match, the character before and after it,
     the text up to the next mark (`inner`), and its paragraph."""
     chunks = text_partition(articles, f"[{shapes}]", f"[^{shapes}]+")
-    text_before = pl.when(~pl.col("is_match").shift(1)).then(pl.col("match").shift(1)).over("doc_id").fill_null("")
-    text_after = pl.when(~pl.col("is_match").shift(-1)).then(pl.col("match").shift(-1)).over("doc_id").fill_null("")
+    text_before = pl.when(~pl.col("is_match").shift(1) & _same_article(1)).then(pl.col("match").shift(1)).fill_null("")
+    text_after = pl.when(~pl.col("is_match").shift(-1) & _same_article(-1)).then(pl.col("match").shift(-1)).fill_null("")
+    # Paragraph breaks counted over the batch: compared only within an article.
     return (
         chunks.with_columns(before=text_before.str.slice(-1), after=text_after.str.slice(0, 1), inner=text_after,
                             breaks=pl.when(pl.col("is_match")).then(0)
-                            .otherwise(pl.col("match").str.count_matches(r"\n\s*")).cum_sum().over("doc_id"))
+                            .otherwise(pl.col("match").str.count_matches(r"\n\s*")).cum_sum())
         .filter("is_match")
         .select("doc_id", "start", "end", "match", "before", "after", "inner", paragraph="breaks")
     )
+
+
+def _same_article(k: int) -> pl.Expr:
+    """Whether the row `k` rows away belongs to the same article (a cheap stand-in for `.over`)."""
+    return (pl.col("doc_id").shift(k) == pl.col("doc_id")).fill_null(False)
 
 
 def _double_mark_roles() -> pl.Expr:
@@ -119,7 +127,7 @@ def _double_mark_roles() -> pl.Expr:
     straight = (pl.col("match") == '"') & pl.col("before").is_in([",", ":"]) & (pl.col("after") == " ")
     opens = role
     for _ in range(2):
-        previous_opens = opens.shift(1).over("doc_id").fill_null(False)
+        previous_opens = (opens.shift(1) & _same_article(1)).fill_null(False)
         opens = role.fill_null(~previous_opens) | (straight & ~previous_opens)
     return opens
 
@@ -149,9 +157,9 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
 
 def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
     """doc_id, start, end, closed of the quotations the marks (_marks' columns) open and close."""
-    ahead = {f"{column}_{k}": pl.col(column).shift(-k).over("doc_id") for column in ("opens", "end", "paragraph")
-             for k in (1, 2, 3)}
-    marks = marks.with_columns(**ahead, previous_opens=pl.col("opens").shift(1).over("doc_id"))
+    ahead = {f"{column}_{k}": pl.when(_same_article(-k)).then(pl.col(column).shift(-k))
+             for column in ("opens", "end", "paragraph") for k in (1, 2, 3)}
+    marks = marks.with_columns(**ahead, previous_opens=pl.when(_same_article(1)).then(pl.col("opens").shift(1)))
     reach = 1 if across_paragraphs else 0
     closes_next = ~pl.col("opens_1").fill_null(True) & (pl.col("paragraph_1") - pl.col("paragraph") <= reach)
     # `"it would not be called "research", would it?"`: an inner pair, then the closing mark.
@@ -177,7 +185,8 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
     forms = verbs + [verb.capitalize() for verb in verbs]
     # Scraped text loses spaces: "declaredthat" is "declared that".
     glued = pl.col("token").str.ends_with("that") & pl.col("token").str.slice(0, pl.col("token").str.len_chars() - 4).is_in(forms)
-    rows = np.flatnonzero(tokens.select(pl.col("token").is_in(forms) | glued).to_series().to_numpy())
+    found = tokens.select(verb=pl.col("token").is_in(forms) | glued, colon=pl.col("token") == COLON)
+    rows = np.flatnonzero(found["verb"].to_numpy())
     verbs_found = (
         tokens[rows].with_columns(word=pl.col("token").str.to_lowercase().str.replace(r"that$", ""),
                                   next_word=neighbour(tokens, rows, "token", 1), described=_described_subject(tokens, rows),
@@ -187,7 +196,7 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
         # After "the" or "his" the word is a noun: "the states are", "his notes".
         .filter(~pl.col("word_before").is_in(DESCRIPTION_OPENERS))
     )
-    colons = tokens.filter(pl.col("token") == COLON).with_columns(
+    colons = tokens[np.flatnonzero(found["colon"].to_numpy())].with_columns(
         word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64))
     return pl.concat([verbs_found.select(colons.columns), colons]).select(
         "doc_id", "paragraph", "described", "subject_end", verb="word", v_start="start", v_end="end", v_sentence="sentence", v_clause="clause")
@@ -221,32 +230,56 @@ def _subject_end(tokens: pl.DataFrame, rows: np.ndarray) -> pl.Series:
 
 
 def with_paragraphs(tokens: pl.DataFrame) -> pl.DataFrame:
-    """`tokens` with `paragraph`: the number of line breaks before each token in its article, and
-    `clause`: the number of clause breaks (commas, colons, dashes, brackets) before it."""
-    return tokens.with_columns(paragraph=pl.col("chunk").str.contains("\n", literal=True).cast(pl.Int32).cum_sum().over("doc_id"),
-                               clause=pl.col("token").is_in(CLAUSE_BREAKS).cast(pl.Int32).cum_sum().over("doc_id"))
+    """`tokens` with `paragraph`: the number of line breaks before each token, and `clause`: the
+    number of clause breaks (commas, colons, dashes, brackets) before it. Counted over the whole
+    batch (no per-article window): they are only compared within an article."""
+    return tokens.with_columns(paragraph=pl.col("chunk").str.contains("\n", literal=True).cast(pl.Int32).cum_sum(),
+                               clause=pl.col("token").is_in(CLAUSE_BREAKS).cast(pl.Int32).cum_sum())
+
+
+def _token_rows(tokens: pl.DataFrame, doc_nos: np.ndarray, positions: np.ndarray, edge: str) -> np.ndarray:
+    """Row numbers of `tokens` (in article then text order) at character `positions` of articles
+    `doc_nos`: with edge "first", the first token starting at or after the position; "last", the
+    last one starting at or before it; "ending", the last one ending at or before it. A binary
+    search over packed (article, offset) keys: no join over the whole token table."""
+    column = "end" if edge == "ending" else "start"
+    keys = (tokens["doc_no"].cast(pl.Int64) * 2**32 + tokens[column]).to_numpy()
+    wanted = doc_nos.astype(np.int64) * 2**32 + positions
+    return np.searchsorted(keys, wanted, side="left") if edge == "first" else np.searchsorted(keys, wanted, side="right") - 1
+
+
+def _located(passages: pl.DataFrame, articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
+    """Passages with the tokens around them: paragraph and sentence of the opening mark; `lead`,
+    the token before it (a colon introducing the quote, or the end of a sentence) with its end,
+    sentence and paragraph; `end_sentence`, the sentence of the last character (an attribution
+    after the quote is in it); `follow`, the token after the closing mark."""
+    numbered = (passages.join(articles.select("doc_id", doc_no=pl.int_range(pl.len(), dtype=pl.Int64)), on="doc_id")
+                .sort("doc_no", "start"))
+    doc_nos, starts, ends = (numbered[c].to_numpy() for c in ("doc_no", "start", "end"))
+    height = tokens.height
+    same_article = tokens["doc_no"].to_numpy()
+
+    def at(rows: np.ndarray, names: dict[str, str]) -> list[pl.Series]:
+        inside = (rows >= 0) & (rows < height)
+        clipped = np.clip(rows, 0, max(height - 1, 0))
+        inside &= same_article[clipped] == doc_nos
+        return [pl.select(pl.when(pl.Series(inside)).then(tokens[column].gather(clipped))).to_series().alias(name)
+                for column, name in names.items()]
+
+    return numbered.with_columns(
+        *at(_token_rows(tokens, doc_nos, starts, "first"), {"paragraph": "paragraph", "sentence": "sentence"}),
+        *at(_token_rows(tokens, doc_nos, starts, "ending"),
+            {"token": "lead", "end": "lead_end", "sentence": "lead_sentence", "paragraph": "lead_paragraph"}),
+        *at(_token_rows(tokens, doc_nos, ends - 1, "last"), {"sentence": "end_sentence"}),
+        *at(_token_rows(tokens, doc_nos, ends, "first"), {"token": "follow"}),
+    ).drop("doc_no")
 
 
 def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """One row per quotation: doc_id, start, end, quote, speech verb, speaker entity id (NULL when
     no attribution clause names one)."""
     tokens = with_paragraphs(tokens)
-    by_start = tokens.select("doc_id", "start", "paragraph", "sentence").sort("doc_id", "start")
-    by_end = tokens.select("doc_id", lead_end="end", lead="token", lead_sentence="sentence",
-                           lead_paragraph="paragraph").sort("doc_id", "lead_end")
-    located = (
-        _passages(articles).sort("doc_id", "start")
-        .join_asof(by_start, on="start", by="doc_id", strategy="forward", check_sortedness=False)
-        # The token before the opening mark: a colon introducing it, or the end of a sentence.
-        .join_asof(by_end, left_on="start", right_on="lead_end", by="doc_id", strategy="backward", check_sortedness=False)
-        # The sentence of the quote's last character: an attribution after the quote is in it.
-        .with_columns(last=pl.col("end") - 1).sort("doc_id", "last")
-        .join_asof(by_start.select("doc_id", last="start", end_sentence="sentence"), on="last", by="doc_id",
-                   strategy="backward", check_sortedness=False)
-        .join_asof(tokens.select("doc_id", follow_start="start", follow="token").sort("doc_id", "follow_start"),
-                   left_on="end", right_on="follow_start", by="doc_id", strategy="forward", check_sortedness=False)
-        .drop("last").sort("doc_id", "start")
-    )
+    located = _located(_passages(articles), articles, tokens)
     cues = _cues(tokens)
     following = pl.col("start").shift(-1).over("doc_id")
     previous_end = pl.col("end").shift(1).over("doc_id")
@@ -281,7 +314,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     nominal = _nominal_organisations(tokens, mentions)
     named_organisations = mentions.filter(pl.col("type") == "ORGANIZATION").select("doc_id", "entity_id", "start")
     organisations = pl.concat([named_organisations, nominal.select("doc_id", "entity_id", "start")])
-    names = _speaker_names(tokens, mentions, pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
+    names = _speaker_names(articles, tokens, mentions, pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
     speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), names)
     chosen = (
         attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
@@ -348,16 +381,17 @@ def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) ->
     )
 
 
-def _speaker_names(tokens: pl.DataFrame, mentions: pl.DataFrame, organisation_references: pl.DataFrame) -> pl.DataFrame:
+def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame,
+                   organisation_references: pl.DataFrame) -> pl.DataFrame:
     """The mentions that may speak (people, organisations, "the ministry", "it"), each with the
     clause it stands in: doc_id, entity_id, type, m_start, m_end, m_sentence, m_clause."""
     columns = ["doc_id", "entity_id", "type", "start", "end", "sentence"]
     names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), organisation_references.select(columns)])
-    rows = tokens.select("doc_id", "start", "clause", row=pl.int_range(pl.len(), dtype=pl.Int64))
-    names = names.join(rows, on=["doc_id", "start"], how="left")
-    found = names["row"].fill_null(0).to_numpy()
-    last_rows = names.join(tokens.select("doc_id", "end", last_row=pl.int_range(pl.len(), dtype=pl.Int64)),
-                           on=["doc_id", "end"], how="left")["last_row"].fill_null(0).to_numpy()
+    names = names.join(articles.select("doc_id", doc_no=pl.int_range(pl.len(), dtype=pl.Int64)), on="doc_id").sort("doc_no", "start")
+    doc_nos = names["doc_no"].to_numpy()
+    found = _token_rows(tokens, doc_nos, names["start"].to_numpy(), "first")
+    last_rows = _token_rows(tokens, doc_nos, names["end"].to_numpy(), "ending")
+    names = names.with_columns(clause=tokens["clause"].gather(np.clip(found, 0, max(tokens.height - 1, 0))))
     # "this Republican said", "one senior Ohio Republican told": a description, not a name; but
     # "a Microsoft spokesman said" names Microsoft.
     before, two_before = neighbour(tokens, found, "token", -1, edge=""), neighbour(tokens, found, "token", -2, edge="")
@@ -375,7 +409,7 @@ def _speaker_names(tokens: pl.DataFrame, mentions: pl.DataFrame, organisation_re
         in_title = in_title & word.is_in(titles)
     heads_a_title = (names["type"] == "ORGANIZATION") & titles_a_name
     return (
-        names.with_columns(described=described | heads_a_title).filter(~pl.col("described") | pl.col("row").is_null())
+        names.with_columns(described=described | heads_a_title).filter(~pl.col("described"))
         .select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence", m_clause="clause")
     )
 
