@@ -11,6 +11,7 @@ from the nearest name is wrong more often than right."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import numpy as np
@@ -52,11 +53,18 @@ EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "rep
 # A colon right before the quote introduces it ("Smith agrees and recommends caution: "...""):
 # the speaker is the subject of its clause, as for a speech verb.
 COLON = ":"
+# Verbs whose object is the listener, never the speaker: "told Reuters".
+LISTENER_VERBS = ["told", "tells", "informed", "informs"]
+# Before a quote these take an object, not an inverted subject: "asked Rybicki "..."".
+OBJECT_VERBS = LISTENER_VERBS + ["asked", "asks", "urged", "urges", "warned", "warns", "called", "calls"]
+# How many words after an organisation's name a title and the name it titles are looked for.
+TITLE_REACH = 6
 # Marks that end a clause within a sentence (the speaker of "said X" stays within it).
 CLAUSE_BREAKS = [",", ";", ":", "(", ")", "—", "–"]
 # Words that may stand between a subject and its verb ("Smith also said", "Smith has told").
 BETWEEN_SUBJECT_AND_VERB = ["also", "has", "have", "had", "was", "is", "then", "later", "once", "again", "further",
-                            "who", "which", "and", "but", "not", "never", "often", "first", "since"]
+                            "who", "which", "and", "but", "not", "never", "often", "first", "since", "long", "always",
+                            "still", "just", "already", "even", "now", "too", "it"]
 # Before a name they make it a description: "this Republican said", "one top Democrat told".
 DETERMINERS = ["a", "an", "one", "this", "that", "another", "some", "any"]
 # Opening a noun phrase that names no one: "her lawyers told", "the report stated".
@@ -64,7 +72,7 @@ DESCRIPTION_OPENERS = DETERMINERS + ["the", "these", "those", "her", "his", "the
 # Inside a subject's noun phrase, before its head's complement ("analysis of its statistics").
 PREPOSITIONS = ["of", "at", "in", "for", "from", "on", "with", "by", "to"]
 # How many words back from a speech verb its subject's noun phrase is looked for.
-SUBJECT_REACH = 8
+SUBJECT_REACH = 12
 SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
 
 
@@ -189,7 +197,8 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
     rows = np.flatnonzero(found["verb"].to_numpy())
     verbs_found = (
         tokens[rows].with_columns(word=pl.col("token").str.to_lowercase().str.replace(r"that$", ""),
-                                  next_word=neighbour(tokens, rows, "token", 1), described=_described_subject(tokens, rows),
+                                  next_word=neighbour(tokens, rows, "token", 1), object_start=neighbour(tokens, rows, "start", 1),
+                                  described=_described_subject(tokens, rows),
                                   subject_end=_subject_end(tokens, rows),
                                   word_before=neighbour(tokens, rows, "token", -1, edge="").str.to_lowercase())
         .filter((pl.col("word") != "according") | (pl.col("next_word") == "to"))
@@ -197,25 +206,31 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
         .filter(~pl.col("word_before").is_in(DESCRIPTION_OPENERS))
     )
     colons = tokens[np.flatnonzero(found["colon"].to_numpy())].with_columns(
-        word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64))
+        word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64),
+        object_start=pl.lit(None, pl.Int64), next_word=pl.lit(None, pl.String))
     return pl.concat([verbs_found.select(colons.columns), colons]).select(
-        "doc_id", "paragraph", "described", "subject_end", verb="word", v_start="start", v_end="end", v_sentence="sentence", v_clause="clause")
+        "doc_id", "paragraph", "described", "subject_end", "object_start", verb="word", object_word="next_word", v_start="start", v_end="end", v_sentence="sentence", v_clause="clause")
 
 
 def _described_subject(tokens: pl.DataFrame, rows: np.ndarray) -> pl.Series:
     """Whether the subject of each verb at `rows` is a common noun phrase that names no one
-    ("her lawyers told", "his friend shouted", "the report stated"): going back from the verb over
-    lower-case words, an article or a possessive pronoun comes before any name, and not inside a
-    complement ("Garland at one point asked" and "PC World's analysis of its traffic concluded"
-    have a named subject)."""
-    described = pl.Series([False] * len(rows), dtype=pl.Boolean)
-    settled = pl.Series([False] * len(rows), dtype=pl.Boolean)
+    ("her lawyers told", "critics called", "the report stated"): going back from the verb over
+    lower-case words, an article or a possessive pronoun comes before any name (not one inside a
+    complement: "Garland at one point asked"), or a bare noun stands right before the verb and
+    no name owns it ("Cornyn's statement added" and "PC World's analysis of its traffic
+    concluded" have a named subject)."""
     word = neighbour(tokens, rows, "token", -1, within=("doc_no", "sentence"), edge="")
+    described = (word.str.contains(r"^\p{Ll}+$") & ~word.str.ends_with("ly")
+                 & ~word.is_in(BETWEEN_SUBJECT_AND_VERB + PERSON_PRONOUNS + DESCRIPTION_OPENERS))
+    settled = pl.Series([False] * len(rows), dtype=pl.Boolean)
     for k in range(1, SUBJECT_REACH + 1):
         word_before = neighbour(tokens, rows, "token", -k - 1, within=("doc_no", "sentence"), edge="")
         opener = word.str.to_lowercase().is_in(DESCRIPTION_OPENERS) & ~word_before.is_in(PREPOSITIONS)
-        described = described | (~settled & opener)
-        settled = settled | opener | ~(word.str.contains(r"^\p{Ll}+$") | word.is_in(["'", "’"]))
+        name = word.str.contains(r"^\p{Lu}") & ~opener
+        passed_over = word.str.contains(r"^\p{Ll}+$") | word.is_in(["'", "’"])
+        described = pl.select(pl.when(settled).then(described).when(opener).then(True).when(name).then(False)
+                              .otherwise(described)).to_series()
+        settled = settled | opener | ~passed_over
         word = word_before
     return described
 
@@ -284,15 +299,17 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     following = pl.col("start").shift(-1).over("doc_id")
     previous_end = pl.col("end").shift(1).over("doc_id")
     # `"... I don't know it." Mr Grossman said he did not trust it`: a quote closed by a full stop
-    # ends its sentence, and the capitalised sentence after it is narration, not its attribution.
-    ends_sentence = pl.col("quote").str.contains(r"\.\s*$") & pl.col("follow").str.contains(r"^\p{Lu}").fill_null(False)
+    # ends its sentence, and the capitalised sentence after it is narration, not its attribution;
+    # so is a bracket after a question (`"...?" (The judge called it "hypothetical.")`).
+    ends_sentence = ((pl.col("quote").str.contains(r"\.\s*$") & pl.col("follow").str.contains(r"^\p{Lu}"))
+                     | (pl.col("quote").str.contains(r"[.?!]\s*$") & pl.col("follow").is_in(["(", "["]))).fill_null(False)
     after = (
         located.with_columns(next_quote=following).join(cues.filter(pl.col("verb") != COLON), on=["doc_id", "paragraph"])
         .filter((pl.col("v_start") >= pl.col("end")) & (pl.col("v_start") - pl.col("end") <= AFTER_REACH)
                 & (pl.col("v_sentence") == pl.col("end_sentence")) & (pl.col("v_start") < pl.col("next_quote").fill_null(2**62))
                 & ~ends_sentence)
         .sort("v_start").group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", side=pl.lit("after"))
+        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word", side=pl.lit("after"))
     )
     # The clause before the quote is in the quote's sentence (`said Smith. "..."` is the previous
     # quote's), or ends in a colon or comma right before it (`Rathbun stated,\n\n"..."`); a colon
@@ -306,7 +323,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
                 & ((pl.col("verb") != COLON) | (introduced & (pl.col("v_end") == pl.col("lead_end")))))
         .sort(pl.col("verb") == COLON, pl.col("v_start"), descending=[False, True])
         .group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", side=pl.lit("before"))
+        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word", side=pl.lit("before"))
     )
     # The clause after the quote wins when it names a speaker; else the one before it (`called
     # Belarus "the closest ally," and promised "any support"`: "promised" names no one).
@@ -335,8 +352,8 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     title_case = pl.col("quote").str.contains(
         r"^\W*\p{Lu}[\w’'-]*(?:\W+(?:\p{Lu}[\w’'-]*|\d+|of|the|and|in|on|for|to|a|an|from|with|at|by))*\W*$")
     # A name or title in title case ("The Internet Explorer 6 Countdown"); a long one is speech
-    # only with a speaker.
-    titled = title_case & ((words <= MAX_TITLE_WORDS) | pl.col("speaker_entity_id").is_null())
+    # only with an attribution of its own.
+    titled = title_case & ((words <= MAX_TITLE_WORDS) | ~pl.col("cued"))
     speech = ~titled & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
                                                      | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null()))
     return resolved.filter(speech).select("doc_id", "start", "end", "quote", speech_verb="verb",
@@ -401,15 +418,18 @@ def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.Da
                  & ~neighbour(tokens, last_rows, "token", 1, edge="").is_in(titles))
     # "Civil Defense Authority director General Suleiman al-Amr said": the organisation heads the
     # title of a person (whose name the recogniser may have missed), and is not the speaker.
-    in_title = pl.Series([True] * len(last_rows), dtype=pl.Boolean)
-    titles_a_name = pl.Series([False] * len(last_rows), dtype=pl.Boolean)
-    for k in range(1, 4):
-        word = neighbour(tokens, last_rows, "token", k, within=("doc_no", "sentence"), edge="")
-        titles_a_name = titles_a_name | (in_title & (k > 1) & word.str.contains(r"^\p{Lu}\w") & ~word.is_in(titles))
-        in_title = in_title & word.is_in(titles)
-    heads_a_title = (names["type"] == "ORGANIZATION") & titles_a_name
+    # So does "Maxi Moving's Vice President, Ivan Cheptenari".
+    following = pl.select(pl.concat_str([neighbour(tokens, last_rows, "token", k, within=("doc_no", "sentence"), edge="")
+                                         for k in range(1, TITLE_REACH + 1)], separator=" ")).to_series()
+    title = "|".join(re.escape(word) for word in titles)
+    heads_a_title = (names["type"] == "ORGANIZATION") & following.str.contains(
+        rf"^(?:['’] s )?(?:(?:{title}) )+(?:, )?\p{{Lu}}\w")
+    # "the Romney campaign": a person's name that modifies a noun.
+    next_word = neighbour(tokens, last_rows, "token", 1, edge="")
+    modifies = (names["type"] == "PERSON") & (before.str.to_lowercase() == "the") \
+        & next_word.str.contains(r"^\p{Ll}") & ~next_word.is_in(speech_verbs())
     return (
-        names.with_columns(described=described | heads_a_title).filter(~pl.col("described"))
+        names.with_columns(described=described | heads_a_title | modifies).filter(~pl.col("described"))
         .select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence", m_clause="clause")
     )
 
@@ -428,7 +448,11 @@ def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb") == "according"
     person = pl.col("type") == "PERSON"
     between_quote_and_verb = after & ~according & (pl.col("m_start") >= pl.col("end")) & (pl.col("m_end") <= pl.col("v_start"))
-    after_verb = (pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_sentence") == pl.col("v_sentence")) & (after | according)
+    # After "told" stands the listener (`," Majed al-Nour told Reuters`); after "one" or "a", a
+    # description (`," wrote one user on Sina's Weibo`).
+    after_verb = ((pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_sentence") == pl.col("v_sentence")) & (after | according)
+                  & ~pl.col("verb").is_in(LISTENER_VERBS)
+                  & (~pl.col("object_word").str.to_lowercase().is_in(DESCRIPTION_OPENERS) | (pl.col("m_start") == pl.col("object_start"))))
     near_verb = after_verb & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
     in_verb_clause = after_verb & person & (pl.col("m_clause") == pl.col("v_clause")) \
         & (pl.col("m_start") - pl.col("v_end") <= CLAUSE_NAME_REACH)
@@ -437,8 +461,8 @@ def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     subject_before = (before & ~according & (~pl.col("described") | adjacent) & (pl.col("m_end") <= pl.col("v_start"))
                       & (pl.col("m_sentence") == pl.col("v_sentence")))
     # `Play, says Cleese, "allows ..."`: the subject after the verb, before the quote.
-    inverted = before & person & (pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_end") <= pl.col("start")) \
-        & (pl.col("m_clause") == pl.col("v_clause")) & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
+    inverted = before & person & (pl.col("m_start") == pl.col("object_start")) & (pl.col("m_end") <= pl.col("start")) \
+        & ~pl.col("verb").is_in(OBJECT_VERBS)
     distance_after_verb = pl.col("m_start") - pl.col("v_end")
     ranked = pairs.with_columns(rank=pl.when(between_quote_and_verb & person).then(pl.col("m_start") - pl.col("end"))
                                 .when(between_quote_and_verb).then(5_000 + pl.col("m_start") - pl.col("end"))
@@ -461,7 +485,12 @@ def _continuations(resolved: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     narration between them names another person (`Mann agreed, adding "..."` is not the previous
     speaker's). A paragraph of quotation left open takes the speaker named in the next paragraph
     of it."""
-    continues = ~pl.col("cued") & (pl.col("paragraph") - pl.col("paragraph").shift(1)).is_between(0, 1)
+    # A quote inside a sentence of narration (`His friend shouted "Why?"`) is that sentence's,
+    # unless the sentence is the previous quote's.
+    opens_sentence = (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True)
+    same_sentence = pl.col("sentence") == pl.col("end_sentence").shift(1)
+    continues = (~pl.col("cued") & (opens_sentence | same_sentence)
+                 & (pl.col("paragraph") - pl.col("paragraph").shift(1)).is_between(0, 1))
     chains = resolved.with_columns(
         chain=(~continues.over("doc_id").fill_null(False)).cast(pl.Int32).cum_sum().over("doc_id"),
         previous_end=pl.col("end").shift(1).over("doc_id"))
@@ -482,11 +511,14 @@ def _continuations(resolved: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
 
 
 def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
-    """A quote that stands as a sentence of its own, with no speaker yet, takes the subject of a
-    speech verb in the sentence right before it in its paragraph, a name or "he" just before the
-    verb (`Mr Kocher said he did not use it. "If someone steals my computer ..."`)."""
-    alone = (pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
-             & (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True))
+    """A quote with no attribution and no speaker yet: standing as a sentence of its own, it takes
+    the subject of a speech verb in the sentence right before it in its paragraph, a name or "he"
+    just before the verb (`Mr Kocher said he did not use it. "If someone steals my computer
+    ..."`); inside a sentence, the first person that sentence names before it (`Heald said
+    although the two are known to cut yields, "nobody has looked at these together"`)."""
+    opens_sentence = (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True)
+    unattributed = pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
+    alone = unattributed & opens_sentence
     verbs = cues.filter(pl.col("verb") != COLON).select("doc_id", "paragraph", "v_start", "subject_end",
                                                           sentence=pl.col("v_sentence") + 1)
     subjects = (
@@ -496,5 +528,13 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
         .sort("v_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", "subject")
     )
+    people = names.filter(pl.col("type") == "PERSON").select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence")
+    embedded = (
+        resolved.filter(unattributed & ~opens_sentence).select("doc_id", "start", "sentence")
+        .join(people, on=["doc_id", "sentence"]).filter(pl.col("m_end") <= pl.col("start"))
+        .sort("m_start").group_by("doc_id", "start").first()
+        .select("doc_id", "start", subject="entity_id")
+    )
+    subjects = pl.concat([subjects, embedded])
     return (resolved.join(subjects, on=["doc_id", "start"], how="left")
             .with_columns(speaker_entity_id=pl.coalesce("speaker_entity_id", "subject")).drop("subject"))
