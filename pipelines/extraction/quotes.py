@@ -53,6 +53,8 @@ EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "rep
 # A colon right before the quote introduces it ("Smith agrees and recommends caution: "...""):
 # the speaker is the subject of its clause, as for a speech verb.
 COLON = ":"
+# How many sentences back the organisation an "it said" stands for may have been named.
+ORGANISATION_REACH = 3
 # Verbs whose object is the listener, never the speaker: "told Reuters".
 LISTENER_VERBS = ["told", "tells", "informed", "informs"]
 # Before a quote these take an object, not an inverted subject: "asked Rybicki "..."".
@@ -329,8 +331,8 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # Belarus "the closest ally," and promised "any support"`: "promised" names no one).
     attributed = pl.concat([after, before])
     nominal = _nominal_organisations(tokens, mentions)
-    named_organisations = mentions.filter(pl.col("type") == "ORGANIZATION").select("doc_id", "entity_id", "start")
-    organisations = pl.concat([named_organisations, nominal.select("doc_id", "entity_id", "start")])
+    named_organisations = mentions.filter(pl.col("type") == "ORGANIZATION").select("doc_id", "entity_id", "start", "sentence")
+    organisations = pl.concat([named_organisations, nominal.select("doc_id", "entity_id", "start", "sentence")])
     names = _speaker_names(articles, tokens, mentions, pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
     speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), names)
     chosen = (
@@ -382,7 +384,8 @@ def _nominal_organisations(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.D
 
 def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) -> pl.DataFrame:
     """"it" right before or after a speech verb ("it added", "said it") as a mention of the
-    latest organisation named before it: agencies and ministries speak as "it"."""
+    latest organisation named before it, a few sentences back at most: agencies and ministries
+    speak as "it"."""
     verbs = speech_verbs()
     rows = np.flatnonzero(tokens["token"].is_in(["it", "It"]).to_numpy())
     pronouns = (
@@ -391,9 +394,10 @@ def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) ->
         .select("doc_id", "start", "end", "sentence").sort("doc_id", "start")
     )
     return (
-        pronouns.join_asof(organisations.select("doc_id", "entity_id", o_start="start").sort("doc_id", "o_start"),
+        pronouns.join_asof(organisations.select("doc_id", "entity_id", o_start="start", o_sentence="sentence")
+                           .sort("doc_id", "o_start"),
                            left_on="start", right_on="o_start", by="doc_id", strategy="backward", check_sortedness=False)
-        .filter(pl.col("entity_id").is_not_null())
+        .filter(pl.col("entity_id").is_not_null() & (pl.col("sentence") - pl.col("o_sentence") <= ORGANISATION_REACH))
         .select("doc_id", "entity_id", "start", "end", "sentence", type=pl.lit("ORGANIZATION"))
     )
 
@@ -418,12 +422,13 @@ def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.Da
                  & ~neighbour(tokens, last_rows, "token", 1, edge="").is_in(titles))
     # "Civil Defense Authority director General Suleiman al-Amr said": the organisation heads the
     # title of a person (whose name the recogniser may have missed), and is not the speaker.
-    # So does "Maxi Moving's Vice President, Ivan Cheptenari".
+    # So does any name in the possessive: "Maxi Moving's Vice President, Ivan Cheptenari".
     following = pl.select(pl.concat_str([neighbour(tokens, last_rows, "token", k, within=("doc_no", "sentence"), edge="")
                                          for k in range(1, TITLE_REACH + 1)], separator=" ")).to_series()
     title = "|".join(re.escape(word) for word in titles)
-    heads_a_title = (names["type"] == "ORGANIZATION") & following.str.contains(
-        rf"^(?:['’] s )?(?:(?:{title}) )+(?:, )?\p{{Lu}}\w")
+    titled_name = rf"(?:(?:{title}) )+(?:, )?\p{{Lu}}\w"
+    heads_a_title = (((names["type"] == "ORGANIZATION") & following.str.contains(f"^{titled_name}"))
+                     | following.str.contains(f"^['’] s {titled_name}"))
     # "the Romney campaign": a person's name that modifies a noun.
     next_word = neighbour(tokens, last_rows, "token", 1, edge="")
     modifies = (names["type"] == "PERSON") & (before.str.to_lowercase() == "the") \
