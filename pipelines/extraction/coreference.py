@@ -144,15 +144,16 @@ def _speaking_pronouns(tokens: pl.DataFrame, pronoun_rows: np.ndarray, named: pl
 
 def titled_mentions(tokens: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame,
                     roles: pl.DataFrame) -> pl.DataFrame:
-    """"the <title>" with no name after it ("the chancellor said"), as a mention of the nearest
-    person named before it whose roles in the article hold that title ("Gordon Brown, the
-    chancellor")."""
+    """"the <title>" with no name after it ("the chancellor said", not "The judge, Colleen
+    Kollar-Kotelly, said"), as a mention of the nearest person named before it whose roles in
+    the article hold that title ("Gordon Brown, the chancellor")."""
     titles = [t for t in role_words() if t.islower()]
     rows = np.flatnonzero(tokens["token"].is_in(["the", "The"]).to_numpy())
     phrases = (
         tokens[rows].with_columns(title=neighbour(tokens, rows, "token", 1), end=neighbour(tokens, rows, "end", 1),
-                                  after=neighbour(tokens, rows, "token", 2))
-        .filter(pl.col("title").is_in(titles) & ~pl.col("after").str.contains(r"^[A-Z]").fill_null(False))
+                                  after=neighbour(tokens, rows, "token", 2), apposed=neighbour(tokens, rows, "token", 3))
+        .filter(pl.col("title").is_in(titles) & ~pl.col("after").str.contains(r"^[A-Z]").fill_null(False)
+                & ~((pl.col("after") == ",") & pl.col("apposed").str.contains(r"^[A-Z]")).fill_null(False))
         .select("doc_id", "start", "end", "sentence", "title").sort("doc_id", "start")
     )
     holders = (roles.select("doc_id", person_key="key", title=pl.col("role").str.to_lowercase().str.extract_all(r"[a-z]+"))
