@@ -405,7 +405,8 @@ def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) ->
 def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame,
                    organisation_references: pl.DataFrame) -> pl.DataFrame:
     """The mentions that may speak (people, organisations, "the ministry", "it"), each with the
-    clause it stands in: doc_id, entity_id, type, m_start, m_end, m_sentence, m_clause."""
+    clause it stands in and whether it is in the possessive: doc_id, entity_id, type, possessive,
+    m_start, m_end, m_sentence, m_clause."""
     columns = ["doc_id", "entity_id", "type", "start", "end", "sentence"]
     names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), organisation_references.select(columns)])
     names = names.join(articles.select("doc_id", doc_no=pl.int_range(pl.len(), dtype=pl.Int64)), on="doc_id").sort("doc_no", "start")
@@ -434,8 +435,10 @@ def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.Da
     modifies = (names["type"] == "PERSON") & (before.str.to_lowercase() == "the") \
         & next_word.str.contains(r"^\p{Ll}") & ~next_word.is_in(speech_verbs())
     return (
-        names.with_columns(described=described | heads_a_title | modifies).filter(~pl.col("described"))
-        .select("doc_id", "entity_id", "type", m_start="start", m_end="end", m_sentence="sentence", m_clause="clause")
+        names.with_columns(described=described | heads_a_title | modifies, possessive=next_word.is_in(["'", "’"]))
+        .filter(~pl.col("described"))
+        .select("doc_id", "entity_id", "type", "possessive", m_start="start", m_end="end", m_sentence="sentence",
+                m_clause="clause")
     )
 
 
@@ -519,8 +522,9 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
     """A quote with no attribution and no speaker yet: standing as a sentence of its own, it takes
     the subject of a speech verb in the sentence right before it in its paragraph, a name or "he"
     just before the verb (`Mr Kocher said he did not use it. "If someone steals my computer
-    ..."`); inside a sentence, the first person that sentence names before it (`Heald said
-    although the two are known to cut yields, "nobody has looked at these together"`)."""
+    ..."`); inside a sentence, the first person that sentence names before it, not in the
+    possessive (`Heald said although the two are known to cut yields, "nobody has looked at
+    these together"`)."""
     opens_sentence = (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True)
     unattributed = pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
     alone = unattributed & opens_sentence
@@ -533,7 +537,8 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
         .sort("v_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", "subject")
     )
-    people = names.filter(pl.col("type") == "PERSON").select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence")
+    people = (names.filter((pl.col("type") == "PERSON") & ~pl.col("possessive"))
+              .select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence"))
     embedded = (
         resolved.filter(unattributed & ~opens_sentence).select("doc_id", "start", "sentence")
         .join(people, on=["doc_id", "sentence"]).filter(pl.col("m_end") <= pl.col("start"))
