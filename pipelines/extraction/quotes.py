@@ -53,6 +53,7 @@ EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "rep
 # A colon right before the quote introduces it ("Smith agrees and recommends caution: "...""):
 # the speaker is the subject of its clause, as for a speech verb.
 COLON = ":"
+DASHES = ["—", "–", "-"]
 # How many sentences back the organisation an "it said" stands for may have been named.
 ORGANISATION_REACH = 3
 # Verbs whose object is the listener, never the speaker: "told Reuters".
@@ -161,7 +162,7 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
         .join(articles.select("doc_id", "text"), on="doc_id")
         .with_columns(quote=pl.col("text").str.slice(pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
         .filter(pl.col("quote").str.count_matches(WORD) >= MIN_QUOTE_WORDS)
-        .select("doc_id", "start", "end", "quote", "closed")
+        .select("doc_id", "start", "end", "quote", "closed", "detached")
     )
 
 
@@ -175,15 +176,16 @@ def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
     # `"it would not be called "research", would it?"`: an inner pair, then the closing mark.
     closes_after_inner = (pl.col("opens_1").fill_null(False) & ~pl.col("opens_2").fill_null(True)
                           & ~pl.col("opens_3").fill_null(True) & (pl.col("paragraph_3") == pl.col("paragraph")))
-    runs_on = (pl.col("opens_1").fill_null(False) & (pl.col("paragraph_1") - pl.col("paragraph") == 1)
-               & pl.col("inner").str.contains(r"^[^\n]*\n\s*$") & across_paragraphs)
+    # The next mark opens a later paragraph (a caption scraped in between may separate them: such
+    # a quote counts only where an attribution introduces it, see quotes()).
+    runs_on = (pl.col("opens_1").fill_null(False) & (pl.col("paragraph_1") > pl.col("paragraph")) & across_paragraphs)
     nested = pl.col("previous_opens").fill_null(False) & ~pl.col("opens_1").fill_null(True) \
         & ~pl.col("opens_2").fill_null(True) & (pl.col("paragraph_2") == pl.col("paragraph"))
     end = pl.when(closes_next).then(pl.col("end_1")).when(closes_after_inner).then(pl.col("end_3")) \
-        .when(runs_on).then(pl.col("start") + 1 + pl.col("inner").str.strip_chars_end().str.len_chars())
+        .when(runs_on).then(pl.col("start") + 1 + pl.col("inner").str.extract(r"^([^\n]*)").str.strip_chars_end().str.len_chars())
     return (
         marks.filter(pl.col("opens") & ~nested)
-        .select("doc_id", "start", end=end, closed=~runs_on)
+        .select("doc_id", "start", end=end, closed=~runs_on, detached=runs_on & (pl.col("paragraph_1") - pl.col("paragraph") > 1))
         .filter(pl.col("end").is_not_null())
     )
 
@@ -269,7 +271,8 @@ def _located(passages: pl.DataFrame, articles: pl.DataFrame, tokens: pl.DataFram
     """Passages with the tokens around them: paragraph and sentence of the opening mark; `lead`,
     the token before it (a colon introducing the quote, or the end of a sentence) with its end,
     sentence and paragraph; `end_sentence`, the sentence of the last character (an attribution
-    after the quote is in it); `follow`, the token after the closing mark."""
+    after the quote is in it); `follow`, the token after the closing mark, and `after_follow`,
+    where the next one starts."""
     numbered = (passages.join(articles.select("doc_id", doc_no=pl.int_range(pl.len(), dtype=pl.Int64)), on="doc_id")
                 .sort("doc_no", "start"))
     doc_nos, starts, ends = (numbered[c].to_numpy() for c in ("doc_no", "start", "end"))
@@ -289,6 +292,7 @@ def _located(passages: pl.DataFrame, articles: pl.DataFrame, tokens: pl.DataFram
             {"token": "lead", "end": "lead_end", "sentence": "lead_sentence", "paragraph": "lead_paragraph"}),
         *at(_token_rows(tokens, doc_nos, ends - 1, "last"), {"sentence": "end_sentence"}),
         *at(_token_rows(tokens, doc_nos, ends, "first"), {"token": "follow"}),
+        *at(_token_rows(tokens, doc_nos, ends, "first") + 1, {"start": "after_follow", "token": "after_follow_token"}),
     ).drop("doc_no")
 
 
@@ -341,9 +345,21 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         .group_by("doc_id", "start", maintain_order=True).first()
         .select("doc_id", "start", "verb", "speaker_entity_id")
     )
+    # `"So far, it's the Internet: 1, Scientology: 0." - Matthew Ingram`: a byline after a dash;
+    # with no person there, a cited title (`"Document found on street" — CBC.ca, August 15`).
+    bylined = (
+        located.filter(pl.col("follow").is_in(DASHES))
+        .join(names.filter(pl.col("type") == "PERSON").select("doc_id", after_follow="m_start", byline="entity_id"),
+              on=["doc_id", "after_follow"])
+        .select("doc_id", "start", "byline").unique(["doc_id", "start"])
+    )
     resolved = (
-        located.join(chosen, on=["doc_id", "start"], how="left")
-        .with_columns(cued=pl.col("verb").is_not_null(), verb=pl.col("verb").replace(COLON, None))
+        located.join(chosen, on=["doc_id", "start"], how="left").join(bylined, on=["doc_id", "start"], how="left")
+        .with_columns(cited=pl.col("follow").is_in(DASHES) & pl.col("after_follow_token").str.contains(r"^\p{Lu}").fill_null(False)
+                      & pl.col("byline").is_null() & pl.col("verb").is_null(),
+                      cued=pl.col("verb").is_not_null() | pl.col("byline").is_not_null(),
+                      speaker_entity_id=pl.coalesce("speaker_entity_id", "byline"), verb=pl.col("verb").replace(COLON, None))
+        .drop("byline")
         .sort("doc_id", "start")
         .pipe(_continuations, names)
         .pipe(_named_in_sentence_before, cues, names)
@@ -356,7 +372,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # A name or title in title case ("The Internet Explorer 6 Countdown"); a long one is speech
     # only with an attribution of its own.
     titled = title_case & ((words <= MAX_TITLE_WORDS) | ~pl.col("cued"))
-    speech = ~titled & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
+    speech = ~titled & ~pl.col("cited") & (~pl.col("detached") | pl.col("verb").is_not_null()) & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
                                                      | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null()))
     return resolved.filter(speech).select("doc_id", "start", "end", "quote", speech_verb="verb",
                                          speaker_entity_id="speaker_entity_id")
