@@ -16,6 +16,9 @@ from pipelines.extraction.tokens import neighbour, shifted
 MALE_HONORIFICS = ["Mr", "Sir", "Lord", "Baron", "Herr", "Messrs"]
 FEMALE_HONORIFICS = ["Mrs", "Ms", "Miss", "Lady", "Dame", "Baroness", "Mme", "Mlle", "Frau"]
 PRONOUN_GENDERS = {"he": "male", "He": "male", "she": "female", "She": "female"}
+# How many sentences back a pronoun's antecedent may stand: further back, the pronoun refers to
+# someone the text describes without a name ("a photographer told me how he ...").
+PRONOUN_REACH = 4
 # How many sentences back the speaker a "he said" refers to may have been named.
 SPEAKER_REACH = 6
 
@@ -76,11 +79,11 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
             allow_exact_matches=False, check_sortedness=False).filter(pl.col("subject_key").is_not_null())
         # Any other pronoun: the nearest person before it, a resolved sentence-opening pronoun included
         # ("He said so, and he added" is one person).
-        antecedents = pl.concat([people.filter(agrees).select("doc_id", "person_start", "person_key"),
-                                 opening.select("doc_id", person_start="start", person_key="subject_key")])
+        antecedents = pl.concat([people.filter(agrees).select("doc_id", "person_start", "person_key", person_sentence="sentence"),
+                                 opening.select("doc_id", person_start="start", person_key="subject_key", person_sentence="sentence")])
         nearest = own.join(opening.select("doc_id", "start"), on=["doc_id", "start"], how="anti").sort("doc_id", "start").join_asof(
             antecedents.sort("doc_id", "person_start"), left_on="start", right_on="person_start", by="doc_id",
-            strategy="backward", check_sortedness=False)
+            strategy="backward", check_sortedness=False).filter(pl.col("sentence") - pl.col("person_sentence") <= PRONOUN_REACH)
         resolved.append(pl.concat([nearest.select("doc_id", "start", "end", "sentence", "text", "person_key"),
                                    opening.select("doc_id", "start", "end", "sentence", "text", person_key="subject_key")]))
     speakers = _speaking_pronouns(tokens, pronoun_rows, mentions.filter(pl.col("type") == "PERSON"), genders)
