@@ -1,13 +1,22 @@
 """Quotations and their speakers, as polars expressions over the text, the tokens and the mentions.
 
-A quotation runs from an opening mark to its closing mark within a paragraph; news style opens a
-new mark at each paragraph of a long quotation without closing the previous one, so a mark left
-open at the end of a paragraph closes there when the next paragraph opens a mark. The speaker
-comes from the attribution clause beside the quote: after it (`," said X`, `," X said`, `," X, a
-senior aide, said`, `," X told BBC News`), before it (`X said: "`, `according to X, "`), or, for
-a quote with no clause of its own, from the quote it continues (the next paragraph of the same
-quotation, or a second quote in the paragraph). With no clause the speaker is NULL: a guess
-from the nearest name is wrong more often than right."""
+Boundaries: each quotation mark opens or closes by the text around it, whatever its shape, and
+an opening mark pairs with the next mark when that one closes (_marks, _passages). A quotation
+may run on unmarked into the next paragraph; news style opens a new mark at each paragraph of a
+long quotation without closing the previous one, so a mark left open at the end of a paragraph
+closes there when a later paragraph opens a mark. Single marks count where they cannot be
+apostrophes.
+
+Speakers come from the structure of the attribution, not the nearest name: the clause after the
+quote (`," said X`, `," X said`, `," X, a senior aide, said`), the clause before it in its
+sentence (`X said: "`, `according to X, "`, `X, saying: "`, `Y responded: "`), a byline after a
+dash; within a clause a person before the organisation it also names ("CML director general
+Michael Coogan said"), and no one for a description ("her lawyers told", "one top Republican
+said") or a listener ("told Reuters"). A quote with no clause of its own continues the speaker
+of the quote before it (a speaker's run of sentences and paragraphs) unless the narration
+between names another person; standing alone, it takes the subject of a speech verb in the
+sentence before it. Otherwise the speaker is NULL: a guess from the nearest name is wrong more
+often than right."""
 
 from __future__ import annotations
 
@@ -53,6 +62,7 @@ EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "rep
 # A colon right before the quote introduces it ("Smith agrees and recommends caution: "...""):
 # the speaker is the subject of its clause, as for a speech verb.
 COLON = ":"
+# A dash after a quote introduces its byline or its source.
 DASHES = ["—", "–", "-"]
 # How many sentences back the organisation an "it said" stands for may have been named.
 ORGANISATION_REACH = 3
@@ -67,7 +77,7 @@ CLAUSE_BREAKS = [",", ";", ":", "(", ")", "—", "–"]
 # Words that may stand between a subject and its verb ("Smith also said", "Smith has told").
 BETWEEN_SUBJECT_AND_VERB = ["also", "has", "have", "had", "was", "is", "then", "later", "once", "again", "further",
                             "who", "which", "and", "but", "not", "never", "often", "first", "since", "long", "always",
-                            "still", "just", "already", "even", "now", "too", "it"]
+                            "still", "just", "already", "even", "now", "too"]
 # Before a name they make it a description: "this Republican said", "one top Democrat told".
 DETERMINERS = ["a", "an", "one", "this", "that", "another", "some", "any"]
 # Opening a noun phrase that names no one: "her lawyers told", "the report stated".
@@ -77,6 +87,8 @@ PREPOSITIONS = ["of", "at", "in", "for", "from", "on", "with", "by", "to"]
 # How many words back from a speech verb its subject's noun phrase is looked for.
 SUBJECT_REACH = 12
 SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
+# What an attribution cue carries from _cues to _speakers.
+CUE_COLUMNS = ["verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word"]
 
 
 @cache
@@ -144,12 +156,13 @@ def _double_mark_roles() -> pl.Expr:
 
 
 def _passages(articles: pl.DataFrame) -> pl.DataFrame:
-    """Quoted passages: doc_id, start, end (marks included), quote (marks excluded), closed. An
-    opening mark pairs with the next mark when that one closes, in its paragraph or the next (a
-    paragraph of quotation that runs on unmarked); one quote nested in it is stepped over. A
-    paragraph that opens a quote and does not close it ends it there when the next paragraph
-    opens a mark (news style for a long quotation). Any other mark pairs with nothing. Single
-    marks pair within a paragraph, and not inside a quotation in double marks."""
+    """Quoted passages: doc_id, start, end (marks included), quote (marks excluded), closed,
+    detached. An opening mark pairs with the next mark when that one closes, in its paragraph or
+    the next (a paragraph of quotation that runs on unmarked); one quote nested in it is stepped
+    over. A paragraph that opens a quote and does not close it ends it there when a later
+    paragraph opens a mark (news style for a long quotation); `detached` when paragraphs without
+    marks stand between. Any other mark pairs with nothing. Single marks pair within a
+    paragraph, and not inside a quotation in double marks."""
     doubles = _paired(_marks(articles), across_paragraphs=True)
     singles = (
         _paired(_single_marks(articles), across_paragraphs=False).sort("doc_id", "start")
@@ -160,14 +173,16 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
     return (
         pl.concat([doubles, singles])
         .join(articles.select("doc_id", "text"), on="doc_id")
-        .with_columns(quote=pl.col("text").str.slice(pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
+        .with_columns(quote=pl.col("text").str.slice(
+            pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
         .filter(pl.col("quote").str.count_matches(WORD) >= MIN_QUOTE_WORDS)
         .select("doc_id", "start", "end", "quote", "closed", "detached")
     )
 
 
 def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
-    """doc_id, start, end, closed of the quotations the marks (_marks' columns) open and close."""
+    """doc_id, start, end, closed, detached of the quotations the marks (_marks' columns) open
+    and close (see _passages)."""
     ahead = {f"{column}_{k}": pl.when(_same_article(-k)).then(pl.col(column).shift(-k))
              for column in ("opens", "end", "paragraph") for k in (1, 2, 3)}
     marks = marks.with_columns(**ahead, previous_opens=pl.when(_same_article(1)).then(pl.col("opens").shift(1)))
@@ -191,8 +206,10 @@ def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
 
 
 def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
-    """Speech verbs ("said", "told", "according" before "to") with their paragraph: doc_id,
-    paragraph, verb, v_start, v_end."""
+    """Speech verbs ("said", "told", "according" before "to") and colons, which introduce a quote
+    like one: doc_id, paragraph and CUE_COLUMNS (where the verb stands, its sentence and clause;
+    whether its subject is a description; where the subject right before it ends; the word
+    after it and where that starts)."""
     verbs = speech_verbs()
     forms = verbs + [verb.capitalize() for verb in verbs]
     # Scraped text loses spaces: "declaredthat" is "declared that".
@@ -213,7 +230,8 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
         word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64),
         object_start=pl.lit(None, pl.Int64), next_word=pl.lit(None, pl.String))
     return pl.concat([verbs_found.select(colons.columns), colons]).select(
-        "doc_id", "paragraph", "described", "subject_end", "object_start", verb="word", object_word="next_word", v_start="start", v_end="end", v_sentence="sentence", v_clause="clause")
+        "doc_id", "paragraph", "described", "subject_end", "object_start", verb="word", object_word="next_word",
+        v_start="start", v_end="end", v_sentence="sentence", v_clause="clause")
 
 
 def _described_subject(tokens: pl.DataFrame, rows: np.ndarray) -> pl.Series:
@@ -315,21 +333,22 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
                 & (pl.col("v_sentence") == pl.col("end_sentence")) & (pl.col("v_start") < pl.col("next_quote").fill_null(2**62))
                 & ~ends_sentence)
         .sort("v_start").group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word", side=pl.lit("after"))
+        .select("doc_id", "start", *CUE_COLUMNS, side=pl.lit("after"))
     )
     # The clause before the quote is in the quote's sentence (`said Smith. "..."` is the previous
     # quote's), or ends in a colon or comma right before it (`Rathbun stated,\n\n"..."`); a colon
     # counts only there.
     introduced = pl.col("lead").is_in([COLON, ","])
     before = (
-        located.with_columns(previous_quote_end=previous_end).join(cues.rename({"paragraph": "lead_paragraph"}), on=["doc_id", "lead_paragraph"])
+        located.with_columns(previous_quote_end=previous_end)
+        .join(cues.rename({"paragraph": "lead_paragraph"}), on=["doc_id", "lead_paragraph"])
         .filter((pl.col("v_end") <= pl.col("start")) & (pl.col("start") - pl.col("v_end") <= BEFORE_REACH)
                 & (pl.col("v_start") >= pl.col("previous_quote_end").fill_null(-1))
                 & ((pl.col("v_sentence") == pl.col("sentence")) | (introduced & (pl.col("v_sentence") == pl.col("lead_sentence"))))
                 & ((pl.col("verb") != COLON) | (introduced & (pl.col("v_end") == pl.col("lead_end")))))
         .sort(pl.col("verb") == COLON, pl.col("v_start"), descending=[False, True])
         .group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word", side=pl.lit("before"))
+        .select("doc_id", "start", *CUE_COLUMNS, side=pl.lit("before"))
     )
     # The clause after the quote wins when it names a speaker; else the one before it (`called
     # Belarus "the closest ally," and promised "any support"`: "promised" names no one).
@@ -353,10 +372,10 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
               on=["doc_id", "after_follow"])
         .select("doc_id", "start", "byline").unique(["doc_id", "start"])
     )
+    sourced = pl.col("follow").is_in(DASHES) & pl.col("after_follow_token").str.contains(r"^\p{Lu}").fill_null(False)
     resolved = (
         located.join(chosen, on=["doc_id", "start"], how="left").join(bylined, on=["doc_id", "start"], how="left")
-        .with_columns(cited=pl.col("follow").is_in(DASHES) & pl.col("after_follow_token").str.contains(r"^\p{Lu}").fill_null(False)
-                      & pl.col("byline").is_null() & pl.col("verb").is_null(),
+        .with_columns(cited=sourced & pl.col("byline").is_null() & pl.col("verb").is_null(),
                       cued=pl.col("verb").is_not_null() | pl.col("byline").is_not_null(),
                       speaker_entity_id=pl.coalesce("speaker_entity_id", "byline"), verb=pl.col("verb").replace(COLON, None))
         .drop("byline")
@@ -372,8 +391,10 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # A name or title in title case ("The Internet Explorer 6 Countdown"); a long one is speech
     # only with an attribution of its own.
     titled = title_case & ((words <= MAX_TITLE_WORDS) | ~pl.col("cued"))
-    speech = ~titled & ~pl.col("cited") & (~pl.col("detached") | pl.col("verb").is_not_null()) & ((words >= MIN_UNATTRIBUTED_WORDS) | pl.col("verb").is_not_null()
-                                                     | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null()))
+    verb_attributed = pl.col("verb").is_not_null()
+    short_speech = verb_attributed | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null())
+    speech = (~titled & ~pl.col("cited") & (~pl.col("detached") | verb_attributed)
+              & ((words >= MIN_UNATTRIBUTED_WORDS) | short_speech))
     return resolved.filter(speech).select("doc_id", "start", "end", "quote", speech_verb="verb",
                                          speaker_entity_id="speaker_entity_id")
 
@@ -476,7 +497,8 @@ def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     # description (`," wrote one user on Sina's Weibo`).
     after_verb = ((pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_sentence") == pl.col("v_sentence")) & (after | according)
                   & ~pl.col("verb").is_in(LISTENER_VERBS)
-                  & (~pl.col("object_word").str.to_lowercase().is_in(DESCRIPTION_OPENERS) | (pl.col("m_start") == pl.col("object_start"))))
+                  & (~pl.col("object_word").str.to_lowercase().is_in(DESCRIPTION_OPENERS)
+                     | (pl.col("m_start") == pl.col("object_start"))))
     near_verb = after_verb & (pl.col("m_start") - pl.col("v_end") <= NAME_REACH)
     in_verb_clause = after_verb & person & (pl.col("m_clause") == pl.col("v_clause")) \
         & (pl.col("m_start") - pl.col("v_end") <= CLAUSE_NAME_REACH)
