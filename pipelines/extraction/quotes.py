@@ -205,17 +205,19 @@ def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
     )
 
 
-def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
+def _cues(tokens: pl.DataFrame, paragraphs: np.ndarray) -> pl.DataFrame:
     """Speech verbs ("said", "told", "according" before "to") and colons, which introduce a quote
     like one: doc_id, paragraph and CUE_COLUMNS (where the verb stands, its sentence and clause;
     whether its subject is a description; where the subject right before it ends; the word
-    after it and where that starts)."""
+    after it and where that starts). Only in `paragraphs` (those around a quote): the rest are
+    never read."""
     verbs = speech_verbs()
     forms = verbs + [verb.capitalize() for verb in verbs]
     # Scraped text loses spaces: "declaredthat" is "declared that".
     glued = pl.col("token").str.ends_with("that") & pl.col("token").str.slice(0, pl.col("token").str.len_chars() - 4).is_in(forms)
-    found = tokens.select(verb=pl.col("token").is_in(forms) | glued, colon=pl.col("token") == COLON)
-    rows = np.flatnonzero(found["verb"].to_numpy())
+    near = np.flatnonzero(np.isin(tokens["paragraph"].to_numpy(), paragraphs))
+    found = tokens[near].select(verb=pl.col("token").is_in(forms) | glued, colon=pl.col("token") == COLON)
+    rows = near[found["verb"].to_numpy()]
     verbs_found = (
         tokens[rows].with_columns(word=pl.col("token").str.to_lowercase().str.replace(r"that$", ""),
                                   next_word=neighbour(tokens, rows, "token", 1), object_start=neighbour(tokens, rows, "start", 1),
@@ -226,7 +228,7 @@ def _cues(tokens: pl.DataFrame) -> pl.DataFrame:
         # After "the" or "his" the word is a noun: "the states are", "his notes".
         .filter(~pl.col("word_before").is_in(DESCRIPTION_OPENERS))
     )
-    colons = tokens[np.flatnonzero(found["colon"].to_numpy())].with_columns(
+    colons = tokens[near[found["colon"].to_numpy()]].with_columns(
         word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64),
         object_start=pl.lit(None, pl.Int64), next_word=pl.lit(None, pl.String))
     return pl.concat([verbs_found.select(colons.columns), colons]).select(
@@ -319,7 +321,10 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     no attribution clause names one)."""
     tokens = with_paragraphs(tokens)
     located = _located(_passages(articles), articles, tokens)
-    cues = _cues(tokens)
+    # The paragraphs an attribution may stand in: a quote's, the one before it and its lead's.
+    paragraphs = np.unique(np.concatenate([located["paragraph"].drop_nulls().to_numpy() + shift for shift in (-1, 0)]
+                                          + [located["lead_paragraph"].drop_nulls().to_numpy()]))
+    cues = _cues(tokens, paragraphs)
     following = pl.col("start").shift(-1).over("doc_id")
     previous_end = pl.col("end").shift(1).over("doc_id")
     # `"... I don't know it." Mr Grossman said he did not trust it`: a quote closed by a full stop
@@ -356,7 +361,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     nominal = _nominal_organisations(tokens, mentions)
     named_organisations = mentions.filter(pl.col("type") == "ORGANIZATION").select("doc_id", "entity_id", "start", "sentence")
     organisations = pl.concat([named_organisations, nominal.select("doc_id", "entity_id", "start", "sentence")])
-    names = _speaker_names(articles, tokens, mentions, pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
+    names = _speaker_names(articles, tokens, paragraphs, mentions, pl.concat([nominal, _organisation_pronouns(tokens, organisations)]))
     speakers = _speakers(located.join(attributed, on=["doc_id", "start"]), names)
     chosen = (
         attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
@@ -439,17 +444,19 @@ def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) ->
     )
 
 
-def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame,
+def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, paragraphs: np.ndarray, mentions: pl.DataFrame,
                    organisation_references: pl.DataFrame) -> pl.DataFrame:
     """The mentions that may speak (people, organisations, "the ministry", "it"), each with the
     clause it stands in and whether it is in the possessive: doc_id, entity_id, type, possessive,
-    m_start, m_end, m_sentence, m_clause."""
+    m_start, m_end, m_sentence, m_clause. Only those in `paragraphs` (see _cues)."""
     columns = ["doc_id", "entity_id", "type", "start", "end", "sentence"]
     names = pl.concat([mentions.filter(pl.col("type").is_in(SPEAKER_TYPES)).select(columns), organisation_references.select(columns)])
     names = names.join(articles.select("doc_id", doc_no=pl.int_range(pl.len(), dtype=pl.Int64)), on="doc_id").sort("doc_no", "start")
     doc_nos = names["doc_no"].to_numpy()
     found = _token_rows(tokens, doc_nos, names["start"].to_numpy(), "first")
-    last_rows = _token_rows(tokens, doc_nos, names["end"].to_numpy(), "ending")
+    near = np.isin(tokens["paragraph"].to_numpy()[np.clip(found, 0, max(tokens.height - 1, 0))], paragraphs)
+    names, found = names.filter(pl.Series(near)), found[near]
+    last_rows = _token_rows(tokens, names["doc_no"].to_numpy(), names["end"].to_numpy(), "ending")
     names = names.with_columns(clause=tokens["clause"].gather(np.clip(found, 0, max(tokens.height - 1, 0))))
     # "this Republican said", "one senior Ohio Republican told": a description, not a name; but
     # "a Microsoft spokesman said" names Microsoft.
