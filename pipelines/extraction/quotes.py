@@ -76,8 +76,10 @@ TITLE_REACH = 6
 CLAUSE_BREAKS = [",", ";", ":", "(", ")", "—", "–"]
 # Words that may stand between a subject and its verb ("Smith also said", "Smith has told").
 BETWEEN_SUBJECT_AND_VERB = ["also", "has", "have", "had", "was", "is", "then", "later", "once", "again", "further",
-                            "who", "which", "and", "but", "not", "never", "often", "first", "since", "long", "always",
+                            "who", "which", "not", "never", "often", "first", "since", "long", "always",
                             "still", "just", "already", "even", "now", "too"]
+# Joining two verbs of one subject: the name right before "and" is not the second verb's subject.
+COORDINATORS = ["and", "but", "or"]
 # Before a name they make it a description: "this Republican said", "one top Democrat told".
 DETERMINERS = ["a", "an", "one", "this", "that", "another", "some", "any"]
 # Opening a noun phrase that names no one: "her lawyers told", "the report stated".
@@ -244,8 +246,9 @@ def _described_subject(tokens: pl.DataFrame, rows: np.ndarray) -> pl.Series:
     no name owns it ("Cornyn's statement added" and "PC World's analysis of its traffic
     concluded" have a named subject)."""
     word = neighbour(tokens, rows, "token", -1, within=("doc_no", "sentence"), edge="")
+    # After "and" the subject is the first clause's ("Cooper said ... and said it was "..."").
     described = (word.str.contains(r"^\p{Ll}+$") & ~word.str.ends_with("ly")
-                 & ~word.is_in(BETWEEN_SUBJECT_AND_VERB + PERSON_PRONOUNS + DESCRIPTION_OPENERS))
+                 & ~word.is_in(BETWEEN_SUBJECT_AND_VERB + PERSON_PRONOUNS + DESCRIPTION_OPENERS + COORDINATORS))
     settled = pl.Series([False] * len(rows), dtype=pl.Boolean)
     for k in range(1, SUBJECT_REACH + 1):
         word_before = neighbour(tokens, rows, "token", -k - 1, within=("doc_no", "sentence"), edge="")
@@ -511,8 +514,9 @@ def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
         & (pl.col("m_start") - pl.col("v_end") <= CLAUSE_NAME_REACH)
     # The mention right before the verb ("with Boswell stating:", "the judge said", "it added").
     adjacent = pl.col("m_end") == pl.col("subject_end")
+    # A name in the possessive is no colon's subject ("the plan centres on Lady Gaga's fans: "...").
     subject_before = (before & ~according & (~pl.col("described") | adjacent) & (pl.col("m_end") <= pl.col("v_start"))
-                      & (pl.col("m_sentence") == pl.col("v_sentence")))
+                      & (pl.col("m_sentence") == pl.col("v_sentence")) & ~((pl.col("verb") == COLON) & pl.col("possessive")))
     # `Play, says Cleese, "allows ..."`: the subject after the verb, before the quote.
     inverted = before & person & (pl.col("m_start") == pl.col("object_start")) & (pl.col("m_end") <= pl.col("start")) \
         & ~pl.col("verb").is_in(OBJECT_VERBS)
