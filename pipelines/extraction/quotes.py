@@ -588,8 +588,11 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
     )
     people = (names.filter((pl.col("type") == "PERSON") & ~pl.col("possessive"))
               .select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence"))
+    # Not after a preposition: `Best Reminder: Lisa-Jo Baker with "Comparisons will kick you"`
+    # cites a title.
     embedded = (
-        resolved.filter(unattributed & ~opens_sentence).select("doc_id", "start", "sentence")
+        resolved.filter(unattributed & ~opens_sentence & ~pl.col("lead").is_in(PREPOSITIONS))
+        .select("doc_id", "start", "sentence")
         .join(people, on=["doc_id", "sentence"]).filter(pl.col("m_end") <= pl.col("start"))
         .sort("m_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", subject="entity_id")
