@@ -79,8 +79,9 @@ def pronoun_mentions(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFra
             allow_exact_matches=False, check_sortedness=False).filter(pl.col("subject_key").is_not_null())
         # Any other pronoun: the nearest person before it, a resolved sentence-opening pronoun included
         # ("He said so, and he added" is one person).
-        antecedents = pl.concat([people.filter(agrees).select("doc_id", "person_start", "person_key", person_sentence="sentence"),
-                                 opening.select("doc_id", person_start="start", person_key="subject_key", person_sentence="sentence")])
+        antecedents = pl.concat([
+            people.filter(agrees).select("doc_id", "person_start", "person_key", person_sentence="sentence"),
+            opening.select("doc_id", person_start="start", person_key="subject_key", person_sentence="sentence")])
         nearest = own.join(opening.select("doc_id", "start"), on=["doc_id", "start"], how="anti").sort("doc_id", "start").join_asof(
             antecedents.sort("doc_id", "person_start"), left_on="start", right_on="person_start", by="doc_id",
             strategy="backward", check_sortedness=False).filter(pl.col("sentence") - pl.col("person_sentence") <= PRONOUN_REACH)
