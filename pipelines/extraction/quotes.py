@@ -177,6 +177,8 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
         .join(articles.select("doc_id", "text"), on="doc_id")
         .with_columns(quote=pl.col("text").str.slice(
             pl.col("start") + 1, pl.col("end") - pl.col("start") - 1 - pl.col("closed").cast(pl.Int64)))
+        # A quote left open runs to its paragraph's end; its trailing spaces are no part of it.
+        .with_columns(quote=pl.when("closed").then("quote").otherwise(pl.col("quote").str.strip_chars_end()))
         .filter(pl.col("quote").str.count_matches(WORD) >= MIN_QUOTE_WORDS)
         .select("doc_id", "start", "end", "quote", "closed", "detached")
     )
@@ -199,7 +201,7 @@ def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
     nested = pl.col("previous_opens").fill_null(False) & ~pl.col("opens_1").fill_null(True) \
         & ~pl.col("opens_2").fill_null(True) & (pl.col("paragraph_2") == pl.col("paragraph"))
     end = pl.when(closes_next).then(pl.col("end_1")).when(closes_after_inner).then(pl.col("end_3")) \
-        .when(runs_on).then(pl.col("start") + 1 + pl.col("inner").str.extract(r"^([^\n]*)").str.strip_chars_end().str.len_chars())
+        .when(runs_on).then(pl.col("start") + 1 + pl.col("inner").str.extract(r"^([^\n]*)").str.len_chars())
     return (
         marks.filter(pl.col("opens") & ~nested)
         .select("doc_id", "start", end=end, closed=~runs_on, detached=runs_on & (pl.col("paragraph_1") - pl.col("paragraph") > 1))
