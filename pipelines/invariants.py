@@ -37,10 +37,17 @@ EARLIEST_PUBLISHED = EARLIEST_PUBLISHED_DAY.isoformat()
 # The columns that identify one row of each per-article fact table, in SQL.
 NATURAL_KEYS = {table: ", ".join(f'"{c}"' if c == "end" else c for c in columns)
                 for table, columns in integrity.NATURAL_KEYS.items()}
+
+
+def _sql_string(text: str) -> str:
+    """`text` as an SQL string literal (the straight single mark is one of the quote marks)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 # A quote's text is what lies between its marks; one continued in the next paragraph has no
 # closing mark, and its trailing white space is dropped (pipelines/extraction/quotes.py).
 QUOTE_MISMATCH = (
-    f"""substring(a.text, t.start + 1, 1) NOT IN ({", ".join(repr(mark) for mark in integrity.OPENING_MARKS)}) """
+    f"""substring(a.text, t.start + 1, 1) NOT IN ({", ".join(_sql_string(mark) for mark in integrity.OPENING_MARKS)}) """
     """OR t.quote NOT IN ("""
     """substring(a.text, t.start + 2, t."end" - t.start - 2), """
     r"""regexp_replace(substring(a.text, t.start + 2, t."end" - t.start - 1), '[\s\v\x{85}\p{Z}]+$', ''))"""

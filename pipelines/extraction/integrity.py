@@ -27,7 +27,9 @@ SLICED_COLUMNS: dict[str, str] = {
     "entity_mentions": "text", "person_roles": "role", "amounts": "text", "date_mentions": "text",
     "events": "sentence_text",
 }
-OPENING_MARKS = ("“", '"', "«")
+# Marks a quote may open with: scraped text turns "“" into "”" and back, and single marks quote
+# too (pipelines/extraction/quotes.py).
+OPENING_MARKS = ("“", '"', "«", "”", "»", "‘", "’", "'")
 # The columns naming entities (a list column for events' actors), and whether NULL is allowed.
 ENTITY_COLUMNS: list[tuple[str, str, bool]] = [
     ("entity_mentions", "entity_id", False),
