@@ -8,8 +8,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.entities import PERSON_PRONOUNS
-from pipelines.extraction.gazetteer import census_genders
-from pipelines.extraction.quotes import speech_verbs
+from pipelines.extraction.gazetteer import census_genders, speech_verbs
 from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import neighbour, shifted
 

@@ -33,6 +33,21 @@ def word_list(name: str) -> frozenset[str]:
     return frozenset(_data_lines(name))
 
 
+# Verbs of attribution beyond the curated speech verbs' list (its inflections and kin).
+EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "replied", "replies", "recalled",
+                      "recalls", "continued", "continues", "concluded", "concludes", "acknowledged", "acknowledges",
+                      "admitted", "admits", "according", "responded", "responds", "answered", "saying", "stating",
+                      "adding", "noting", "explaining", "offered", "offers", "shared", "shares", "advised", "advises",
+                      "observed", "observes", "suggested", "suggests", "countered", "elaborated", "elaborates",
+                      "stated", "explained", "insisted", "warned", "joked", "quipped", "urged", "urges")
+
+
+@cache
+def speech_verbs() -> list[str]:
+    """The verbs of an attribution clause: the curated speech verbs and a few more."""
+    return sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
+
+
 def _curated_rows() -> list[dict]:
     """pipelines/data: place_aliases.txt (short and informal names, regions) and groups.txt
     (ethnic, religious and language groups)."""

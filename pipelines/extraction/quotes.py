@@ -27,7 +27,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.entities import PERSON_PRONOUNS
-from pipelines.extraction.gazetteer import word_list
+from pipelines.extraction.gazetteer import speech_verbs, word_list
 from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import neighbour, text_partition
 
@@ -53,12 +53,6 @@ AFTER_REACH, BEFORE_REACH = 100, 60
 # How far the speaker's name may stand from the verb: "said X", "X said", "X told"; a person in
 # the verb's own clause may stand further ("said former Ohio party chairman Kevin Dean").
 NAME_REACH, CLAUSE_NAME_REACH = 30, 60
-EXTRA_SPEECH_VERBS = ("told", "tells", "wrote", "tweeted", "asked", "asks", "replied", "replies", "recalled",
-                      "recalls", "continued", "continues", "concluded", "concludes", "acknowledged", "acknowledges",
-                      "admitted", "admits", "according", "responded", "responds", "answered", "saying", "stating",
-                      "adding", "noting", "explaining", "offered", "offers", "shared", "shares", "advised", "advises",
-                      "observed", "observes", "suggested", "suggests", "countered", "elaborated", "elaborates",
-                      "stated", "explained", "insisted", "warned", "joked", "quipped", "urged", "urges")
 # A colon right before the quote introduces it ("Smith agrees and recommends caution: "...""):
 # the speaker is the subject of its clause, as for a speech verb.
 COLON = ":"
@@ -91,12 +85,6 @@ SUBJECT_REACH = 12
 SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
 # What an attribution cue carries from _cues to _speakers.
 CUE_COLUMNS = ["verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word"]
-
-
-@cache
-def speech_verbs() -> list[str]:
-    """The verbs of an attribution clause: the curated speech verbs and a few more."""
-    return sorted(word_list("speech_verbs") | set(EXTRA_SPEECH_VERBS))
 
 
 def _marks(articles: pl.DataFrame) -> pl.DataFrame:

@@ -18,8 +18,7 @@ import polars as pl
 
 from pipelines.extraction.amounts import STOP_WORDS
 from pipelines.extraction.entities import STARTERS
-from pipelines.extraction.gazetteer import census_names, word_list
-from pipelines.extraction.quotes import speech_verbs
+from pipelines.extraction.gazetteer import census_names, speech_verbs, word_list
 from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, neighbour, shifted, token_key, tokens_within
 
 ROLE_CONNECTORS = ["of", "the", "for", "on", "at", "in", "and", "de", "’", "'", "s"]
