@@ -33,6 +33,14 @@ def test_a_title_keeps_the_words_that_modify_it():
         ("PERSON:Ruth Kelsall", "Former transport minister")}
 
 
+def test_two_titles_in_one_apposition_are_two_roles_and_an_employer_joins_its_title():
+    roles = roles_of("The delegation was headed by Pavel Drozdov, the Interior Minister's Adviser for Training in "
+                     "the Border Guard, Head of the Main Office for Cadets at the Interior Ministry.")
+    assert roles == {("PERSON:Pavel Drozdov", "Interior Minister's Adviser for Training in the Border Guard"),
+                     ("PERSON:Pavel Drozdov", "Head of the Main Office for Cadets at the Interior Ministry")}
+    assert roles_of("Maria Quist, CEO, Brightfield Analytics.") == {("PERSON:Maria Quist", "CEO, Brightfield Analytics")}
+
+
 def test_a_place_before_a_title_is_not_the_person_holding_it():
     facts = facts_of("A Madhya Pradesh official said the dam was safe.")
     assert facts["person_roles"].height == 0

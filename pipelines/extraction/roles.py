@@ -262,8 +262,15 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
             # authors and a professor of medicine").
             if role and not opens_clause and len(role.split()) <= APPOSITION_WORDS and titles & head_words:
                 employer = None if clause else APPOSITION_EMPLOYER.match(text, role_end)
-                role_end = employer.end() if employer else role_end
-                found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
+                # What opens with a title is the name's second role, not an employer ("X, the
+                # Minister's Aide for ..., Chief of the Central Office ...").
+                second_start = employer.end() - len(employer.group().lstrip(", ")) if employer else None
+                if employer and text[second_start:].split(" ", 1)[0] in titles:
+                    found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
+                    found.append((doc_id, key, end + second_start, end + employer.end(), sentence))
+                else:
+                    role_end = employer.end() if employer else role_end
+                    found.append((doc_id, key, end + match.start("role"), end + role_end, sentence))
             match = None if clause else APPOSITION_AND.match(text, role_end)
     return pl.DataFrame(found, schema={"doc_id": pl.String, "key": pl.String, "start": pl.Int64, "end": pl.Int64,
                                        "sentence": pl.Int32}, orient="row")
