@@ -46,6 +46,12 @@ def test_a_place_before_a_title_is_not_the_person_holding_it():
     assert facts["person_roles"].height == 0
 
 
+def test_a_party_before_a_title_is_not_the_person_holding_it():
+    facts = facts_of("A Labour spokesman said the vote was lost.")
+    assert facts["person_roles"].height == 0
+    assert facts["entity_mentions"].filter(pl.col("type") == "PERSON").height == 0
+
+
 def test_appositions_after_the_name_are_roles():
     roles = roles_of(
         "\"The data are clear,\" said Helen Marsh, a professor of economics at the University of Leeds, "
