@@ -146,3 +146,44 @@ def test_surnames_alone_later_in_the_article_are_the_same_people():
                      "Merkel said the talks with Macron had been constructive.")
     ids = facts["entity_mentions"].filter(pl.col("text").is_in(["Merkel", "Macron"]))["entity_id"].to_list()
     assert ids == ["PERSON:Angela Merkel", "PERSON:Emmanuel Macron"]
+
+
+def test_word_clusters_keep_case_and_nest_their_levels():
+    """The shipped clusters: words as written ("Apple" the company apart from "apple" the fruit)
+    and, in each k-means run, every finest cluster inside one cluster of each coarser level."""
+    from pipelines.extraction.recogniser import word_clusters
+
+    table = word_clusters()
+    assert table.height > 10_000 and table["word"].is_unique().all()
+    assert {"Apple", "apple"} <= set(table["word"])
+    for run in ("", "b"):
+        for coarse in (f"c256{run}", f"c64{run}"):
+            assert table.group_by(f"c1024{run}").agg(pl.col(coarse).n_unique())[coarse].max() == 1
+
+
+def test_a_word_and_its_neighbours_get_their_clusters_as_features():
+    """'Omaha' after 'in' carries its own clusters and the coarse cluster of 'in'; a word the
+    table does not hold gets none."""
+    from pipelines.extraction.recogniser import token_features
+
+    segments = candidates(token_table(pl.DataFrame({"doc_id": ["t"], "text": ["The plant in Omaha hired Zqwxv Plonkett."]})))
+    features = token_features(segments).with_columns(token=segments["token"])
+    omaha = features.filter(pl.col("token") == "Omaha").row(0, named=True)
+    assert omaha["c1024"] is not None and omaha["c64_1"] is not None and omaha["c64b_1"] is not None
+    assert features.filter(pl.col("token") == "Zqwxv")["c1024"][0] is None
+
+
+def test_cluster_builder_separates_words_used_in_different_contexts():
+    """On an invented text, town names (after 'in', before 'council') and given names (before
+    'said', after 'Mr') fall apart, each kind in one cluster."""
+    from pipelines.extraction import word_clusters as clusters_module
+
+    towns, people = ["Leeds", "Omaha", "Tours", "Perth"], ["Alice", "Boris", "Chen", "Dara"]
+    text = " ".join(f"We met in {t} and the {t} council agreed. Mr {p} said yes and {p} said no."
+                    for t, p in zip(towns * 3, people * 3))
+    words, ppmi = clusters_module.context_matrix(clusters_module.word_pairs([text] * 5))
+    vectors = clusters_module.truncated_svd(ppmi, 4, np.random.default_rng(0))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = [words.index(w) for w in towns + people]
+    assignment, _ = clusters_module.spherical_kmeans(vectors[index], 2, np.random.default_rng(0))
+    assert len(set(assignment[:4])) == 1 and len(set(assignment[4:])) == 1 and assignment[0] != assignment[4]

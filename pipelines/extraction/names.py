@@ -157,7 +157,7 @@ def _completed_names(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
 def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     """Two or more capitalised words left outside every name, with the connectors between them,
     and ending in an organisation's head word are an organisation ("International Military
-    Center", "Prosecutor General's Office"), unless they are the whole line: a title ("Great
+    Center", "Prosecutor General's Office"), with a demonym right before them, unless they are the whole line: a title ("Great
     Service!", "Pre-Election Edition of the Health Wonk Review")."""
     heads = word_lists()["org_head"]
     capitalised = pl.col("token").str.contains(r"^\p{Lu}")
@@ -176,6 +176,16 @@ def _headed_organisations(segments: pl.DataFrame, labels: pl.Series) -> pl.Serie
                 & ~(pl.col("opens_line") & pl.col("closes_line")))
         .select("first", "last_capital")
     )
+    # A demonym right before opens the name, as it does before a name the recogniser found
+    # ("Russian Defense Ministry": the Russian one is not the Belarusian one).
+    demonym_before = runs.select(first=pl.col("row") + 1, segment_before="segment",
+                                 demonym_before=pl.col("label") == "B-NAT")
+    named = (
+        named.join(runs.select(first="row", segment="segment"), on="first")
+        .join(demonym_before, on="first", how="left")
+        .select(first=pl.when(pl.col("demonym_before") & (pl.col("segment_before") == pl.col("segment")))
+                .then(pl.col("first") - 1).otherwise(pl.col("first")), last_capital="last_capital")
+    )
     spans = named.select(row=pl.int_ranges("first", pl.col("last_capital") + 1), opens=pl.col("first")).explode("row")
     return (
         runs.join(spans, on="row", how="left", maintain_order="left")
@@ -189,29 +199,40 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
     """A person named once in an article is the same person later: a capitalised word left
     outside every name that is tagged a person elsewhere in the article, alone or as the
     surname of a full name ("Trump" after "Donald Trump"), is that person; and an acronym whose
-    letters are the initials of an organisation named in the article is that organisation.
-    (Spreading every one-word name this way mostly spreads capitalised common words.)"""
+    letters are the initials of an organisation named in the article is that organisation; so
+    is a person's given name alone ("Seth" after "Seth Marlowe") where the census gives it as a
+    given name, and an organisation's head word after "the" ("the Commission" after "the
+    European Commission"), for the article's aliases to join. (Spreading every one-word name
+    this way mostly spreads capitalised common words.)"""
     spans = tagged_spans(segments, labels)
     known = (
         pl.concat([
             spans.filter((pl.col("type") == "PER") & (pl.col("words").list.len() == 1))
-            .select("doc_no", "type", word=pl.col("words").list.first()),
+            .select("doc_no", "type", word=pl.col("words").list.first(), where=pl.lit("anywhere")),
             spans.filter((pl.col("type") == "PER") & (pl.col("words").list.len() >= 2))
-            .select("doc_no", "type", word=pl.col("words").list.last()),
+            .select("doc_no", "type", word=pl.col("words").list.last(), where=pl.lit("anywhere")),
+            spans.filter((pl.col("type") == "PER") & (pl.col("words").list.len() >= 2))
+            .select("doc_no", "type", word=pl.col("words").list.first(), where=pl.lit("given")),
             # An acronym of an organisation named in full ("CIS" for Commonwealth of Independent States).
             spans.filter((pl.col("type") == "ORG") & (pl.col("words").list.len() >= 2)).select(
-                "doc_no", "type", word=pl.col("text").str.extract_all(r"\b\p{Lu}").list.join("")),
+                "doc_no", "type", word=pl.col("text").str.extract_all(r"\b\p{Lu}").list.join(""), where=pl.lit("anywhere")),
+            spans.filter((pl.col("type") == "ORG") & (pl.col("words").list.len() >= 2)
+                         & pl.col("words").list.last().is_in(word_lists()["org_head"]))
+            .select("doc_no", "type", word=pl.col("words").list.last(), where=pl.lit("after the")),
         ])
-        .group_by("doc_no", "word", "type").len()
-        .sort("doc_no", "word", "len", "type", descending=[False, False, True, False])
+        .group_by("doc_no", "word", "type", "where").len()
+        .sort("doc_no", "word", "len", "type", "where", descending=[False, False, True, False, False])
         .unique(["doc_no", "word"], keep="first", maintain_order=True)
-        .select("doc_no", token="word", known_type="type")
+        .select("doc_no", "where", token="word", known_type="type")
     )
+    where = pl.col("where")
+    fits = ((where == "anywhere") | ((where == "given") & pl.col("given"))
+            | ((where == "after the") & (pl.col("prev1").str.to_lowercase() == "the")))
     return (
-        segments.select("doc_no", "token", label=labels)
+        segments.select("doc_no", "token", "given", "prev1", label=labels)
         .join(known, on=["doc_no", "token"], how="left", maintain_order="left")
         .select(pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
-                        & pl.col("token").str.contains(r"^\p{Lu}"))
+                        & pl.col("token").str.contains(r"^\p{Lu}") & fits.fill_null(False))
                 .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
         .to_series()
     )

@@ -2,7 +2,8 @@
 
 Token features are polars expressions (the word, its shape, prefixes and suffixes, neighbouring
 words, sentence position, membership in the gazetteers, name and title lists, a dictionary's
-verdict on the word, and how the same word is used elsewhere in the article). A linear-chain CRF
+verdict on the word, the distributional clusters of the word and its neighbours, and how the same
+word is used elsewhere in the article). A linear-chain CRF
 scores them (weights trained by `python -m pipelines.extraction.train_ner`, shipped in
 pipelines/data/ner_model.npz) and Viterbi decoding, vectorised over every segment of a batch in
 numpy, gives the labels. `names` then applies the post-checks for what the training corpora do
@@ -27,6 +28,9 @@ from pipelines.extraction.gazetteer import (
 from pipelines.extraction.tokens import neighbour, shifted
 
 MODEL_FILE = "data/ner_model.npz"
+CLUSTERS_FILE = "data/word_clusters.npz"  # made by `python -m pipelines.extraction.word_clusters`
+CLUSTER_LEVELS = ("c64", "c256", "c1024", "c64b", "c256b", "c1024b")  # two k-means runs
+CLUSTER_NEIGHBOUR_TEMPLATES = tuple(level + position for level in ("c64", "c64b") for position in ("_1", "1"))
 OUTSIDE = "O"
 # A sentence whose words are mostly capitalised is a headline: capitals say little there.
 HEADLINE_CAPITALS = 0.7
@@ -92,6 +96,24 @@ def word_lists() -> dict[str, pl.Series]:
     call, so the large ones are looked up per distinct word by `_word_facts` instead)."""
     return {name: pl.Series(name, sorted(words), dtype=pl.String).implode() for name, words in word_sets().items()
             if name in SMALL_LISTS}
+
+
+@cache
+def word_clusters() -> pl.DataFrame:
+    """Each word of the cluster table, as written, with its distributional cluster at every
+    level (pipelines/data/word_clusters.npz) as strings for features: words used alike share a
+    cluster, so weights learnt for one name reach names the labelled corpora never showed."""
+    with resources.files("pipelines").joinpath(CLUSTERS_FILE).open("rb") as handle:
+        with np.load(handle, allow_pickle=False) as arrays:
+            return pl.DataFrame({"word": arrays["words"], **{level: arrays[level] for level in CLUSTER_LEVELS}}).with_columns(
+                pl.col(CLUSTER_LEVELS).cast(pl.String))
+
+
+def _clusters_of(position: str) -> pl.DataFrame:
+    """The cluster table ready to join on a candidate's token ("") or neighbour ("_1" on
+    `prev1`, "1" on `next1`), its levels suffixed alike."""
+    key = {"": "token", "_1": "prev1", "1": "next1"}[position]
+    return word_clusters().select(pl.col("word").alias(key), *(pl.col(level).alias(level + position) for level in CLUSTER_LEVELS))
 
 
 # Inflections stripped to find a dictionary's lemma: "hopes" and "hoped" are common words because "hope" is.
@@ -188,6 +210,9 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
         .join(headlines, on=["doc_no", "sentence"], how="left", maintain_order="left")
         .join(lower_case_words, on=["doc_no", "lower"], how="left", maintain_order="left")
         .join(_word_facts(kept["token"]), left_on="token", right_on="word", how="left", maintain_order="left")
+        .join(_clusters_of(""), on="token", how="left", maintain_order="left")
+        .join(_clusters_of("_1"), on="prev1", how="left", maintain_order="left")
+        .join(_clusters_of("1"), on="next1", how="left", maintain_order="left")
         .with_columns(pl.col("headline", "lower_elsewhere").fill_null(False))
     )
 
@@ -234,6 +259,8 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
         shape=pl.col("shape"),
         p3=lower.str.slice(0, 3),
         s2=lower.str.slice(-2), s3=lower.str.slice(-3), s4=lower.str.slice(-4),
+        # Distributional clusters of the word and, coarser, of its neighbours.
+        *CLUSTER_LEVELS, *CLUSTER_NEIGHBOUR_TEMPLATES,
         w_1=w_1, w_2=prev2.str.to_lowercase(), w1=w1, w2=next2.str.to_lowercase(),
         w_1w=pl.concat_str(w_1, lower, separator="|"), ww1=pl.concat_str(lower, w1, separator="|"),
         w_2w_1=pl.concat_str(prev2.str.to_lowercase(), w_1, separator="|"), w1w2=pl.concat_str(w1, next2.str.to_lowercase(), separator="|"),
@@ -266,7 +293,7 @@ def token_features(segments: pl.DataFrame) -> pl.DataFrame:
 
 
 FEATURE_TEMPLATES = (
-    "bias", "w", "shape", "p3", "s2", "s3", "s4", "w_1", "w_2", "w1", "w2", "w_1w", "ww1", "w_2w_1", "w1w2", "shape_1", "shape1", "shapes", "first",
+    "bias", "w", "shape", "p3", "s2", "s3", "s4", *CLUSTER_LEVELS, *CLUSTER_NEIGHBOUR_TEMPLATES, "w_1", "w_2", "w1", "w2", "w_1w", "ww1", "w_2w_1", "w1w2", "shape_1", "shape1", "shapes", "first",
     "first_shape", "lexicon", "lexicon_first", "lexicon_1", "headline_shape", "given", "surname", "title", "honorific", "org_head", "connector", "place", "nationality",
     "place_ngram", "after_honorific", "after_title", "after_given", "before_org_head", "lower_in_doc",
     "capitalised_mid_doc", "after_honorific_in_doc", "after_given_in_doc",
