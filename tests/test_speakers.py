@@ -81,3 +81,20 @@ def test_single_marks_quote_but_apostrophes_do_not():
                   "and left. \"He told me 'this is over for good' last night,\" said Jane Moss.")
     assert [quote for quote, _ in rows] == ["we won’t accept this offer from the clubs",
                                            "He told me 'this is over for good' last night,"]
+
+
+def test_a_title_before_the_name_is_no_part_of_the_speakers_name():
+    rows = quoted('At the launch, FAA Administrator Laura Fenwick announced the new rules.\n\n'
+                  '"We have listened to the pilots," said Fenwick.')
+    assert rows == [("We have listened to the pilots,", "PERSON:Laura Fenwick")]
+
+
+def test_an_organisation_before_the_name_is_no_part_of_the_speakers_name():
+    rows = quoted('After the leak, director of the Housing Council Peter Marsh told the BBC any change '
+                  '"must be well planned".')
+    assert rows == [("must be well planned", "PERSON:Peter Marsh")]
+
+
+def test_the_office_after_of_is_no_part_of_the_speakers_name():
+    rows = quoted('Minister of Health Maria Ferrante said a "broader review" was needed.')
+    assert rows == [("broader review", "PERSON:Maria Ferrante")]

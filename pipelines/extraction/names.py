@@ -127,6 +127,44 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
     return relabelled.to_series()
 
 
+def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
+    """A person's name holds no title and no organisation before it: where a person's span has a
+    title, occupation or organisation head word ("NASA Administrator Charles Bolden", "Refugee
+    Council Enver Solomon"), or a common word no first name spells right before a first name
+    ("Minister of Education Stefania Giannini"; not an initial, a surname or a first name),
+    followed by two or more words of the name, the name starts after it. The words cut off
+    belong to the role: they are no name of a person, and an acronym among them ("NASA") is an
+    organisation's. The same span read as an organisation ("Housing Council Peter Marsh") ends at
+    its head word where a first name and one last word follow it: those two are a person."""
+    lists = word_lists()
+    label, token = pl.col("label"), pl.col("token")
+    role_word = token.is_in(lists["title"]) | token.is_in(lists["occupation"]) | token.is_in(lists["org_head"])
+    frame = segments.select("segment", "token", "given", "surname", "lexicon", label=labels).with_columns(
+        row=pl.int_range(pl.len()), person=label.str.ends_with("-PER"), role_word=role_word,
+        org_head=token.is_in(lists["org_head"]) & label.str.ends_with("-ORG"),
+        common_word=(pl.col("lexicon") == "common") & ~pl.col("given") & ~pl.col("surname") & (token.str.len_chars() >= 3))
+    capitalised = token.str.contains(r"^\p{Lu}")
+    cut = (
+        (label == "I-PER") & in_segment("person", 1) & (in_segment("label", -1) == "I-PER") & capitalised
+        & (in_segment("role_word", 1) | (in_segment("common_word", 1) & pl.col("given")))
+    ).fill_null(False)
+    person_after_head = (
+        (label == "I-ORG") & in_segment("org_head", 1) & pl.col("given") & capitalised
+        & (in_segment("label", -1) == "I-ORG") & in_segment("token", -1).str.contains(r"^\p{Lu}\p{Ll}")
+        & (in_segment("label", -2) != "I-ORG").fill_null(True)
+    ).fill_null(False)
+    span = (label.str.starts_with("B-") | ~pl.col("person") | (pl.col("segment") != pl.col("segment").shift(1))).fill_null(True)
+    spans = frame.with_columns(cut=cut, person_after_head=person_after_head, span=span.cum_sum()).with_columns(
+        cut_row=pl.col("row").filter("cut").max().over("span"))
+    cut_off = pl.col("person") & (pl.col("row") < pl.col("cut_row")).fill_null(False)
+    return spans.select(
+        pl.when(pl.col("cut") | pl.col("person_after_head")).then(pl.lit("B-PER"))
+        .when(pl.col("person_after_head").shift(1).fill_null(False)).then(pl.lit("I-PER"))
+        .when(cut_off & token.str.contains(r"^[A-Z]{2,6}$") & ~pl.col("role_word")).then(pl.lit("B-ORG"))
+        .when(cut_off).then(pl.lit(OUTSIDE))
+        .otherwise(label)).to_series()
+
+
 def _free_runs() -> pl.Expr:
     """A number for each run of consecutive `free` candidates within a segment (other rows each
     get a number of their own)."""
@@ -221,7 +259,7 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     """Mentions by name (no pronouns yet), typed PERSON, ORGANIZATION, LOCATION or NATIONALITY,
     each with the merge key of its entity and, for places, the country."""
     segments = candidates(tokens)
-    labels = _relabelled(segments, _completed_names(segments, tag(segments, model)))
+    labels = _roles_cut_from_people(segments, _relabelled(segments, _completed_names(segments, tag(segments, model))))
     labels = _consistent_in_document(segments, _headed_organisations(segments, labels))
     spans = (
         tagged_spans(segments, labels)
