@@ -98,3 +98,9 @@ def test_an_organisation_before_the_name_is_no_part_of_the_speakers_name():
 def test_the_office_after_of_is_no_part_of_the_speakers_name():
     rows = quoted('Minister of Health Maria Ferrante said a "broader review" was needed.')
     assert rows == [("broader review", "PERSON:Maria Ferrante")]
+
+
+def test_a_first_name_before_a_surname_the_article_tags_is_the_speakers():
+    rows = quoted("New Zealand's Prime Minister John Reed said he believes the change has a strong case. "
+                  'Mr Reed backed the campaign.\n\n"I will have one vote like everyone else," Reed said.')
+    assert rows == [("I will have one vote like everyone else,", "PERSON:John Reed")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.extraction.coreference import FEMALE_HONORIFICS, MALE_HONORIFICS
+from pipelines.extraction.date_mentions import MONTH
 from pipelines.extraction.entities import (
     ADMIN_UNIT, MENTION_SCHEMA, STARTERS, org_key, organisation_name, with_acronyms_resolved, with_gazetteer_places,
     with_places_located_by_neighbours,
@@ -227,8 +228,10 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
     """A person named once in an article is the same person later: a capitalised word left
     outside every name that is tagged a person elsewhere in the article, alone or as the
     surname of a full name ("Trump" after "Donald Trump"), is that person; and an acronym whose
-    letters are the initials of an organisation named in the article is that organisation.
+    letters are the initials of an organisation named in the article is that organisation; a
+    first name right before such a surname is its first name.
     (Spreading every one-word name this way mostly spreads capitalised common words.)"""
+    lists = word_lists()
     spans = tagged_spans(segments, labels)
     known = (
         pl.concat([
@@ -245,12 +248,26 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
         .unique(["doc_no", "word"], keep="first", maintain_order=True)
         .select("doc_no", token="word", known_type="type")
     )
-    return (
-        segments.select("doc_no", "token", label=labels)
+    spread = (
+        segments.select("doc_no", "segment", "token", "given", "surname", "lexicon", label=labels)
         .join(known, on=["doc_no", "token"], how="left", maintain_order="left")
-        .select(pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
-                        & pl.col("token").str.contains(r"^\p{Lu}"))
-                .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
+        .with_columns(label=pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
+                                    & pl.col("token").str.contains(r"^\p{Lu}"))
+                      .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
+    )
+    # A first name left outside right before a surname tagged a person alone is that person's
+    # first name ("campaigner Caitlin Boswell" where the article tags "Boswell"); a word that is
+    # also a common word or an honorific is not taken for one ("Will", "Prince", "Star Trek"),
+    # nor a month for a surname ("Corina July" is a date after a name).
+    lone_person = ((pl.col("label") == "B-PER") & (in_segment("label", -1) != "I-PER").fill_null(True) & pl.col("surname")
+                   & pl.col("token").str.contains(r"^\p{Lu}\p{Ll}+$") & ~pl.col("token").str.contains(rf"^{MONTH}$"))
+    first_name = ((pl.col("label") == OUTSIDE) & pl.col("given") & pl.col("token").str.contains(r"^\p{Lu}\p{Ll}")
+                  & (pl.col("lexicon") != "common") & ~pl.col("token").is_in(lists["honorific"])
+                  & ~pl.col("token").is_in(lists["title"]) & in_segment("lone_person", -1)).fill_null(False)
+    return (
+        spread.with_columns(lone_person=lone_person).with_columns(first_name=first_name)
+        .select(pl.when("first_name").then(pl.lit("B-PER"))
+                .when(in_segment("first_name", 1).fill_null(False)).then(pl.lit("I-PER")).otherwise(pl.col("label")))
         .to_series()
     )
 
