@@ -104,3 +104,14 @@ def test_a_first_name_before_a_surname_the_article_tags_is_the_speakers():
     rows = quoted("New Zealand's Prime Minister John Reed said he believes the change has a strong case. "
                   'Mr Reed backed the campaign.\n\n"I will have one vote like everyone else," Reed said.')
     assert rows == [("I will have one vote like everyone else,", "PERSON:John Reed")]
+
+
+def test_an_unknown_name_after_an_occupation_is_the_speakers():
+    rows = quoted('Transport Canada spokeswoman Sujata Ramaswami told CBC News the department will look into it.\n\n'
+                  '"We take rail safety seriously," she said.')
+    assert rows == [("We take rail safety seriously,", "PERSON:Sujata Ramaswami")]
+
+
+def test_an_unknown_surname_after_an_honorific_is_the_speaker():
+    rows = quoted('Undersecretary for Education Mr. Roccafondi says "many schools will increase their fees."')
+    assert rows == [("many schools will increase their fees.", "PERSON:Roccafondi")]

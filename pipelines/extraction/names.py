@@ -166,6 +166,27 @@ def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Seri
         .otherwise(label)).to_series()
 
 
+def _people_after_titles(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
+    """Words the recogniser left outside every name that a title, an occupation or an honorific
+    introduces are a person's name: an honorific's one word ("Mr. Toccafondi"), a title's or
+    occupation's two ("spokeswoman Sujata Raisinghani", "director General Suleiman al-Amr"),
+    where neither is a common word, a place or a nationality: news names people after their
+    role, and names the recogniser has not seen are the ones it leaves out."""
+    lists = word_lists()
+    token, prev1 = pl.col("token"), pl.col("prev1")
+    honorific_before = prev1.is_in(lists["honorific"]) | ((prev1 == ".") & pl.col("prev2").is_in(lists["honorific"]))
+    role_before = prev1.str.to_titlecase().is_in(lists["title"]) | prev1.str.to_titlecase().is_in(lists["occupation"])
+    frame = segments.select("segment", "token", "prev1", "prev2", "lexicon", "place_or_nationality", label=labels).with_columns(
+        name_word=(pl.col("label") == OUTSIDE) & token.str.contains(r"^(?:\p{Lu}\p{Ll}|(?:al|el|bin|ibn)-\p{Lu})")
+        & (pl.col("lexicon") != "common") & ~pl.col("place_or_nationality"))
+    second = in_segment("name_word", -1).fill_null(False)
+    opens = (pl.col("name_word") & ((honorific_before & ~role_before) | (role_before & second))).fill_null(False)
+    return frame.with_columns(opens=opens).select(
+        pl.when("opens").then(pl.lit("B-PER"))
+        .when(in_segment("opens", 1).fill_null(False) & pl.col("name_word")).then(pl.lit("I-PER"))
+        .otherwise(pl.col("label"))).to_series()
+
+
 def _free_runs() -> pl.Expr:
     """A number for each run of consecutive `free` candidates within a segment (other rows each
     get a number of their own)."""
@@ -277,6 +298,7 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     each with the merge key of its entity and, for places, the country."""
     segments = candidates(tokens)
     labels = _roles_cut_from_people(segments, _relabelled(segments, _completed_names(segments, tag(segments, model))))
+    labels = _people_after_titles(segments, labels)
     labels = _consistent_in_document(segments, _headed_organisations(segments, labels))
     spans = (
         tagged_spans(segments, labels)
