@@ -115,3 +115,17 @@ def test_an_unknown_name_after_an_occupation_is_the_speakers():
 def test_an_unknown_surname_after_an_honorific_is_the_speaker():
     rows = quoted('Undersecretary for Education Mr. Roccafondi says "many schools will increase their fees."')
     assert rows == [("many schools will increase their fees.", "PERSON:Roccafondi")]
+
+
+def test_an_unattributed_quote_in_an_interview_is_the_interviewees():
+    rows = quoted("Chemist Anna Lindqvist tells Radio North about glowing fungi\n\n"
+                  "Anna Lindqvist, of the University of Uppsala, studies fungi that glow in the dark.\n\n"
+                  '"I have no doubt that we will find many more species like these in the coming years"')
+    assert rows == [("I have no doubt that we will find many more species like these in the coming years",
+                     "PERSON:Anna Lindqvist")]
+
+
+def test_a_verb_coordinated_after_the_quote_has_the_first_clauses_subject():
+    rows = quoted("The Green Party met on Monday.\n\nGreen leader Maria Holt said her party has backed the plan "
+                  '"for years", and said it was "shameful" that the council had waited.')
+    assert rows == [("for years", "PERSON:Maria Holt")]
