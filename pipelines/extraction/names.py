@@ -5,6 +5,8 @@ country and people merged with their surnames."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 from pipelines.extraction.coreference import FEMALE_HONORIFICS, MALE_HONORIFICS
@@ -52,6 +54,9 @@ COMPANY_WORDS_AFTER = (
 # A surname this long that shares its first letters with a person's surname in the same article
 # is that person spelt another way ("Lukashenka" for Lukashenko).
 VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
+# The most words a title or an organisation cut from the front of a person's name may have
+# ("Republican FCC Commissioner").
+MAX_CUT_OFF = 4
 
 
 def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
@@ -141,7 +146,7 @@ def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Seri
     label, token = pl.col("label"), pl.col("token")
     role_word = token.is_in(lists["title"]) | token.is_in(lists["occupation"]) | token.is_in(lists["org_head"])
     frame = segments.select("segment", "token", "given", "surname", "lexicon", label=labels).with_columns(
-        row=pl.int_range(pl.len()), person=label.str.ends_with("-PER"), role_word=role_word,
+        person=label.str.ends_with("-PER"), role_word=role_word,
         org_head=token.is_in(lists["org_head"]) & label.str.ends_with("-ORG"),
         common_word=(pl.col("lexicon") == "common") & ~pl.col("given") & ~pl.col("surname") & (token.str.len_chars() >= 3))
     capitalised = token.str.contains(r"^\p{Lu}")
@@ -154,16 +159,28 @@ def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Seri
         & (in_segment("label", -1) == "I-ORG") & in_segment("token", -1).str.contains(r"^\p{Lu}\p{Ll}")
         & (in_segment("label", -2) != "I-ORG").fill_null(True)
     ).fill_null(False)
-    span = (label.str.starts_with("B-") | ~pl.col("person") | (pl.col("segment") != pl.col("segment").shift(1))).fill_null(True)
-    spans = frame.with_columns(cut=cut, person_after_head=person_after_head, span=span.cum_sum()).with_columns(
-        cut_row=pl.col("row").filter("cut").max().over("span"))
-    cut_off = pl.col("person") & (pl.col("row") < pl.col("cut_row")).fill_null(False)
+    # The words before a cut in its span: a chain of I-PER labels leads from them to it.
+    chain, cut_ahead = pl.lit(True), pl.lit(False)
+    for distance in range(1, MAX_CUT_OFF + 1):
+        chain = chain & (in_segment("label", -distance) == "I-PER")
+        cut_ahead = cut_ahead | (chain & in_segment("cut", -distance))
+    spans = frame.with_columns(cut=cut, person_after_head=person_after_head).with_columns(
+        cut_off=pl.col("person") & cut_ahead.fill_null(False))
+    cut_off = pl.col("cut_off")
     return spans.select(
         pl.when(pl.col("cut") | pl.col("person_after_head")).then(pl.lit("B-PER"))
         .when(pl.col("person_after_head").shift(1).fill_null(False)).then(pl.lit("I-PER"))
         .when(cut_off & token.str.contains(r"^[A-Z]{2,6}$") & ~pl.col("role_word")).then(pl.lit("B-ORG"))
         .when(cut_off).then(pl.lit(OUTSIDE))
         .otherwise(label)).to_series()
+
+
+@cache
+def _role_words_any_case() -> pl.Series:
+    """Titles and occupations as written before a name, capitalised or not ("spokeswoman",
+    "General"), for one `is_in`."""
+    words = word_sets()["title"] | word_sets()["occupation"]
+    return pl.Series(sorted(words | {word.lower() for word in words}), dtype=pl.String).implode()
 
 
 def _people_after_titles(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
@@ -175,7 +192,7 @@ def _people_after_titles(segments: pl.DataFrame, labels: pl.Series) -> pl.Series
     lists = word_lists()
     token, prev1 = pl.col("token"), pl.col("prev1")
     honorific_before = prev1.is_in(lists["honorific"]) | ((prev1 == ".") & pl.col("prev2").is_in(lists["honorific"]))
-    role_before = prev1.str.to_titlecase().is_in(lists["title"]) | prev1.str.to_titlecase().is_in(lists["occupation"])
+    role_before = prev1.is_in(_role_words_any_case())
     frame = segments.select("segment", "token", "prev1", "prev2", "lexicon", "place_or_nationality", label=labels).with_columns(
         name_word=(pl.col("label") == OUTSIDE) & token.str.contains(r"^(?:\p{Lu}\p{Ll}|(?:al|el|bin|ibn)-\p{Lu})")
         & (pl.col("lexicon") != "common") & ~pl.col("place_or_nationality"))
