@@ -129,3 +129,9 @@ def test_a_verb_coordinated_after_the_quote_has_the_first_clauses_subject():
     rows = quoted("The Green Party met on Monday.\n\nGreen leader Maria Holt said her party has backed the plan "
                   '"for years", and said it was "shameful" that the council had waited.')
     assert rows == [("for years", "PERSON:Maria Holt")]
+
+
+def test_a_misspelt_surname_is_the_person_named_in_full():
+    rows = quoted('Greta Lindholm, spokeswoman for the food agency, says the rules will change.\n\n'
+                  '"Bread makers must add more salt," Ms Lindholme said.')
+    assert rows == [("Bread makers must add more salt,", "PERSON:Greta Lindholm")]

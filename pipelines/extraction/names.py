@@ -57,6 +57,8 @@ VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
 # The most words a title or an organisation cut from the front of a person's name may have
 # ("Republican FCC Commissioner").
 MAX_CUT_OFF = 4
+# A one-word name this long may be a misspelling of a person's surname in the same article.
+MISSPELT_MIN_LENGTH = 5
 
 
 def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
@@ -502,6 +504,7 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
         .filter(~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
         .drop("prefix")
     )
+    variant = pl.concat([variant, _misspelt_surnames(lone, people).select(variant.columns)])
     # A first name alone is the one person of the article with that first name ("Dan" after "Dan
     # Lieberman"), unless a title makes it a ruler's or a royal's ("Prince William"); a person
     # named by an initial after the first name ("Jake R") is too uncertain to take it.
@@ -526,6 +529,38 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
         .unique(["doc_id", "start"], keep="first", maintain_order=True)
         .select("doc_id", "start", full_name=pl.col("full"))
     )
+
+
+def _misspelt_surnames(lone: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of a one-word person and a person named in full whose surname it misspells ("Ms
+    Bauchtman" for Lydia Buchtmann, "Water said" for Kathryn Waters): a word no census lists as
+    a surname or a first name (a real surname is another person: Johnston is not Johnson), of
+    MISSPELT_MIN_LENGTH letters or more, with the surname's first letter, one edit away from it
+    (two from a long one). The few candidate pairs are compared in Python."""
+    unknown = lone.filter((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= MISSPELT_MIN_LENGTH)
+                          & pl.col("text").str.contains(r"^\p{Lu}\p{Ll}+$"))
+    listed = pl.concat([_listed(unknown["text"], word_sets()["surname"]).explode(),
+                        _listed(unknown["text"], word_sets()["given"]).explode()]).drop_nulls().implode()
+    pairs = (
+        unknown.filter(~pl.col("text").is_in(listed)).join(people, on="doc_id")
+        .filter((pl.col("text").str.slice(0, 1) == pl.col("surname").str.slice(0, 1))
+                & ((pl.col("text").str.len_chars().cast(pl.Int64) - pl.col("surname").str.len_chars().cast(pl.Int64)).abs() <= 2)
+                & (pl.col("text") != pl.col("surname")))
+    )
+    close = [_edit_distance(word, surname) <= (2 if len(surname) >= 8 else 1)
+             for word, surname in zip(pairs["text"].to_list(), pairs["surname"].to_list())]
+    return pairs.filter(pl.Series(close, dtype=pl.Boolean))
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short words."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
 
 
 def _places_inside_organisations(mentions: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
