@@ -135,3 +135,9 @@ def test_a_misspelt_surname_is_the_person_named_in_full():
     rows = quoted('Greta Lindholm, spokeswoman for the food agency, says the rules will change.\n\n'
                   '"Bread makers must add more salt," Ms Lindholme said.')
     assert rows == [("Bread makers must add more salt,", "PERSON:Greta Lindholm")]
+
+
+def test_the_answer_to_a_question_about_a_person_is_theirs():
+    rows = quoted('Nadia Petrov, a second-year music student, skipped a lecture to see the show. '
+                  'Why did she want to go so badly? "It is Bowie. He changed everything for me."')
+    assert rows == [("It is Bowie. He changed everything for me.", "PERSON:Nadia Petrov")]

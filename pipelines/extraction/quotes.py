@@ -591,7 +591,7 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
     just before the verb (`Mr Kocher said he did not use it. "If someone steals my computer
     ..."`); inside a sentence, the first person that sentence names before it, not in the
     possessive (`Heald said although the two are known to cut yields, "nobody has looked at
-    these together"`)."""
+    these together"`); after a question in its paragraph, the person the question is about."""
     opens_sentence = (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True)
     unattributed = pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
     alone = unattributed & opens_sentence
@@ -615,6 +615,15 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
         .sort("m_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", subject="entity_id")
     )
-    subjects = pl.concat([subjects, embedded])
+    # `Why did she so badly want to attend? "It's Warhol. He is a legend."`: the answer to a
+    # question about a person, in the question's paragraph, is that person's.
+    answers = (
+        resolved.filter(alone & (pl.col("lead") == "?") & (pl.col("lead_paragraph") == pl.col("paragraph")))
+        .select("doc_id", "start", sentence="lead_sentence")
+        .join(people, on=["doc_id", "sentence"])
+        .sort("m_start").group_by("doc_id", "start").first()
+        .select("doc_id", "start", subject="entity_id")
+    )
+    subjects = pl.concat([subjects, embedded, answers]).unique(["doc_id", "start"], keep="first", maintain_order=True)
     return (resolved.join(subjects, on=["doc_id", "start"], how="left")
             .with_columns(speaker_entity_id=pl.coalesce("speaker_entity_id", "subject")).drop("subject"))
