@@ -541,15 +541,18 @@ def _misspelt_surnames(lone: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame
                           & pl.col("text").str.contains(r"^\p{Lu}\p{Ll}+$"))
     listed = pl.concat([_listed(unknown["text"], word_sets()["surname"]).explode(),
                         _listed(unknown["text"], word_sets()["given"]).explode()]).drop_nulls().implode()
+    length_gap = (pl.col("text").str.len_chars().cast(pl.Int64) - pl.col("surname").str.len_chars().cast(pl.Int64)).abs()
+    allowed = pl.when(pl.col("surname").str.len_chars() >= 8).then(2).otherwise(1)
+    surnames = people.select("doc_id", text="surname").unique()
     pairs = (
-        unknown.filter(~pl.col("text").is_in(listed)).join(people, on="doc_id")
-        .filter((pl.col("text").str.slice(0, 1) == pl.col("surname").str.slice(0, 1))
-                & ((pl.col("text").str.len_chars().cast(pl.Int64) - pl.col("surname").str.len_chars().cast(pl.Int64)).abs() <= 2)
-                & (pl.col("text") != pl.col("surname")))
+        unknown.filter(~pl.col("text").is_in(listed)).join(surnames, on=["doc_id", "text"], how="anti")
+        .join(people, on="doc_id")
+        .filter((pl.col("text").str.slice(0, 1) == pl.col("surname").str.slice(0, 1)) & (length_gap <= allowed))
     )
-    close = [_edit_distance(word, surname) <= (2 if len(surname) >= 8 else 1)
-             for word, surname in zip(pairs["text"].to_list(), pairs["surname"].to_list())]
-    return pairs.filter(pl.Series(close, dtype=pl.Boolean))
+    distinct = pairs.select("text", "surname", allowed=allowed).unique()
+    close = distinct.filter(pl.Series([_edit_distance(word, surname) <= limit for word, surname, limit in distinct.iter_rows()],
+                                      dtype=pl.Boolean))
+    return pairs.join(close.select("text", "surname"), on=["text", "surname"])
 
 
 def _edit_distance(a: str, b: str) -> int:
