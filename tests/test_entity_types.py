@@ -112,3 +112,12 @@ def test_a_listed_company_is_an_organisation_but_a_person_of_that_name_is_not():
     mentions = mentions_of("Volkswagen said on Monday it would recall 40,000 cars. Porsche did not comment.")
     assert set(mentions.filter(pl.col("text").is_in(["Volkswagen", "Porsche"]))["type"]) == {"ORGANIZATION"}
     assert set(mentions_of("Mr Porsche said he would retire.").filter(pl.col("text") == "Porsche")["type"]) == {"PERSON"}
+
+
+def test_a_title_and_its_organisation_are_cut_from_the_front_of_a_persons_name():
+    mentions = mentions_of("FAA Administrator Laura Fenwick announced the rules on Monday. Laura Fenwick, FAA "
+                           "Administrator, said airlines had a year to comply, and Administrator Fenwick took questions.")
+    assert ids_of(mentions, "Laura Fenwick") == {"PERSON:Laura Fenwick"}
+    assert ids_of(mentions, "Fenwick") == {"PERSON:Laura Fenwick"}
+    assert ids_of(mentions, "FAA") == {"ORGANIZATION:faa"}
+    assert not mentions.filter(pl.col("text").str.contains("Administrator"))["text"].to_list()

@@ -142,7 +142,8 @@ def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Seri
     ("Minister of Education Stefania Giannini"; not an initial, a surname or a first name),
     followed by two or more words of the name, the name starts after it. The words cut off
     belong to the role: they are no name of a person, and an acronym among them ("NASA") is an
-    organisation's. The same span read as an organisation ("Housing Council Peter Marsh") ends at
+    organisation's; so are a span's words when it holds nothing but titles and acronyms. The
+    same span read as an organisation ("Housing Council Peter Marsh") ends at
     its head word where a first name and one last word follow it: those two are a person."""
     lists = word_lists()
     label, token = pl.col("label"), pl.col("token")
@@ -166,8 +167,17 @@ def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Seri
     for distance in range(1, MAX_CUT_OFF + 1):
         chain = chain & (in_segment("label", -distance) == "I-PER")
         cut_ahead = cut_ahead | (chain & in_segment("cut", -distance))
+    # A person's span made of titles and acronyms only ("Laura Fenwick, FAA Administrator,") names no one.
+    opens_span = label.str.starts_with("B-") | ~pl.col("person") | (pl.col("segment") != pl.col("segment").shift(1))
+    acronym = token.str.contains(r"^[A-Z]{2,6}$")
+    person_rows = frame.with_row_index("row").with_columns(span=opens_span.fill_null(True).cum_sum()).filter("person")
+    untitled = (
+        person_rows.group_by("span")
+        .agg(pl.col("row"), role_only=(pl.col("role_word") | acronym).all() & pl.col("role_word").any())
+        .filter("role_only").select(pl.col("row").explode())
+    )
     spans = frame.with_columns(cut=cut, person_after_head=person_after_head).with_columns(
-        cut_off=pl.col("person") & cut_ahead.fill_null(False))
+        cut_off=pl.col("person") & (cut_ahead.fill_null(False) | pl.int_range(pl.len()).is_in(untitled["row"].implode())))
     cut_off = pl.col("cut_off")
     return spans.select(
         pl.when(pl.col("cut") | pl.col("person_after_head")).then(pl.lit("B-PER"))
@@ -269,7 +279,8 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
     outside every name that is tagged a person elsewhere in the article, alone or as the
     surname of a full name ("Trump" after "Donald Trump"), is that person; and an acronym whose
     letters are the initials of an organisation named in the article is that organisation; a
-    first name right before such a surname is its first name.
+    first name right before such a surname is its first name. A title is not spread: in
+    "FAA Administrator" after a name, "Administrator" is no surname.
     (Spreading every one-word name this way mostly spreads capitalised common words.)"""
     lists = word_lists()
     spans = tagged_spans(segments, labels)
@@ -292,7 +303,7 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
         segments.select("doc_no", "segment", "token", "given", "surname", "lexicon", label=labels)
         .join(known, on=["doc_no", "token"], how="left", maintain_order="left")
         .with_columns(label=pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
-                                    & pl.col("token").str.contains(r"^\p{Lu}"))
+                                    & pl.col("token").str.contains(r"^\p{Lu}") & ~pl.col("token").is_in(_role_words_any_case()))
                       .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
     )
     # A first name left outside right before a surname tagged a person alone is that person's
