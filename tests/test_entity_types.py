@@ -120,3 +120,12 @@ def test_a_demonym_opens_the_ministry_it_names_so_two_countries_ministries_stay_
     organisations = mentions.filter(pl.col("type") == "ORGANIZATION")
     assert organisations["text"].to_list() == ["Italian Finance Ministry", "Spanish Finance Ministry"]
     assert organisations["entity_id"].n_unique() == 2
+
+
+def test_a_title_and_its_organisation_are_cut_from_the_front_of_a_persons_name():
+    mentions = mentions_of("FAA Administrator Laura Fenwick announced the rules on Monday. Laura Fenwick, FAA "
+                           "Administrator, said airlines had a year to comply, and Administrator Fenwick took questions.")
+    assert ids_of(mentions, "Laura Fenwick") == {"PERSON:Laura Fenwick"}
+    assert ids_of(mentions, "Fenwick") == {"PERSON:Laura Fenwick"}
+    assert ids_of(mentions, "FAA") == {"ORGANIZATION:faa"}
+    assert not mentions.filter(pl.col("text").str.contains("Administrator"))["text"].to_list()

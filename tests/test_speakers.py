@@ -81,3 +81,63 @@ def test_single_marks_quote_but_apostrophes_do_not():
                   "and left. \"He told me 'this is over for good' last night,\" said Jane Moss.")
     assert [quote for quote, _ in rows] == ["we won’t accept this offer from the clubs",
                                            "He told me 'this is over for good' last night,"]
+
+
+def test_a_title_before_the_name_is_no_part_of_the_speakers_name():
+    rows = quoted('At the launch, FAA Administrator Laura Fenwick announced the new rules.\n\n'
+                  '"We have listened to the pilots," said Fenwick.')
+    assert rows == [("We have listened to the pilots,", "PERSON:Laura Fenwick")]
+
+
+def test_an_organisation_before_the_name_is_no_part_of_the_speakers_name():
+    rows = quoted('After the leak, director of the Housing Council Peter Marsh told the BBC any change '
+                  '"must be well planned".')
+    assert rows == [("must be well planned", "PERSON:Peter Marsh")]
+
+
+def test_the_office_after_of_is_no_part_of_the_speakers_name():
+    rows = quoted('Minister of Health Maria Ferrante said a "broader review" was needed.')
+    assert rows == [("broader review", "PERSON:Maria Ferrante")]
+
+
+def test_a_first_name_before_a_surname_the_article_tags_is_the_speakers():
+    rows = quoted("New Zealand's Prime Minister John Reed said he believes the change has a strong case. "
+                  'Mr Reed backed the campaign.\n\n"I will have one vote like everyone else," Reed said.')
+    assert rows == [("I will have one vote like everyone else,", "PERSON:John Reed")]
+
+
+def test_an_unknown_name_after_an_occupation_is_the_speakers():
+    rows = quoted('Transport Canada spokeswoman Sujata Ramaswami told CBC News the department will look into it.\n\n'
+                  '"We take rail safety seriously," she said.')
+    assert rows == [("We take rail safety seriously,", "PERSON:Sujata Ramaswami")]
+
+
+def test_an_unknown_surname_after_an_honorific_is_the_speaker():
+    rows = quoted('Undersecretary for Education Mr. Roccafondi says "many schools will increase their fees."')
+    assert rows == [("many schools will increase their fees.", "PERSON:Roccafondi")]
+
+
+def test_an_unattributed_quote_in_an_interview_is_the_interviewees():
+    rows = quoted("Chemist Anna Lindqvist tells Radio North about glowing fungi\n\n"
+                  "Anna Lindqvist, of the University of Uppsala, studies fungi that glow in the dark.\n\n"
+                  '"I have no doubt that we will find many more species like these in the coming years"')
+    assert rows == [("I have no doubt that we will find many more species like these in the coming years",
+                     "PERSON:Anna Lindqvist")]
+
+
+def test_a_verb_coordinated_after_the_quote_has_the_first_clauses_subject():
+    rows = quoted("The Green Party met on Monday.\n\nGreen leader Maria Holt said her party has backed the plan "
+                  '"for years", and said it was "shameful" that the council had waited.')
+    assert rows == [("for years", "PERSON:Maria Holt")]
+
+
+def test_a_misspelt_surname_is_the_person_named_in_full():
+    rows = quoted('Greta Lindholm, spokeswoman for the food agency, says the rules will change.\n\n'
+                  '"Bread makers must add more salt," Ms Lindholme said.')
+    assert rows == [("Bread makers must add more salt,", "PERSON:Greta Lindholm")]
+
+
+def test_the_answer_to_a_question_about_a_person_is_theirs():
+    rows = quoted('Nadia Petrov, a second-year music student, skipped a lecture to see the show. '
+                  'Why did she want to go so badly? "It is Bowie. He changed everything for me."')
+    assert rows == [("It is Bowie. He changed everything for me.", "PERSON:Nadia Petrov")]

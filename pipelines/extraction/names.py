@@ -5,9 +5,12 @@ country and people merged with their surnames."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import polars as pl
 
 from pipelines.extraction.coreference import FEMALE_HONORIFICS, MALE_HONORIFICS
+from pipelines.extraction.date_mentions import MONTH
 from pipelines.extraction.entities import (
     ADMIN_UNIT, MENTION_SCHEMA, STARTERS, org_key, organisation_name, with_acronyms_resolved, with_gazetteer_places,
     with_places_located_by_neighbours,
@@ -51,6 +54,11 @@ COMPANY_WORDS_AFTER = (
 # A surname this long that shares its first letters with a person's surname in the same article
 # is that person spelt another way ("Lukashenka" for Lukashenko).
 VARIANT_MIN_LENGTH, VARIANT_SHARED = 6, 7
+# The most words a title or an organisation cut from the front of a person's name may have
+# ("Republican FCC Commissioner").
+MAX_CUT_OFF = 4
+# A one-word name this long may be a misspelling of a person's surname in the same article.
+MISSPELT_MIN_LENGTH = 5
 
 
 def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
@@ -125,6 +133,87 @@ def _relabelled(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
         .then(pl.lit(OUTSIDE))
         .otherwise(label))
     return relabelled.to_series()
+
+
+def _roles_cut_from_people(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
+    """A person's name holds no title and no organisation before it: where a person's span has a
+    title, occupation or organisation head word ("NASA Administrator Charles Bolden", "Refugee
+    Council Enver Solomon"), or a common word no first name spells right before a first name
+    ("Minister of Education Stefania Giannini"; not an initial, a surname or a first name),
+    followed by two or more words of the name, the name starts after it. The words cut off
+    belong to the role: they are no name of a person, and an acronym among them ("NASA") is an
+    organisation's; so are a span's words when it holds nothing but titles and acronyms. The
+    same span read as an organisation ("Housing Council Peter Marsh") ends at
+    its head word where a first name and one last word follow it: those two are a person."""
+    lists = word_lists()
+    label, token = pl.col("label"), pl.col("token")
+    role_word = token.is_in(lists["title"]) | token.is_in(lists["occupation"]) | token.is_in(lists["org_head"])
+    frame = segments.select("segment", "token", "given", "surname", "lexicon", label=labels).with_columns(
+        person=label.str.ends_with("-PER"), role_word=role_word,
+        org_head=token.is_in(lists["org_head"]) & label.str.ends_with("-ORG"),
+        common_word=(pl.col("lexicon") == "common") & ~pl.col("given") & ~pl.col("surname") & (token.str.len_chars() >= 3))
+    capitalised = token.str.contains(r"^\p{Lu}")
+    cut = (
+        (label == "I-PER") & in_segment("person", 1) & (in_segment("label", -1) == "I-PER") & capitalised
+        & (in_segment("role_word", 1) | (in_segment("common_word", 1) & pl.col("given")))
+    ).fill_null(False)
+    person_after_head = (
+        (label == "I-ORG") & in_segment("org_head", 1) & pl.col("given") & capitalised
+        & (in_segment("label", -1) == "I-ORG") & in_segment("token", -1).str.contains(r"^\p{Lu}\p{Ll}")
+        & (in_segment("label", -2) != "I-ORG").fill_null(True)
+    ).fill_null(False)
+    # The words before a cut in its span: a chain of I-PER labels leads from them to it.
+    chain, cut_ahead = pl.lit(True), pl.lit(False)
+    for distance in range(1, MAX_CUT_OFF + 1):
+        chain = chain & (in_segment("label", -distance) == "I-PER")
+        cut_ahead = cut_ahead | (chain & in_segment("cut", -distance))
+    # A person's span made of titles and acronyms only ("Laura Fenwick, FAA Administrator,") names no one.
+    opens_span = label.str.starts_with("B-") | ~pl.col("person") | (pl.col("segment") != pl.col("segment").shift(1))
+    acronym = token.str.contains(r"^[A-Z]{2,6}$")
+    person_rows = frame.with_row_index("row").with_columns(span=opens_span.fill_null(True).cum_sum()).filter("person")
+    untitled = (
+        person_rows.group_by("span")
+        .agg(pl.col("row"), role_only=(pl.col("role_word") | acronym).all() & pl.col("role_word").any())
+        .filter("role_only").select(pl.col("row").explode())
+    )
+    spans = frame.with_columns(cut=cut, person_after_head=person_after_head).with_columns(
+        cut_off=pl.col("person") & (cut_ahead.fill_null(False) | pl.int_range(pl.len()).is_in(untitled["row"].implode())))
+    cut_off = pl.col("cut_off")
+    return spans.select(
+        pl.when(pl.col("cut") | pl.col("person_after_head")).then(pl.lit("B-PER"))
+        .when(pl.col("person_after_head").shift(1).fill_null(False)).then(pl.lit("I-PER"))
+        .when(cut_off & token.str.contains(r"^[A-Z]{2,6}$") & ~pl.col("role_word")).then(pl.lit("B-ORG"))
+        .when(cut_off).then(pl.lit(OUTSIDE))
+        .otherwise(label)).to_series()
+
+
+@cache
+def _role_words_any_case() -> pl.Series:
+    """Titles and occupations as written before a name, capitalised or not ("spokeswoman",
+    "General"), for one `is_in`."""
+    words = word_sets()["title"] | word_sets()["occupation"]
+    return pl.Series(sorted(words | {word.lower() for word in words}), dtype=pl.String).implode()
+
+
+def _people_after_titles(segments: pl.DataFrame, labels: pl.Series) -> pl.Series:
+    """Words the recogniser left outside every name that a title, an occupation or an honorific
+    introduces are a person's name: an honorific's one word ("Mr. Toccafondi"), a title's or
+    occupation's two ("spokeswoman Sujata Raisinghani", "director General Suleiman al-Amr"),
+    where neither is a common word, a place or a nationality: news names people after their
+    role, and names the recogniser has not seen are the ones it leaves out."""
+    lists = word_lists()
+    token, prev1 = pl.col("token"), pl.col("prev1")
+    honorific_before = prev1.is_in(lists["honorific"]) | ((prev1 == ".") & pl.col("prev2").is_in(lists["honorific"]))
+    role_before = prev1.is_in(_role_words_any_case())
+    frame = segments.select("segment", "token", "prev1", "prev2", "lexicon", "place_or_nationality", label=labels).with_columns(
+        name_word=(pl.col("label") == OUTSIDE) & token.str.contains(r"^(?:\p{Lu}\p{Ll}|(?:al|el|bin|ibn)-\p{Lu})")
+        & (pl.col("lexicon") != "common") & ~pl.col("place_or_nationality"))
+    second = in_segment("name_word", -1).fill_null(False)
+    opens = (pl.col("name_word") & ((honorific_before & ~role_before) | (role_before & second))).fill_null(False)
+    return frame.with_columns(opens=opens).select(
+        pl.when("opens").then(pl.lit("B-PER"))
+        .when(in_segment("opens", 1).fill_null(False) & pl.col("name_word")).then(pl.lit("I-PER"))
+        .otherwise(pl.col("label"))).to_series()
 
 
 def _free_runs() -> pl.Expr:
@@ -202,8 +291,11 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
     letters are the initials of an organisation named in the article is that organisation; so
     is a person's given name alone ("Seth" after "Seth Marlowe") where the census gives it as a
     given name, and an organisation's head word after "the" ("the Commission" after "the
-    European Commission"), for the article's aliases to join. (Spreading every one-word name
-    this way mostly spreads capitalised common words.)"""
+    European Commission"), for the article's aliases to join; a first name right before such a
+    surname is its first name. A title is not spread: in "FAA Administrator" after a name,
+    "Administrator" is no surname. (Spreading every one-word name this way mostly spreads
+    capitalised common words.)"""
+    lists = word_lists()
     spans = tagged_spans(segments, labels)
     known = (
         pl.concat([
@@ -217,7 +309,7 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
             spans.filter((pl.col("type") == "ORG") & (pl.col("words").list.len() >= 2)).select(
                 "doc_no", "type", word=pl.col("text").str.extract_all(r"\b\p{Lu}").list.join(""), where=pl.lit("anywhere")),
             spans.filter((pl.col("type") == "ORG") & (pl.col("words").list.len() >= 2)
-                         & pl.col("words").list.last().is_in(word_lists()["org_head"]))
+                         & pl.col("words").list.last().is_in(lists["org_head"]))
             .select("doc_no", "type", word=pl.col("words").list.last(), where=pl.lit("after the")),
         ])
         .group_by("doc_no", "word", "type", "where").len()
@@ -228,12 +320,27 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
     where = pl.col("where")
     fits = ((where == "anywhere") | ((where == "given") & pl.col("given"))
             | ((where == "after the") & (pl.col("prev1").str.to_lowercase() == "the")))
-    return (
-        segments.select("doc_no", "token", "given", "prev1", label=labels)
+    spread = (
+        segments.select("doc_no", "segment", "token", "given", "surname", "lexicon", "prev1", label=labels)
         .join(known, on=["doc_no", "token"], how="left", maintain_order="left")
-        .select(pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
-                        & pl.col("token").str.contains(r"^\p{Lu}") & fits.fill_null(False))
-                .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
+        .with_columns(label=pl.when((pl.col("label") == OUTSIDE) & pl.col("known_type").is_not_null()
+                                    & pl.col("token").str.contains(r"^\p{Lu}") & fits.fill_null(False)
+                                    & ~pl.col("token").is_in(_role_words_any_case()))
+                      .then(pl.concat_str(pl.lit("B-"), "known_type")).otherwise(pl.col("label")))
+    )
+    # A first name left outside right before a surname tagged a person alone is that person's
+    # first name ("campaigner Caitlin Boswell" where the article tags "Boswell"); a word that is
+    # also a common word or an honorific is not taken for one ("Will", "Prince", "Star Trek"),
+    # nor a month for a surname ("Corina July" is a date after a name).
+    lone_person = ((pl.col("label") == "B-PER") & (in_segment("label", -1) != "I-PER").fill_null(True) & pl.col("surname")
+                   & pl.col("token").str.contains(r"^\p{Lu}\p{Ll}+$") & ~pl.col("token").str.contains(rf"^{MONTH}$"))
+    first_name = ((pl.col("label") == OUTSIDE) & pl.col("given") & pl.col("token").str.contains(r"^\p{Lu}\p{Ll}")
+                  & (pl.col("lexicon") != "common") & ~pl.col("token").is_in(lists["honorific"])
+                  & ~pl.col("token").is_in(lists["title"]) & in_segment("lone_person", -1)).fill_null(False)
+    return (
+        spread.with_columns(lone_person=lone_person).with_columns(first_name=first_name)
+        .select(pl.when("first_name").then(pl.lit("B-PER"))
+                .when(in_segment("first_name", 1).fill_null(False)).then(pl.lit("I-PER")).otherwise(pl.col("label")))
         .to_series()
     )
 
@@ -242,7 +349,8 @@ def named_mentions(tokens: pl.DataFrame, model: Model | None = None) -> pl.DataF
     """Mentions by name (no pronouns yet), typed PERSON, ORGANIZATION, LOCATION or NATIONALITY,
     each with the merge key of its entity and, for places, the country."""
     segments = candidates(tokens)
-    labels = _relabelled(segments, _completed_names(segments, tag(segments, model)))
+    labels = _roles_cut_from_people(segments, _relabelled(segments, _completed_names(segments, tag(segments, model))))
+    labels = _people_after_titles(segments, labels)
     labels = _consistent_in_document(segments, _headed_organisations(segments, labels))
     spans = (
         tagged_spans(segments, labels)
@@ -429,6 +537,7 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
         .filter(~pl.col("surname").str.starts_with(pl.col("text")) & ~pl.col("text").str.starts_with(pl.col("surname")))
         .drop("prefix")
     )
+    variant = pl.concat([variant, _misspelt_surnames(lone, people).select(variant.columns)])
     # A first name alone is the one person of the article with that first name ("Dan" after "Dan
     # Lieberman"), unless a title makes it a ruler's or a royal's ("Prince William"); a person
     # named by an initial after the first name ("Jake R") is too uncertain to take it.
@@ -453,6 +562,41 @@ def _surnames_resolved(typed: pl.DataFrame) -> pl.DataFrame:
         .unique(["doc_id", "start"], keep="first", maintain_order=True)
         .select("doc_id", "start", full_name=pl.col("full"))
     )
+
+
+def _misspelt_surnames(lone: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
+    """Pairs of a one-word person and a person named in full whose surname it misspells ("Ms
+    Bauchtman" for Lydia Buchtmann, "Water said" for Kathryn Waters): a word no census lists as
+    a surname or a first name (a real surname is another person: Johnston is not Johnson), of
+    MISSPELT_MIN_LENGTH letters or more, with the surname's first letter, one edit away from it
+    (two from a long one). The few candidate pairs are compared in Python."""
+    unknown = lone.filter((pl.col("type") == "PERSON") & (pl.col("text").str.len_chars() >= MISSPELT_MIN_LENGTH)
+                          & pl.col("text").str.contains(r"^\p{Lu}\p{Ll}+$"))
+    listed = pl.concat([_listed(unknown["text"], word_sets()["surname"]).explode(),
+                        _listed(unknown["text"], word_sets()["given"]).explode()]).drop_nulls().implode()
+    length_gap = (pl.col("text").str.len_chars().cast(pl.Int64) - pl.col("surname").str.len_chars().cast(pl.Int64)).abs()
+    allowed = pl.when(pl.col("surname").str.len_chars() >= 8).then(2).otherwise(1)
+    surnames = people.select("doc_id", text="surname").unique()
+    pairs = (
+        unknown.filter(~pl.col("text").is_in(listed)).join(surnames, on=["doc_id", "text"], how="anti")
+        .join(people, on="doc_id")
+        .filter((pl.col("text").str.slice(0, 1) == pl.col("surname").str.slice(0, 1)) & (length_gap <= allowed))
+    )
+    distinct = pairs.select("text", "surname", allowed=allowed).unique()
+    close = distinct.filter(pl.Series([_edit_distance(word, surname) <= limit for word, surname, limit in distinct.iter_rows()],
+                                      dtype=pl.Boolean))
+    return pairs.join(close.select("text", "surname"), on=["text", "surname"])
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short words."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]
 
 
 def _places_inside_organisations(mentions: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:

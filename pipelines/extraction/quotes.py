@@ -37,6 +37,8 @@ OPENING_MARKS, CLOSING_MARKS = "“«", "”»"
 # Single marks are also apostrophes ("don’t", "the players’ union"): one counts only where it
 # leans on a word on one side and not on the other, and a pair only within a paragraph.
 SINGLE_MARKS = "‘’'"
+# A headline that says its article is an interview: "X tells Wikinews", "An interview with X".
+INTERVIEW_HEADLINE = r"\b[Ii]nterview(?:s|ed)?\b|\b(?:tells|talks to|speaks to)\s+\p{Lu}"
 # Before an opening mark: the start, a space or an opening bracket or dash; after a closing one:
 # the end, a space or punctuation.
 OPENS_AFTER = r"^(?:|[\s(\[{—–/-])$"
@@ -325,11 +327,15 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # so is a bracket after a question (`"...?" (The judge called it "hypothetical.")`).
     ends_sentence = ((pl.col("quote").str.contains(r"\.\s*$") & pl.col("follow").str.contains(r"^\p{Lu}"))
                      | (pl.col("quote").str.contains(r"[.?!]\s*$") & pl.col("follow").is_in(["(", "["]))).fill_null(False)
+    # `supported the idea "for months", and said it was ...`: a verb coordinated after the quote
+    # has the first clause's subject, not the name after it.
+    coordinated = (((pl.col("follow") == "and") | ((pl.col("follow") == ",") & (pl.col("after_follow_token") == "and")))
+                   & (pl.col("v_start") - pl.col("end") <= len('", and '))).fill_null(False)
     after = (
         located.with_columns(next_quote=following).join(cues.filter(pl.col("verb") != COLON), on=["doc_id", "paragraph"])
         .filter((pl.col("v_start") >= pl.col("end")) & (pl.col("v_start") - pl.col("end") <= AFTER_REACH)
                 & (pl.col("v_sentence") == pl.col("end_sentence")) & (pl.col("v_start") < pl.col("next_quote").fill_null(2**62))
-                & ~ends_sentence)
+                & ~ends_sentence & ~coordinated)
         .sort("v_start").group_by("doc_id", "start", maintain_order=True).first()
         .select("doc_id", "start", *CUE_COLUMNS, side=pl.lit("after"))
     )
@@ -381,6 +387,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         .sort("doc_id", "start")
         .pipe(_continuations, names)
         .pipe(_named_in_sentence_before, cues, names)
+        .pipe(_interviewees, articles, mentions)
     )
     words = pl.col("quote").str.count_matches(WORD)
     # "I smacked them around." after the speaker's quote: a short sentence of speech, not a term.
@@ -436,6 +443,26 @@ def _organisation_pronouns(tokens: pl.DataFrame, organisations: pl.DataFrame) ->
         .filter(pl.col("entity_id").is_not_null() & (pl.col("sentence") - pl.col("o_sentence") <= ORGANISATION_REACH))
         .select("doc_id", "entity_id", "start", "end", "sentence", type=pl.lit("ORGANIZATION"))
     )
+
+
+def _interviewees(resolved: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """In an interview, a quote with no attribution and no speaker yet is the interviewee's: the
+    one person the headline (the text's first line) names, where it says the article is an
+    interview ("Biologist Nick Bos tells Wikinews about ants", "Frank Messina: An Interview with
+    the 'Mets Poet'", "Interview with LibriVox founder Hugh McGuire")."""
+    headline = pl.col("text").str.extract(r"^\s*([^\n]*)")
+    interviews = articles.select("doc_id", headline_end=pl.col("text").str.find(r"\n").fill_null(pl.col("text").str.len_bytes()),
+                                 interview=headline.str.contains(INTERVIEW_HEADLINE)).filter("interview")
+    interviewee = (
+        mentions.filter((pl.col("type") == "PERSON") & pl.col("is_name")).join(interviews, on="doc_id")
+        .filter(pl.col("end") <= pl.col("headline_end"))
+        .group_by("doc_id").agg(interviewee=pl.col("entity_id").first(), people=pl.col("entity_id").n_unique())
+        .filter(pl.col("people") == 1).select("doc_id", "interviewee")
+    )
+    unattributed = pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
+    return (resolved.join(interviewee, on="doc_id", how="left")
+            .with_columns(speaker_entity_id=pl.when(unattributed).then(pl.col("interviewee"))
+                          .otherwise(pl.col("speaker_entity_id"))).drop("interviewee"))
 
 
 def _speaker_names(articles: pl.DataFrame, tokens: pl.DataFrame, paragraphs: np.ndarray, mentions: pl.DataFrame,
@@ -564,7 +591,7 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
     just before the verb (`Mr Kocher said he did not use it. "If someone steals my computer
     ..."`); inside a sentence, the first person that sentence names before it, not in the
     possessive (`Heald said although the two are known to cut yields, "nobody has looked at
-    these together"`)."""
+    these together"`); after a question in its paragraph, the person the question is about."""
     opens_sentence = (pl.col("lead_sentence") != pl.col("sentence")).fill_null(True)
     unattributed = pl.col("speaker_entity_id").is_null() & ~pl.col("cued")
     alone = unattributed & opens_sentence
@@ -588,6 +615,15 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
         .sort("m_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", subject="entity_id")
     )
-    subjects = pl.concat([subjects, embedded])
+    # `Why did she so badly want to attend? "It's Warhol. He is a legend."`: the answer to a
+    # question about a person, in the question's paragraph, is that person's.
+    answers = (
+        resolved.filter(alone & (pl.col("lead") == "?") & (pl.col("lead_paragraph") == pl.col("paragraph")))
+        .select("doc_id", "start", sentence="lead_sentence")
+        .join(people, on=["doc_id", "sentence"])
+        .sort("m_start").group_by("doc_id", "start").first()
+        .select("doc_id", "start", subject="entity_id")
+    )
+    subjects = pl.concat([subjects, embedded, answers]).unique(["doc_id", "start"], keep="first", maintain_order=True)
     return (resolved.join(subjects, on=["doc_id", "start"], how="left")
             .with_columns(speaker_entity_id=pl.coalesce("speaker_entity_id", "subject")).drop("subject"))
