@@ -318,7 +318,8 @@ def _consistent_in_document(segments: pl.DataFrame, labels: pl.Series) -> pl.Ser
         .select("doc_no", "where", token="word", known_type="type")
     )
     where = pl.col("where")
-    fits = ((where == "anywhere") | ((where == "given") & pl.col("given"))
+    # A given name spreads only standing alone: before another name word it opens a full name.
+    fits = ((where == "anywhere") | ((where == "given") & pl.col("given") & in_segment("token", -1).is_null())
             | ((where == "after the") & (pl.col("prev1").str.to_lowercase() == "the")))
     spread = (
         segments.select("doc_no", "segment", "token", "given", "surname", "lexicon", "prev1", label=labels)
