@@ -17,6 +17,17 @@ import polars as pl
 
 from pipelines.extraction.gazetteer import places, word_list
 
+REPO = Path(__file__).resolve().parents[2]
+# The shared data folder beside the repository, where training scripts read their corpora.
+DEFAULT_SHARED = REPO.parent / "shared"
+# The labelled corpora of ner-train the recogniser learns from (relative to DEFAULT_SHARED).
+NER_TRAIN_CORPORA = (
+    "corpora/ner-train/gum",
+    "corpora/ner-train/uner/uner-en_ewt-ud-dev.iob2",
+    "corpora/ner-train/wikigold/wikigold.conll.txt",
+    *(f"corpora/ner-train/btc/btc-{section}.conll" for section in "abefgh"),
+)
+
 SPAN_TYPES = ("PER", "ORG", "LOC", "MISC")
 _IOB_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "OTH": "MISC", "MISC": "MISC"}
 _RE3D_TYPES = {"Person": "PER", "Organisation": "ORG", "Location": "LOC", "Nationality": "MISC"}

@@ -22,19 +22,11 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.extraction.ner_corpora import SPAN_TYPES, read_corpus
+from pipelines.extraction.ner_corpora import DEFAULT_SHARED, NER_TRAIN_CORPORA, REPO, SPAN_TYPES, read_corpus
 from pipelines.extraction.recogniser import OUTSIDE, candidates, feature_strings, token_features
 from pipelines.extraction.tokens import token_table
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SHARED = REPO.parent / "shared"
-TRAINING_CORPORA = (
-    "corpora/ner-train/gum",
-    "corpora/ner-train/uner/uner-en_ewt-ud-dev.iob2",
-    "corpora/ner-train/wikigold/wikigold.conll.txt",
-    *(f"corpora/ner-train/btc/btc-{section}.conll" for section in "abefgh"),
-    "corpora/ner-dev/re3d-dev.jsonl",
-)
+TRAINING_CORPORA = (*NER_TRAIN_CORPORA, "corpora/ner-dev/re3d-dev.jsonl")
 LABELS = (OUTSIDE, *(f"{prefix}-{type_}" for type_ in SPAN_TYPES for prefix in "BI"))
 TRAINER_PARAMETERS = {"c1": 0.2, "c2": 0.1, "max_iterations": 150, "feature.possible_transitions": True}
 

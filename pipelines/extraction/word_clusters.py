@@ -32,17 +32,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from pipelines.extraction.ner_corpora import read_corpus
+from pipelines.extraction.ner_corpora import DEFAULT_SHARED, NER_TRAIN_CORPORA, REPO, read_corpus
 from pipelines.extraction.tokens import token_table
 
-REPO = Path(__file__).resolve().parents[2]
-DEFAULT_SHARED = REPO.parent / "shared"
-LABELLED_CORPORA = (
-    "corpora/ner-train/gum",
-    "corpora/ner-train/uner/uner-en_ewt-ud-dev.iob2",
-    "corpora/ner-train/wikigold/wikigold.conll.txt",
-    *(f"corpora/ner-train/btc/btc-{section}.conll" for section in "abefgh"),
-)
 WCXB = "corpora/extraction-dev/wcxb/ground-truth.json"
 DATES_PAGES = "corpora/dates-dev/pages"
 FACTS_GOLD_ARTICLES = REPO / "bench" / "gold" / "facts" / "articles.json"
@@ -76,7 +68,7 @@ def _english(text: str) -> bool:
 def unlabelled_texts(shared: Path) -> list[str]:
     """Every text the clusters are learnt from, in a fixed order."""
     texts = []
-    for relative in LABELLED_CORPORA:
+    for relative in NER_TRAIN_CORPORA:
         texts.extend(read_corpus(shared / relative).frames()[0]["text"].to_list())
     held_back = {article["id"] for article in json.loads(FACTS_GOLD_ARTICLES.read_text())["articles"]
                  if article["corpus"] == "wcxb"}
