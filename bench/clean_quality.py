@@ -1,10 +1,14 @@
 """Score the cleaning step against gold main text (bag-of-words page-mean P/R/F1).
 
-    python bench/clean_quality.py PAGES_DIR GOLD_JSON [--out DIR] [--limit N]
+    python bench/clean_quality.py PAGES_DIR GOLD_JSON [--out DIR] [--limit N] [--ids FILE [--part P]] [--anchors]
 
 PAGES_DIR holds one page a file (`<id>.html`, `<id>.html.gz` or `<id>.txt`), GOLD_JSON maps
 `{id: {"articleBody": ...}}` (the format of extraction-dev's ground-truth.json). Each page goes
 through the product's own read and clean code; predictions land in DIR as `<id>.txt`.
+--ids keeps the pages a file names: a JSON split ({id: part}, such as
+bench/gold/cleaning/wcxb_split.json) with --part (default dev), or a list of ids (dragnet's
+upstream test.txt). --anchors scores, on the same HTML pages, what the libraries give alone:
+trafilatura as it comes, without comments, and favouring precision, and readability-lxml.
 Skips cleanly (exit 0) when the data is absent, so CI without ../shared stays green.
 """
 
@@ -62,6 +66,31 @@ def read_pages(pages: list[Path]) -> pl.DataFrame:
                                       "format": pl.String, "source_url": pl.String})
 
 
+def chosen_ids(path: Path, part: str) -> set[str]:
+    """The page ids a split file gives for `part`, or every id a list file names."""
+    text = path.read_text()
+    if path.suffix == ".json":
+        return {page_id for page_id, page_part in json.loads(text).items() if page_part == part}
+    return set(text.split())
+
+
+def anchor_texts(html: str) -> dict[str, str]:
+    """Main text by each library alone, for the anchors the product must beat."""
+    import lxml.html
+    import trafilatura
+    from readability import Document
+
+    readable = Document(html)
+    summary = readable.summary(html_partial=True)
+    return {
+        "trafilatura": trafilatura.extract(html) or "",
+        "trafilatura, no comments": trafilatura.extract(html, include_comments=False) or "",
+        "trafilatura, precision": trafilatura.extract(html, include_comments=False, favor_precision=True) or "",
+        "readability-lxml": "\n\n".join(part for part in (readable.short_title(),
+                                                          lxml.html.fromstring(summary).text_content() if summary.strip() else "") if part),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("pages", type=Path)
@@ -69,12 +98,18 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("bench/out/clean_quality"))
     parser.add_argument("--limit", type=int, default=0, help="score only the first N pages")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--ids", type=Path, help="score only the pages this split or list names")
+    parser.add_argument("--part", default="dev", help="with a JSON split: which part (dev or heldout)")
+    parser.add_argument("--anchors", action="store_true", help="also score trafilatura and readability-lxml alone")
     args = parser.parse_args()
     if not args.pages.is_dir() or not args.gold.is_file():
         print(f"skipped: {args.pages} or {args.gold} is absent")
         return 0
     gold = {key: value["articleBody"] for key, value in json.loads(args.gold.read_text()).items()}
     pages = sorted(p for p in args.pages.iterdir() if page_id(p) in gold)
+    if args.ids:
+        wanted = chosen_ids(args.ids, args.part)
+        pages = [p for p in pages if page_id(p) in wanted]
     if args.limit:
         pages = pages[: args.limit]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -93,7 +128,23 @@ def main() -> int:
     n = len(predictions)
     print(f"pages {n}  precision {totals[0] / n:.3f}  recall {totals[1] / n:.3f}  "
           f"F1 {totals[2] / n:.3f}  ({elapsed:.0f} s, {args.workers} workers)")
+    if args.anchors:
+        print_anchors(pages, gold)
     return 0
+
+
+def print_anchors(pages: list[Path], gold: dict[str, str]) -> None:
+    """Page-mean precision, recall and F1 of each library alone on the HTML pages."""
+    documents = read_pages(pages).filter(pl.col("format") == "html")
+    totals: dict[str, list[float]] = {}
+    for doc_id, content in documents.select("doc_id", "content").iter_rows():
+        for name, text in anchor_texts(content).items():
+            sums = totals.setdefault(name, [0.0, 0.0, 0.0])
+            for i, value in enumerate(page_scores(text, gold[doc_id])):
+                sums[i] += value
+    n = documents.height
+    for name, (precision, recall, f1) in totals.items():
+        print(f"  anchor {name:<26} pages {n}  precision {precision / n:.3f}  recall {recall / n:.3f}  F1 {f1 / n:.3f}")
 
 
 if __name__ == "__main__":
