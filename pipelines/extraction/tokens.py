@@ -104,17 +104,30 @@ def token_key() -> pl.Expr:
     return pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col("token_no")
 
 
+def token_rows(tokens: pl.DataFrame, rows: pl.DataFrame, offset: str, edge: str) -> np.ndarray:
+    """Row number in `tokens` of the token whose `edge` ("start" or "end") lies at each of `rows`'
+    doc_id and `offset`, -1 where no token's does. (doc_no, edge) packed rises down the token
+    table, so a binary search finds the rows: no join of the whole table on doc_id strings."""
+    packed_edges = (tokens["doc_no"].cast(pl.Int64) * 2**32 + tokens[edge]).to_numpy()
+    doc_numbers = tokens.filter(pl.col("token_no") == 0).select("doc_id", "doc_no")
+    wanted = (
+        rows.select("doc_id", offset).join(doc_numbers, on="doc_id", how="left", maintain_order="left")
+        .select((pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col(offset)).fill_null(-1))
+        .to_series().to_numpy()
+    )
+    found = np.searchsorted(packed_edges, wanted).clip(0, max(len(packed_edges) - 1, 0))
+    at_edge = packed_edges[found] == wanted if len(packed_edges) else np.zeros(len(wanted), dtype=bool)
+    return np.where(at_edge, found, -1)
+
+
 def tokens_within(tokens: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
     """token_key() of every token inside `spans` (doc_id, start, end that fall on token edges)."""
-    edges = tokens.select("doc_id", "doc_no", "token_no", "start", "end")
-    ranges = (
-        spans.select("doc_id", "start", "end")
-        .join(edges.select("doc_id", "start", "doc_no", first="token_no"), on=["doc_id", "start"])
-        .join(edges.select("doc_id", "end", last="token_no"), on=["doc_id", "end"])
-        .select("doc_no", token_no=pl.int_ranges("first", pl.col("last") + 1))
-        .explode("token_no")
-    )
-    return ranges.select(token_key())["doc_no"]
+    first, last = token_rows(tokens, spans, "start", "start"), token_rows(tokens, spans, "end", "end")
+    on_edges = (first >= 0) & (last >= 0)
+    ranges = pl.DataFrame({"first": first[on_edges], "last": last[on_edges]}).select(
+        row=pl.int_ranges("first", pl.col("last") + 1)).explode("row")
+    keys = tokens.select(token_key()).to_series()
+    return keys.gather(ranges["row"].drop_nulls())
 
 
 def char_offset(haystack: pl.Expr, needle: pl.Expr | str) -> pl.Expr:
