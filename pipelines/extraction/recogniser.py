@@ -152,6 +152,23 @@ def _coarse_shape(token: pl.Expr) -> pl.Expr:
             .otherwise(token))
 
 
+def _headline_rows(tokens: pl.DataFrame) -> np.ndarray:
+    """Whether each token's sentence is a headline: at least HEADLINE_MIN_WORDS words, at least
+    HEADLINE_CAPITALS of them capitalised. A sentence is a run of rows of the token table, so
+    sums over runs (np.add.reduceat) replace a group-by and a join."""
+    if tokens.height == 0:
+        return np.zeros(0, dtype=bool)
+    token = pl.col("token")
+    words = tokens.select(word=token.str.contains(r"^\w"), capitalised=token.str.contains(r"^\p{Lu}"))
+    doc_no, sentence = tokens["doc_no"].to_numpy(), tokens["sentence"].to_numpy()
+    opens = np.concatenate([[True], (doc_no[1:] != doc_no[:-1]) | (sentence[1:] != sentence[:-1])])
+    starts = np.flatnonzero(opens)
+    word_count = np.add.reduceat(words["word"].to_numpy().astype(np.int64), starts)
+    capitalised_count = np.add.reduceat(words["capitalised"].to_numpy().astype(np.int64), starts)
+    headline = (word_count >= HEADLINE_MIN_WORDS) & (capitalised_count >= HEADLINE_CAPITALS * word_count)
+    return headline[np.cumsum(opens) - 1]
+
+
 def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
     """The tokens that may belong to a name, in segments that the recogniser labels as sequences:
     runs of words with a capital letter, the connectors between them ("Bank of the West") and an
@@ -191,23 +208,23 @@ def candidates(tokens: pl.DataFrame) -> pl.DataFrame:
         """`column` of the token k rows away from each kept row, `edge` across a sentence."""
         return neighbour(tokens, rows, column, k, within=("doc_no", "sentence"), edge=edge)
 
-    words = tokens.select("doc_no", "sentence", word=token.str.contains(r"^\w"), capitalised=token.str.contains(r"^\p{Lu}"))
-    headlines = (words.group_by("doc_no", "sentence").agg(pl.col("word").sum(), pl.col("capitalised").sum())
-                 .filter((pl.col("word") >= HEADLINE_MIN_WORDS) & (pl.col("capitalised") >= HEADLINE_CAPITALS * pl.col("word")))
-                 .select("doc_no", "sentence", headline=pl.lit(True)))
-    lower_case_words = tokens.filter(~flags["capital"]).select("doc_no", lower="token").unique().with_columns(
-        lower_elsewhere=pl.lit(True))
     following = pl.concat_str([around("chunk", k) for k in range(1, FOLLOWING_TOKENS + 1)], ignore_nulls=True)
     kept = tokens[rows].with_columns(
         prev1=around("token", -1, "<s>"), prev2=around("token", -2, "<s>"),
         next1=around("token", 1, "</s>"), next2=around("token", 2, "</s>"),
         first=pl.Series(~near(-1)[1][rows]), following=following,
     ).with_columns(lower=token.str.to_lowercase())
+    # Only the lower-case tokens written as some candidate's lower-case form can match one: the
+    # rest of the table is never made distinct.
+    lower_case_words = (
+        tokens.filter(~flags["capital"] & token.is_in(kept["lower"].unique().implode()))
+        .select("doc_no", lower="token").unique().with_columns(lower_elsewhere=pl.lit(True))
+    )
     starts = ((pl.col("token_no") != pl.col("token_no").shift(1) + 1) | (pl.col("doc_no") != pl.col("doc_no").shift(1))
               | (pl.col("sentence") != pl.col("sentence").shift(1))).fill_null(True)
     return (
         kept.with_columns(segment=starts.cum_sum())
-        .join(headlines, on=["doc_no", "sentence"], how="left", maintain_order="left")
+        .with_columns(headline=pl.Series(_headline_rows(tokens)[rows]))
         .join(lower_case_words, on=["doc_no", "lower"], how="left", maintain_order="left")
         .join(_word_facts(kept["token"]), left_on="token", right_on="word", how="left", maintain_order="left")
         .join(_clusters_of(""), on="token", how="left", maintain_order="left")

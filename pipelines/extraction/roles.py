@@ -19,7 +19,8 @@ import polars as pl
 from pipelines.extraction.amounts import STOP_WORDS
 from pipelines.extraction.entities import STARTERS
 from pipelines.extraction.gazetteer import census_names, speech_verbs, word_list
-from pipelines.extraction.tokens import ABBREVIATIONS, char_offset, neighbour, shifted, token_key, tokens_within
+from pipelines.extraction.tokens import (ABBREVIATIONS, char_offset, neighbour, shifted, token_key, token_rows,
+                                         tokens_within)
 
 ROLE_CONNECTORS = ["of", "the", "for", "on", "at", "in", "and", "de", "’", "'", "s"]
 # Lower-case forms of titles that are mostly other words when lower-case ("a major exercise").
@@ -193,11 +194,14 @@ def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     run's end is the name's, not the role's ("Federal Reserve chairman Mr Bernanke"); a run that
     then ends in a preposition names someone else's role ("a lawyer for Mr Smith")."""
     runs = _role_runs(tokens, people)
-    by_offset = runs.select("doc_id", "start", "token_no", "run", "roleish")
+    # The token right before each name, found by row number (runs has the token table's rows).
+    name_rows = token_rows(tokens, people, "start", "start")
+    has_token_before = (name_rows >= 0) & (tokens["token_no"].to_numpy()[name_rows] > 0)
+    before = name_rows[has_token_before] - 1
     attached = (
-        people.join(by_offset.select("doc_id", "start", "token_no"), on=["doc_id", "start"])
-        .join(by_offset.select("doc_id", "run", "roleish", token_no=pl.col("token_no") + 1), on=["doc_id", "token_no"])
-        .filter("roleish").select("doc_id", "key", "run").unique()
+        people.filter(pl.Series(has_token_before))
+        .select("doc_id", "key", run=runs["run"].gather(before), roleish=runs["roleish"].gather(before))
+        .filter("roleish").select("key", "run").unique()
     )
     starters = STARTERS + ROLE_CONNECTORS + [","]
     segment = ["doc_id", "key", "run", "segment"]
@@ -206,7 +210,8 @@ def _roles_before(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     connector = pl.col("token").is_in(ROLE_CONNECTORS)
     last = pl.col("token").last()
     return (
-        runs.filter("roleish").join(attached, on=["doc_id", "run"])
+        # A run never crosses articles, so its number alone joins it (no doc_id strings).
+        runs.filter("roleish").join(attached, on="run")
         # An honorific is never part of a role.
         .filter(~honorific)
         .with_columns(segment=(pl.col("token") == ",").cum_sum().over("doc_id", "key", "run"))

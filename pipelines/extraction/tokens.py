@@ -59,10 +59,12 @@ def text_partition(articles: pl.DataFrame, pattern: str, between: str = BETWEEN_
     match may start), in order: doc_id, start, end, match, is_match. Running lengths give the
     offsets without a per-article loop."""
     return (
-        articles.select("doc_id", match=pl.col("text").str.extract_all(f"(?:{pattern})|{between}"))
+        articles.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("doc_no"), "doc_id",
+                        match=pl.col("text").str.extract_all(f"(?:{pattern})|{between}"))
         .explode("match").drop_nulls("match")
         .with_columns(length=pl.col("match").str.len_chars().cast(pl.Int64))
-        .with_columns(end=pl.col("length").cum_sum().over("doc_id"))
+        # Running lengths per article by its integer number: grouping by doc_id strings costs more.
+        .with_columns(end=pl.col("length").cum_sum().over("doc_no"))
         .with_columns(start=pl.col("end") - pl.col("length"), is_match=pl.col("match").str.contains(f"^(?:{pattern})$"))
         .select("doc_id", "start", "end", "match", "is_match")
     )
@@ -75,10 +77,18 @@ def pattern_matches(articles: pl.DataFrame, pattern: str, between: str = BETWEEN
 
 
 def with_sentence(rows: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
-    """`rows` (doc_id, start, ...) with the sentence number of the token at or before `start`."""
-    return rows.sort("doc_id", "start").join_asof(
-        tokens.select("doc_id", "start", "sentence").sort("doc_id", "start"),
-        on="start", by="doc_id", strategy="backward", check_sortedness=False)
+    """`rows` (doc_id, start, ...), sorted by doc_id and start, with the sentence number of the
+    token at or before `start`: a binary search over the token table's packed (doc_no, start),
+    no as-of join of the whole table."""
+    rows = rows.sort("doc_id", "start")
+    if tokens.height == 0:
+        return rows.with_columns(sentence=pl.lit(None, tokens["sentence"].dtype))
+    packed_starts = _packed(tokens, "start")
+    wanted = _packed_offsets(tokens, rows, "start")
+    before = np.searchsorted(packed_starts, wanted, side="right") - 1
+    at_or_before = tokens["sentence"].gather(before.clip(0))
+    in_article = (before >= 0) & (wanted >= 0) & (packed_starts[before.clip(0)] >> 32 == wanted >> 32)
+    return rows.with_columns(sentence=pl.when(pl.Series(in_article, dtype=pl.Boolean)).then(at_or_before))
 
 
 def neighbour(tokens: pl.DataFrame, rows: np.ndarray, column: str, k: int, within: tuple[str, ...] = ("doc_no",),
@@ -102,17 +112,41 @@ def token_key() -> pl.Expr:
     return pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col("token_no")
 
 
+def _packed(tokens: pl.DataFrame, offset: str) -> np.ndarray:
+    """(doc_no, `offset`) of every token packed in one integer, which rises down the token table."""
+    return (tokens["doc_no"].cast(pl.Int64) * 2**32 + tokens[offset]).to_numpy()
+
+
+def _packed_offsets(tokens: pl.DataFrame, rows: pl.DataFrame, offset: str) -> np.ndarray:
+    """(doc_no, `offset`) of each of `rows` (doc_id, `offset`) packed as `_packed` does; -1 for an
+    article with no tokens."""
+    doc_numbers = tokens.filter(pl.col("token_no") == 0).select("doc_id", "doc_no")
+    return (
+        rows.select("doc_id", offset).join(doc_numbers, on="doc_id", how="left", maintain_order="left")
+        .select((pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col(offset)).fill_null(-1))
+        .to_series().to_numpy()
+    )
+
+
+def token_rows(tokens: pl.DataFrame, rows: pl.DataFrame, offset: str, edge: str) -> np.ndarray:
+    """Row number in `tokens` of the token whose `edge` ("start" or "end") lies at each of `rows`'
+    doc_id and `offset`, -1 where no token's does. (doc_no, edge) packed rises down the token
+    table, so a binary search finds the rows: no join of the whole table on doc_id strings."""
+    packed_edges = _packed(tokens, edge)
+    wanted = _packed_offsets(tokens, rows, offset)
+    found = np.searchsorted(packed_edges, wanted).clip(0, max(len(packed_edges) - 1, 0))
+    at_edge = packed_edges[found] == wanted if len(packed_edges) else np.zeros(len(wanted), dtype=bool)
+    return np.where(at_edge, found, -1)
+
+
 def tokens_within(tokens: pl.DataFrame, spans: pl.DataFrame) -> pl.Series:
     """token_key() of every token inside `spans` (doc_id, start, end that fall on token edges)."""
-    edges = tokens.select("doc_id", "doc_no", "token_no", "start", "end")
-    ranges = (
-        spans.select("doc_id", "start", "end")
-        .join(edges.select("doc_id", "start", "doc_no", first="token_no"), on=["doc_id", "start"])
-        .join(edges.select("doc_id", "end", last="token_no"), on=["doc_id", "end"])
-        .select("doc_no", token_no=pl.int_ranges("first", pl.col("last") + 1))
-        .explode("token_no")
-    )
-    return ranges.select(token_key())["doc_no"]
+    first, last = token_rows(tokens, spans, "start", "start"), token_rows(tokens, spans, "end", "end")
+    on_edges = (first >= 0) & (last >= 0)
+    ranges = pl.DataFrame({"first": first[on_edges], "last": last[on_edges]}).select(
+        row=pl.int_ranges("first", pl.col("last") + 1)).explode("row")
+    keys = tokens.select(token_key()).to_series()
+    return keys.gather(ranges["row"].drop_nulls())
 
 
 def char_offset(haystack: pl.Expr, needle: pl.Expr | str) -> pl.Expr:
