@@ -234,15 +234,11 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
     at Stanford University", "Mark Mattson, a neuroscientist at ...", one role for each "and a"
     ("an assistant professor ... and the lead author ..."). A role needs a title word before its
     first preposition ("CEO of Vectara", not "one of the study's authors")."""
-    # The row of each name's last token: (doc_no, end) packed rises down the token table.
-    token_ends = (tokens["doc_no"].cast(pl.Int64) * 2**32 + tokens["end"]).to_numpy()
-    names = people.join(tokens.filter(pl.col("token_no") == 0).select("doc_id", "doc_no"), on="doc_id").with_columns(
-        packed=pl.col("doc_no").cast(pl.Int64) * 2**32 + pl.col("end"))
-    rows = np.searchsorted(token_ends, names["packed"].to_numpy()).clip(0, max(len(token_ends) - 1, 0))
-    at_name_end = token_ends[rows] == names["packed"].to_numpy() if len(token_ends) else np.zeros(0, dtype=bool)
-    comma = neighbour(tokens, rows, "token", 1, within=("doc_no", "sentence"))
-    followed = pl.Series(at_name_end) & (comma == ",").fill_null(False)
-    candidates, rows = names.filter(followed), rows[followed.to_numpy()]
+    # The row of each name's last token (-1 where no token ends there).
+    rows = token_rows(tokens, people, "end", "end")
+    comma = neighbour(tokens, rows.clip(0), "token", 1, within=("doc_no", "sentence"))
+    followed = pl.Series(rows >= 0) & (comma == ",").fill_null(False)
+    candidates, rows = people.filter(followed), rows[followed.to_numpy()]
     following = [neighbour(tokens, rows, "chunk", k, within=("doc_no", "sentence"), edge="")
                  for k in range(1, APPOSITION_TOKENS + 1)]
     texts = pl.select(pl.concat_str(following)).to_series() if following else pl.Series([], dtype=pl.String)
