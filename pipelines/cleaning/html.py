@@ -30,7 +30,7 @@ from readability.readability import REGEXES
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import CONSENT_NOTICE, MIN_PROSE_STOP_DENSITY, before_comments, is_furniture_line
 from pipelines.cleaning.language import stop_word_density
-from pipelines.cleaning.metadata import META_AUTHOR, META_SITE, META_URL, _first, _meta_tags, _site_from_url, _title
+from pipelines.cleaning.metadata import META_SITE, META_URL, _author, _first, _meta_tags, _site_from_url, _title
 from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
 from pipelines.cleaning.text import has_prose
@@ -189,6 +189,6 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
         published_time=stated.time if stated else None,
         published_date_source=stated.source if stated else None,
         dateline_place=dateline[0].place if dateline else None,
-        author=_first(tags, META_AUTHOR),
+        author=_author(tree, tags),
         language=language,
     )
