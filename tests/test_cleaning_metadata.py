@@ -68,3 +68,37 @@ def test_urls_handles_placeholders_and_comment_bylines_are_no_author():
     assert _author_of('<meta name="author" content="j.doe42">', "") is None
     body = '<div class="comments"><span class="author">Reader Jim</span></div><div class="review"><span class="author">Ash C.</span></div>'
     assert _author_of("", body) is None
+
+
+def _published(head: str, body: str):
+    from pipelines.cleaning.published import published
+
+    tree = _page(head, body)
+    return published(tree, _meta_tags(tree), None)
+
+
+def test_an_updated_line_near_the_headline_on_another_day_leaves_the_day_unknown():
+    head = '<meta property="article:published_time" content="2030-01-04T10:00:00+00:00">'
+    body = "<h1>How Kites Fly in Winter Storms</h1><p>Last updated:</p><p>March 15, 2030</p><p>Kites are older than paper.</p>"
+    assert _published(head, body) is None
+
+
+def test_an_updated_line_does_not_outvote_a_visible_publication_line():
+    head = '<meta property="article:published_time" content="2030-01-04T10:00:00+00:00">'
+    body = "<h1>How Kites Fly in Winter Storms</h1><p>January 4, 2030</p><p>Updated March 15, 2030</p><p>Kites are older.</p>"
+    stated = _published(head, body)
+    assert stated is not None and str(stated.day) == "2030-01-04" and stated.source == "text"
+
+
+def test_a_labelled_publication_line_far_below_the_headline_counts():
+    menu = "".join(f"<li>Section {i}</li>" for i in range(60))
+    body = f"<h1>Harbour Ferry Timetable Changes</h1><ul>{menu}</ul><p>Veröffentlicht am</p><p>10. Februar 2031</p>"
+    stated = _published("", body)
+    assert stated is not None and str(stated.day) == "2031-02-10" and stated.source == "text"
+
+
+def test_a_menu_word_inside_the_headline_is_not_taken_for_it():
+    # "News" in the menu is part of the headline's text, but the date beside the menu is today's, not the story's.
+    menu = "<li>News</li><li>Thursday, March 6th 2031</li>"
+    body = f"<ul>{menu}</ul>" + "<li>x</li>" * 30 + "<h1>City News Desk Wins Award</h1><p>Plain story text.</p>"
+    assert _published("", body) is None
