@@ -30,7 +30,7 @@ from readability.readability import REGEXES
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import CONSENT_NOTICE, MIN_PROSE_STOP_DENSITY, before_comments, is_furniture_line
 from pipelines.cleaning.language import stop_word_density
-from pipelines.cleaning.metadata import META_SITE, META_URL, _author, _first, _meta_tags, _site_from_url, _title
+from pipelines.cleaning.metadata import META_SITE, META_URL, _author, _first, _meta_tags, _site_from_url, _title, visible_pieces
 from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
 from pipelines.cleaning.text import has_prose
@@ -169,7 +169,8 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     title = _title(tree, tags, site)
     canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or _first(tags, META_URL, allow_url=True)
     url = url or canonical
-    stated = published(tree, tags, url)
+    pieces = visible_pieces(tree)
+    stated = published(tree, tags, url, pieces)
     language = (tree.xpath("string(/html/@lang)") or "").split("-")[0].lower() or None
     controls = Counter(WORD.findall(" ".join(e.text_content() for e in tree.xpath(CONTROLS)).lower()))
     method, text = _main_text(tree, html, url, controls)
@@ -189,6 +190,6 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
         published_time=stated.time if stated else None,
         published_date_source=stated.source if stated else None,
         dateline_place=dateline[0].place if dateline else None,
-        author=_author(tree, tags),
+        author=_author(tree, tags, pieces),
         language=language,
     )

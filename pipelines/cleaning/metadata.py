@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from itertools import chain
 from urllib.parse import urlparse
 
 from lxml import etree
@@ -30,6 +32,8 @@ MAX_AUTHOR_WORDS = 12
 MAX_AUTHOR_CHARS = 120
 # Byline elements looked at, in page order (a listing repeats them per teaser).
 MAX_BYLINES = 20
+# A byline label is this short ("Written by:").
+MAX_LABEL_CHARS = 20
 VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 # Values a CMS puts in an author field that name nobody.
 NO_AUTHOR = frozenset("admin administrator webmaster name author editor guest user unknown anonymous undefined null".split())
@@ -127,29 +131,37 @@ def _site_from_url(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
-def _author(tree: etree._Element, tags: dict[str, str]) -> str | None:
+def _author(tree: etree._Element, tags: dict[str, str], pieces: list[str]) -> str | None:
     """Who wrote the page: the JSON-LD author's names, else an author meta tag (or the "Written
     by" label-and-value pair of twitter:label1/data1), else the page's byline (microdata, rel=author,
     an "author"/"byline" class, or the text after a lone "Written by" label) without its "By" and
     date. Never a URL, an e-mail address, a handle, a CMS placeholder or a reader's comment byline.
     A site's own name is kept: on personal blogs and company pages it is the author the page gives."""
-    candidates = [", ".join(_json_ld_authors(tree))]
-    candidates += [tags.get(name) or "" for name in META_AUTHOR]
-    if BYLINE_LEAD.fullmatch(tags.get("twitter:label1", "")):
-        candidates.append(tags.get("twitter:data1", ""))
+    candidates = chain([", ".join(_json_ld_authors(tree))], (tags.get(name) or "" for name in META_AUTHOR),
+                       [tags.get("twitter:data1", "") if BYLINE_LEAD.fullmatch(tags.get("twitter:label1", "")) else ""],
+                       _byline_elements(tree), _after_byline_labels(pieces))
+    return next((c for c in (" ".join(c.split()) for c in candidates) if _is_name(c)), None)
+
+
+def _byline_elements(tree: etree._Element) -> Iterator[str]:
+    """Names in the page's byline elements, in page order (looked for only when no tag names one)."""
     for element in tree.xpath(BYLINE_ELEMENTS)[:MAX_BYLINES]:
         if element.xpath(IN_COMMENTS):
             continue
         names = element.xpath(".//*[@itemprop='name']/@content") or [e.text_content() for e in element.xpath(".//*[@itemprop='name']")]
-        candidates.append(names[0] if names else _byline_name(element))
-    candidates += _after_byline_labels(tree)
-    return next((c for c in (" ".join(c.split()) for c in candidates) if _is_name(c)), None)
+        yield names[0] if names else _byline_name(element)
 
 
-def _after_byline_labels(tree: etree._Element) -> list[str]:
-    """The text right after a piece that is only a byline label ("Written by", "By", "Author")."""
-    pieces = [piece for piece in (" ".join(t.split()) for t in tree.xpath(VISIBLE_TEXT)) if piece]
-    return [pieces[i + 1] for i, piece in enumerate(pieces[:-1]) if BYLINE_LEAD.fullmatch(piece)][:MAX_BYLINES]
+def visible_pieces(tree: etree._Element) -> list[str]:
+    """The page's visible text pieces in order, whitespace folded, empty ones left out: read once
+    for the byline labels here and the date lines of published.py."""
+    return [piece for piece in (" ".join(text.split()) for text in tree.xpath(VISIBLE_TEXT)) if piece]
+
+
+def _after_byline_labels(pieces: list[str]) -> list[str]:
+    """The piece right after one that is only a byline label ("Written by", "By", "Author")."""
+    return [pieces[i + 1] for i, piece in enumerate(pieces[:-1])
+            if len(piece) <= MAX_LABEL_CHARS and BYLINE_LEAD.fullmatch(piece)][:MAX_BYLINES]
 
 
 def _byline_name(element: etree._Element) -> str:

@@ -117,15 +117,13 @@ def _url_date(url: str | None) -> tuple[date, time | None] | None:
         return None
 
 
-def visible_dates(tree: etree._Element) -> tuple[list[tuple[int, date, time | None]], list[tuple[int, date]], StatedDate | None]:
+def visible_dates(tree: etree._Element, texts: list[str]) -> tuple[list[tuple[int, date, time | None]], list[tuple[int, date]], StatedDate | None]:
     """Date lines shown near the headline, nearest first, with their distance from it in text
     pieces: the date a reader of the page sees. Apart from them, the lines saying the page was
     updated ("Updated", or a date right after a lone "Last updated:" label): another day than
     publication, but one a reader sees; and the first date line anywhere on the page labelled
     as the publication ("Published: ...", or after a lone "Veröffentlicht am" label)."""
-    pieces = [" ".join(t.split()) for t in tree.xpath(
-        "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")]
-    pieces = [(i, piece) for i, piece in enumerate(p for p in pieces if p)]
+    pieces = list(enumerate(texts))
     labelled = _labelled_date(pieces)
     headline = tree.xpath("//body//h1")
     if not headline or not (heading_text := " ".join(headline[0].text_content().split())):
@@ -183,16 +181,17 @@ def _htmldate(tree: etree._Element) -> tuple[date, time | None] | None:
     return parse_stamp(stamp) if stamp else None
 
 
-def published(tree: etree._Element, tags: dict[str, str], url: str | None) -> Evidence | None:
+def published(tree: etree._Element, tags: dict[str, str], url: str | None, pieces: list[str]) -> Evidence | None:
     """The publication day the evidence agrees on, None when it does not. The source recorded is
     the weightiest one that states the chosen day (the first of equal weight in WEIGHTS' order).
+    `pieces` are the page's visible text pieces (metadata.visible_pieces).
 
     A page that shows its reader only an "Updated <day>" line near the headline, on another day
     than the stamps', gives two days without saying which is the article's: None. On wcxb dev
     (whose gold is the day the page shows) this turns 10 wrong days into none for 10 right ones;
     on dates-dev dev 4 wrong days, no right one."""
     evidence = [Evidence(source, *found[0]) for source, found in gather(tree, tags, url).items() if found]
-    visible, updated, labelled = visible_dates(tree)
+    visible, updated, labelled = visible_dates(tree, pieces)
     if visible and visible[0][0] <= HEADLINE_NEAR:
         evidence.append(Evidence("text", visible[0][1], visible[0][2]))
         visible = visible[1:]
