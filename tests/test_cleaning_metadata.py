@@ -43,6 +43,17 @@ def test_a_heading_keeps_no_site_suffix_or_permalink_mark():
     assert _title_of("<title>Setup - Kettle Docs</title>", "<h1>Setup¶</h1>") == "Setup"
 
 
+def test_an_old_blog_with_its_name_in_the_h1_gives_the_posts_heading():
+    head = "<title>Ferret Diaries: Why my ferret sleeps in a shoe</title>"
+    body = "<h1>Ferret Diaries</h1><h3>Why my ferret sleeps in a shoe</h3><p>Text.</p>"
+    assert _title_of(head, body) == "Why my ferret sleeps in a shoe"
+
+
+def test_a_heading_linking_to_the_front_page_is_the_logo():
+    head = "<title>Tide Tables Explained</title>"
+    assert _title_of(head, '<h1><a href="/">Coastal Notes</a></h1><h1>Tide Tables Explained</h1>') == "Tide Tables Explained"
+
+
 def test_json_ld_author_reference_is_resolved_to_the_persons_name():
     ld = ('{"@graph": [{"@type": "Article", "author": {"@id": "https://x.test/#/person/1"}},'
           ' {"@type": "Person", "@id": "https://x.test/#/person/1", "name": "Mara Lindqvist"}]}')

@@ -43,6 +43,10 @@ WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thurs
 # Headings looked at for the headline, and the longest text that can still be one.
 MAX_HEADINGS = 5
 MAX_TITLE_CHARS = 200
+# A link to a site's front page: "/", "./", "index.html", or a bare scheme://host/.
+HOME_LINK = re.compile(r"^(?:\.?/?(?:index\.\w+)?|(?:https?:)?//[^/]+/?(?:index\.\w+)?)$", re.IGNORECASE)
+# What stands between a site's name and a story's title in a <title>.
+SEPARATOR_CHARACTERS = " |-–—:»«·•"
 # Permalink marks documentation generators append to headings ("Quickstart¶").
 HEADING_ANCHORS = "¶#"
 
@@ -85,17 +89,42 @@ def _title(tree: etree._Element, tags: dict[str, str], site: str | None) -> str 
     headings = []
     for heading in tree.xpath("//h1")[:MAX_HEADINGS]:
         text = " ".join(heading.text_content().split()).rstrip(HEADING_ANCHORS).strip()
-        if text and len(text) <= MAX_TITLE_CHARS and text.casefold() not in site_names:
+        if text and len(text) <= MAX_TITLE_CHARS and text.casefold() not in site_names and not _is_logo(heading):
             headings.append(_without_site(text, site_names))
     if headings:
         shares = [(len(_words(h) & declared_words) / max(1, len(_words(h))), -i, h) for i, h in enumerate(headings)]
         share, _, best = max(shares)
         if share > 0 or not declared_words:
-            return best
+            return _story_after_site_heading(tree, best) or best
     for parts in declared:
         if kept := [part for part in parts if part.casefold() not in site_names]:
             return max(kept, key=len)
     return next((h for h in headings), None)
+
+
+def _story_after_site_heading(tree: etree._Element, heading: str) -> str | None:
+    """The story's own heading when the chosen h1 is the site's name opening or closing the
+    <title> ("Brand: Story", "Story « Brand"), a lower heading gives the rest of it, and that rest
+    is the longer part (older blogs put the blog's name in the h1 and each post's title in an h2
+    or h3)."""
+    title = " ".join(tree.xpath("string(//title)").split())
+    if title.startswith(heading):
+        rest = title[len(heading):]
+    elif title.endswith(heading):
+        rest = title[: -len(heading)]
+    else:
+        return None
+    rest = rest.strip(SEPARATOR_CHARACTERS).casefold()
+    if len(rest) <= len(heading):  # a site's name is the shorter part: here the h1 is the story
+        return None
+    lower = (" ".join(h.text_content().split()) for h in tree.xpath("//h2|//h3"))
+    return next((h for h in lower if h.casefold() == rest), None)
+
+
+def _is_logo(heading: etree._Element) -> bool:
+    """A heading that links to the site's front page is the site's logo, not a headline."""
+    links = heading.xpath("ancestor-or-self::a/@href|.//a/@href")
+    return any(HOME_LINK.match(link.strip()) for link in links)
 
 
 def _parts(title: str) -> list[str]:
@@ -108,7 +137,7 @@ def _words(text: str) -> set[str]:
 
 def _site_names(tree: etree._Element, tags: dict[str, str], site: str | None) -> set[str]:
     """What the page calls itself (casefolded): its declared site name, and the last part of a
-    separated og:title or <title> ("... | Brand")."""
+    separated og:title or <title> ("Story | Brand")."""
     names = {site.casefold()} if site else set()
     for title in (_first(tags, META_TITLE) or "", " ".join(tree.xpath("string(//title)").split())):
         if len(parts := _parts(title)) > 1:
