@@ -77,6 +77,7 @@ def test_urls_handles_placeholders_and_comment_bylines_are_no_author():
     assert _author_of('<meta name="author" content="https://social.test/someone">', "") is None
     assert _author_of('<meta name="author" content="admin">', "") is None
     assert _author_of('<meta name="author" content="j.doe42">', "") is None
+    assert _author_of("", '<div class="author-box"><span>The Author</span></div>') is None
     body = '<div class="comments"><span class="author">Reader Jim</span></div><div class="review"><span class="author">Ash C.</span></div>'
     assert _author_of("", body) is None
 
