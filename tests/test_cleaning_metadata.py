@@ -78,6 +78,12 @@ def test_urls_handles_placeholders_and_comment_bylines_are_no_author():
     assert _author_of('<meta name="author" content="admin">', "") is None
     assert _author_of('<meta name="author" content="j.doe42">', "") is None
     assert _author_of("", '<div class="author-box"><span>The Author</span></div>') is None
+    assert _author_of('<meta name="author" content="Feb 11, 2031 · 3 min read">', "") is None
+    assert _author_of('<meta name="author" content="262588213843476">', "") is None
+
+
+def test_a_forum_handle_with_digits_is_an_author():
+    assert _author_of('<meta name="author" content="kiteflyer42">', "") == "kiteflyer42"
     body = '<div class="comments"><span class="author">Reader Jim</span></div><div class="review"><span class="author">Ash C.</span></div>'
     assert _author_of("", body) is None
 

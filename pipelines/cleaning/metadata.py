@@ -37,9 +37,10 @@ MAX_LABEL_CHARS = 20
 VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 # Values a CMS puts in an author field that name nobody.
 NO_AUTHOR = frozenset("admin administrator webmaster name author editor guest user unknown anonymous undefined null".split())
-# URLs, e-mail addresses, handles with digits or dots, copyright lines, "<reader> says", and the
+# URLs, e-mail addresses, user ids, figures beside words (a date, "3 min read"; a handle may hold
+# digits), handles with dots, copyright lines, "<reader> says", and the
 # labels and fragments a byline element holds besides a name ("The Author", "Post time", "Insights from").
-NOT_A_NAME = re.compile(r"^https?:|@|©|\d|^[\w-]+\.[\w.-]+$|\bsays$|\b(?:author|username|posted|post time)\b|\b(?:from|by|at|on)$",
+NOT_A_NAME = re.compile(r"^https?:|@|©|^\d+$|\d.*\s|\s.*\d|^[\w-]+\.[\w.-]+$|\bsays$|\b(?:author|username|posted|post time)\b|\b(?:from|by|at|on)$",
                         re.IGNORECASE)
 WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday".split())
 # Headings looked at for the headline, and the longest text that can still be one.
