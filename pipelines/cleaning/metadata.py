@@ -22,8 +22,8 @@ WORD = re.compile(r"\w+")
 BYLINE_LEAD = re.compile(r"^(?:(?:(?:written|posted|published|reviewed|edited|words|story|text)\s+)?by|authors?|written)\b[:\s]*", re.IGNORECASE)
 BYLINE_TAIL = re.compile(r"\s*(?:[|•·]|\bon\b|\bupdated\b|\bpublished\b|\bposted\b).*$", re.IGNORECASE)
 # Elements that hold a byline: microdata, rel=author links, and the class names sites give them.
-BYLINE_ELEMENTS = ("//*[@itemprop='author']|//a[contains(concat(' ', @rel, ' '), ' author ')]"
-                   "|//*[contains(@class, 'author') or contains(@class, 'byline')]")
+BYLINE_ELEMENTS = ("//body//*[@itemprop='author' or contains(@class, 'author') or contains(@class, 'byline')"
+                   " or (self::a and contains(concat(' ', @rel, ' '), ' author '))]")
 # Bylines of readers' comments and reviews, and the labels of a comment form ("Name *"), name no author.
 IN_COMMENTS = ("ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment') or contains(@class, 'review')"
                " or contains(@id, 'review') or self::form or self::label]")
