@@ -190,10 +190,12 @@ def visible_pieces(tree: etree._Element) -> list[str]:
     return [piece for piece in (" ".join(text.split()) for text in tree.xpath(VISIBLE_TEXT)) if piece]
 
 
-def _after_byline_labels(pieces: list[str]) -> list[str]:
-    """The piece right after one that is only a byline label ("Written by", "By", "Author")."""
-    return [pieces[i + 1] for i, piece in enumerate(pieces[:-1])
-            if len(piece) <= MAX_LABEL_CHARS and BYLINE_LEAD.fullmatch(piece)][:MAX_BYLINES]
+def _after_byline_labels(pieces: list[str]) -> Iterator[str]:
+    """The piece right after one that is only a byline label ("Written by", "By", "Author"),
+    looked for only when nothing before it names an author."""
+    for piece, following in zip(pieces, pieces[1:]):
+        if len(piece) <= MAX_LABEL_CHARS and BYLINE_LEAD.fullmatch(piece):
+            yield following
 
 
 def _byline_name(element: etree._Element) -> str:
