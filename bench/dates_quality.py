@@ -1,13 +1,15 @@
 """Score publication dates against pages with known days: right / wrong / none per page.
 
-    python bench/dates_quality.py [DATES_DIR] [--workers 2]
+    python bench/dates_quality.py [DATES_DIR] [--part dev|held-out] [--workers 2] [--out DIR]
 
 DATES_DIR is ../shared/corpora/dates-dev (`pages/<file>.html.gz`, `gold.json`). Each page goes
-through the product's own read and clean code; htmldate alone (fast mode and extensive search,
-both with original_date=True) runs on the same pages in the same run for comparison. A wrong date
-is worse than none, so the two rates are reported apart. The pages are split once by a hash of
-their URL: `dev` (about 75%) is what the date rules were tuned on, `held-out` (the rest) was kept
-for the final score. Skips cleanly (exit 0) when the data is absent.
+through the product's own read and clean code; the anchors run on the same pages: htmldate alone
+(fast mode and extensive search, both with original_date=True) and trafilatura's metadata
+(`extract_metadata`, its date). Anchor answers are cached in DIR (default bench/out/dates_quality),
+so reruns only clean. A wrong date is worse than none, so the two rates are reported apart. The
+pages are split once by a hash of their URL: `dev` (about 75%) is what the date rules are tuned on,
+`held-out` (the rest) is scored once, at the end; only the --part asked for (default dev) is read.
+Skips cleanly (exit 0) when the data is absent.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from pathlib import Path
 
 import lxml.html
 import polars as pl
+import htmldate
+import trafilatura
 from htmldate import find_date
+from trafilatura import extract_metadata
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -48,6 +53,36 @@ def htmldate_day(content: str, extensive: bool) -> str | None:
         return find_date(tree, extensive_search=extensive, original_date=True)
 
 
+def trafilatura_metadata(content: str) -> dict[str, str | None]:
+    """Title, author and date as trafilatura's metadata extraction gives them (its defaults)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = extract_metadata(content)
+        except Exception:  # the anchor failing on odd markup scores as no answer
+            return {"title": None, "author": None, "date": None}
+    return {"title": found.title, "author": found.author, "date": found.date}
+
+
+def cached_anchors(contents: dict[str, str], cache: Path) -> dict[str, dict[str, str | None]]:
+    """Each page's anchor answers ({"htmldate fast", "htmldate extensive", "trafilatura"} with its
+    title, author and date), computed once per page and library versions and kept in `cache`."""
+    versions = f"htmldate {htmldate.__version__}, trafilatura {trafilatura.__version__}"
+    stored = json.loads(cache.read_text()) if cache.is_file() else {}
+    if stored.get("versions") != versions:
+        stored = {"versions": versions, "pages": {}}
+    for key, content in contents.items():
+        if key not in stored["pages"]:
+            stored["pages"][key] = {
+                "htmldate fast": htmldate_day(content, extensive=False),
+                "htmldate extensive": htmldate_day(content, extensive=True),
+                "trafilatura": trafilatura_metadata(content),
+            }
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(stored))
+    return {key: stored["pages"][key] for key in contents}
+
+
 def rates(predicted: dict[str, str | None], gold: dict[str, str], keys: list[str]) -> str:
     counts = Counter("none" if predicted.get(k) is None else "right" if predicted[k] == gold[k] else "wrong" for k in keys)
     n = len(keys)
@@ -57,18 +92,22 @@ def rates(predicted: dict[str, str | None], gold: dict[str, str], keys: list[str
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("dates_dir", type=Path, nargs="?", default=DEFAULT_DIR)
+    parser.add_argument("--part", choices=("dev", "held-out"), default="dev", help="which part of the split to score")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, default=Path("bench/out/dates_quality"), help="where anchor answers are cached")
     args = parser.parse_args()
     gold_file = args.dates_dir / "gold.json"
     if not gold_file.is_file():
         print(f"skipped: {gold_file} is absent")
         return 0
     entries = json.loads(gold_file.read_text())
-    gold, split, rows = {}, {}, []
+    gold, rows = {}, []
     for url, entry in entries.items():
+        if held_out(url) != (args.part == "held-out"):
+            continue
         path = args.dates_dir / "pages" / f"{entry['file']}.gz"
         key = entry["file"]
-        gold[key], split[key] = entry["date"], held_out(url)
+        gold[key] = entry["date"]
         for document in read_source(path, path.name).documents[:1]:
             rows.append({"doc_id": key, "content": document.content, "format": document.format, "source_url": None})
     documents = pl.DataFrame(rows, schema={"doc_id": pl.String, "content": pl.String, "format": pl.String, "source_url": pl.String})
@@ -79,14 +118,13 @@ def main() -> int:
                for row in articles.iter_rows(named=True)}
     sources = {row["doc_id"]: row["published_date_source"] for row in articles.iter_rows(named=True)}
     contents = dict(zip(documents["doc_id"], documents["content"], strict=True))
-    htmldate_fast = {k: htmldate_day(c, extensive=False) for k, c in contents.items()}
-    htmldate_extensive = {k: htmldate_day(c, extensive=True) for k, c in contents.items()}
-
-    subsets = {"all": sorted(gold), "dev": sorted(k for k in gold if not split[k]), "held-out": sorted(k for k in gold if split[k])}
-    print(f"pages {len(gold)} (dev {len(subsets['dev'])}, held-out {len(subsets['held-out'])}); cleaning {elapsed:.0f} s")
-    for name, predicted in [("product", product), ("htmldate fast", htmldate_fast), ("htmldate extensive", htmldate_extensive)]:
-        for subset, keys in subsets.items():
-            print(f"{name:19s} {subset:8s} {rates(predicted, gold, keys)}")
+    anchors = cached_anchors(contents, args.out / f"anchors-{args.part}.json")
+    keys = sorted(gold)
+    print(f"pages {len(keys)} ({args.part}); cleaning {elapsed:.1f} s, {args.workers} workers")
+    print(f"{'product':21s} {rates(product, gold, keys)}")
+    for name in ("htmldate fast", "htmldate extensive"):
+        print(f"{name:21s} {rates({k: anchors[k][name] for k in keys}, gold, keys)}")
+    print(f"{'trafilatura metadata':21s} {rates({k: anchors[k]['trafilatura']['date'] for k in keys}, gold, keys)}")
     by_source = Counter((sources[k], product[k] == gold[k]) for k in gold if product.get(k))
     print("product by source (right/stated): " + ", ".join(
         f"{s} {by_source[(s, True)]}/{by_source[(s, True)] + by_source[(s, False)]}"

@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
-from urllib.parse import urlparse
 
 import lxml.html
 import trafilatura
@@ -31,15 +30,11 @@ from readability.readability import REGEXES
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import CONSENT_NOTICE, MIN_PROSE_STOP_DENSITY, before_comments, is_furniture_line
 from pipelines.cleaning.language import stop_word_density
+from pipelines.cleaning.metadata import META_SITE, META_URL, _author, _first, _meta_tags, _site_from_url, _title, visible_pieces
 from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
 from pipelines.cleaning.text import has_prose
 
-TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:»·]\s+")
-META_TITLE = ("og:title", "twitter:title", "title", "headline", "dc.title")
-META_SITE = ("og:site_name", "application-name", "twitter:site", "publisher", "dc.publisher")
-META_AUTHOR = ("author", "article:author", "byl", "dc.creator", "sailthru.author", "parsely-author")
-META_URL = ("og:url",)
 WORD = re.compile(r"\w+")
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Control characters XML forbids: never a page's content (HTML calls them parse errors), and lxml
@@ -56,53 +51,6 @@ SHORT_LINE_WORDS = 8
 # rest furniture lines) is the page's navigation, not an article.
 MIN_NAVIGATION_SHARE = 0.8
 CONTROLS = "//a|//button"
-
-
-def _meta_tags(tree: etree._Element) -> dict[str, str]:
-    """First non-empty content of each <meta> name, property or itemprop (lower-cased), in one pass."""
-    tags: dict[str, str] = {}
-    for element in tree.iter("meta"):
-        content = " ".join((element.get("content") or "").split())
-        if not content:
-            continue
-        for attr in ("property", "name", "itemprop"):
-            key = (element.get(attr) or "").lower()
-            if key:
-                tags.setdefault(key, content)
-    return tags
-
-
-def _first(tags: dict[str, str], names: tuple[str, ...], allow_url: bool = False) -> str | None:
-    """The first of `names` the page states (a URL is no title, site or author)."""
-    for name in names:
-        value = tags.get(name)
-        if value and (allow_url or not value.startswith("http")):
-            return value
-    return None
-
-
-def _title(tree: etree._Element, tags: dict[str, str], site: str | None) -> str | None:
-    """Headline: og/twitter title, else the <title> without its site suffix, else the first h1."""
-    title = _first(tags, META_TITLE)
-    if not title:
-        raw = " ".join(tree.xpath("string(//title)").split())
-        parts = TITLE_SEPARATORS.split(raw) if raw else []
-        if parts:
-            title = max(parts, key=len) if len(parts) > 1 else parts[0]
-    if not title:
-        heads = [" ".join(h.text_content().split()) for h in tree.xpath("//h1")]
-        title = next((h for h in heads if h), None)
-    if title and site and len(parts := TITLE_SEPARATORS.split(title)) > 1:
-        kept = [p for p in parts if p.lower() != site.lower()]
-        title = " - ".join(kept) if kept else title
-    return title or None
-
-
-def _site_from_url(url: str | None) -> str | None:
-    if not url:
-        return None
-    host = urlparse(url).hostname or ""
-    return host.removeprefix("www.") or None
 
 
 # readability-lxml's own cleaner also scrubs javascript: URLs and rewrites every link, a third
@@ -221,7 +169,8 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     title = _title(tree, tags, site)
     canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or _first(tags, META_URL, allow_url=True)
     url = url or canonical
-    stated = published(tree, tags, url)
+    pieces = visible_pieces(tree)
+    stated = published(tree, tags, url, pieces)
     language = (tree.xpath("string(/html/@lang)") or "").split("-")[0].lower() or None
     controls = Counter(WORD.findall(" ".join(e.text_content() for e in tree.xpath(CONTROLS)).lower()))
     method, text = _main_text(tree, html, url, controls)
@@ -241,6 +190,6 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
         published_time=stated.time if stated else None,
         published_date_source=stated.source if stated else None,
         dateline_place=dateline[0].place if dateline else None,
-        author=_first(tags, META_AUTHOR),
+        author=_author(tree, tags, pieces),
         language=language,
     )
