@@ -25,12 +25,12 @@ COMMENT ON TABLE articles IS 'Clean main text and metadata of each article, one 
 COMMENT ON COLUMN articles.doc_id IS 'The raw document this article was cleaned from (raw_documents.doc_id).';
 COMMENT ON COLUMN articles.url IS 'Canonical or fetch URL when the page or WARC record states one, else NULL.';
 COMMENT ON COLUMN articles.outlet IS 'Publishing outlet or site name (page metadata, a dateline such as "(BelTA)", or the URL host), NULL when unknown.';
-COMMENT ON COLUMN articles.title IS 'Headline of the article.';
+COMMENT ON COLUMN articles.title IS 'Headline of the page: its h1 that shares words with the declared titles (og:title, <title>), else the declared title without the site name (pipelines/cleaning/metadata.py).';
 COMMENT ON COLUMN articles.published_date IS 'Day of publication, kept only when the evidence of the page agrees (pipelines/cleaning/published.py: a date line by the headline, the URL, JSON-LD, meta tags, marked elements, htmldate, each weighted); NULL when the page does not say or its evidence disagrees (never guessed from a year in the text).';
-COMMENT ON COLUMN articles.published_date_source IS 'Weightiest evidence stating published_date: text (a date line by the headline, or of a plain-text page), url, json-ld (datePublished), meta (a published-time tag), element (itemprop=datePublished or <time pubdate>), htmldate; NULL when published_date is.';
+COMMENT ON COLUMN articles.published_date_source IS 'Weightiest evidence stating published_date: text (a date line by the headline, a line labelled as the publication date anywhere on the page, or a plain-text page''s date line), url, json-ld (datePublished), meta (a published-time tag), element (itemprop=datePublished or <time pubdate>), htmldate; NULL when published_date is.';
 COMMENT ON COLUMN articles.published_time IS 'Publication time of day when stated alongside the date, else NULL.';
 COMMENT ON COLUMN articles.dateline_place IS 'Place named in the dateline that opens the body (e.g. Minsk in "MINSK, 28 November (BelTA) –"), else NULL.';
-COMMENT ON COLUMN articles.author IS 'Byline author(s) when stated, else NULL.';
+COMMENT ON COLUMN articles.author IS 'Byline author(s) when stated (JSON-LD author, author meta tags, a byline element or "Written by" label), several joined by commas; never a URL or e-mail, nor a JSON-LD Organization; else NULL.';
 COMMENT ON COLUMN articles.language IS 'ISO 639-1 code of the text language, detected from its stop words (NULL when too short to tell).';
 COMMENT ON COLUMN articles.text IS 'Clean main text: paragraphs separated by blank lines, boilerplate removed.';
 COMMENT ON COLUMN articles.word_count IS 'Number of words in text.';
