@@ -46,7 +46,8 @@ def _fake_extractors(monkeypatch, fast: str, full: str, readability: str) -> lis
 
 def _vote(html: str) -> tuple[str, str]:
     tree = lxml.html.fromstring(html)
-    controls = Counter(html_cleaning.WORD.findall(" ".join(e.text_content() for e in tree.xpath("//a|//button")).lower()))
+    link_text = " ".join(element.text_content() for element in tree.xpath(html_cleaning.CONTROLS))
+    controls = Counter(html_cleaning.WORD.findall(link_text.lower()))
     return _main_text(tree, html, None, controls)
 
 

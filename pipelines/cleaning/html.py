@@ -4,8 +4,8 @@ Two extractors vote: trafilatura (recall-leaning, no comments) and readability-l
 2012 news pages of extraction-dev the shorter non-empty answer of the two is right more often
 than either alone (boilerplate is what they disagree on); on 2020s pages of every kind (wcxb)
 the shorter answer is often one block of the page, so an answer far shorter than the other or
-than the page's text hands over to trafilatura in full. The headline goes to its own column, not the
-text. Metadata comes from the page's own tags; the publication date from the evidence the page
+than the page's text hands over to trafilatura in full. The headline goes to its own column, not
+the text. Metadata comes from the page's own tags; the publication date from the evidence the page
 gives, kept only when it agrees (pipelines/cleaning/published.py).
 
 An answer with no line that reads as prose by the plain-text cleaner's measure (a run of
@@ -58,8 +58,8 @@ CLEAN_ANSWER_MIN_COVERAGE = 0.2
 # and buttons. Then trafilatura runs in full (its readability and jusText fallbacks) and answers.
 MIN_SHORTER_SHARE = 0.3
 MIN_SHORTER_COVERAGE = 0.05
-# The page's visible text: what an answer's coverage is measured against.
-PAGE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
+# Body elements whose text is never shown: left out of what an answer's coverage is measured against.
+HIDDEN_TEXT = "//body//script|//body//style|//body//noscript|//body//template"
 SHORT_LINE_WORDS = 8
 # An answer without prose with this share of its words in the page's links and buttons (the
 # rest furniture lines) is the page's navigation, not an article.
@@ -177,8 +177,11 @@ def _junk_share(text: str) -> float:
 
 
 def _page_words(tree: etree._Element, controls: Counter) -> int:
-    """Words of the page's visible text outside its links and buttons (at least 1)."""
-    return max(1, count_words(" ".join(tree.xpath(PAGE_TEXT))) - sum(controls.values()))
+    """Words of the page's visible text outside its links and buttons (at least 1). Words are
+    split on spaces, not matched: half the cost, close enough for a share of the page."""
+    shown = len(" ".join(tree.xpath("//body//text()")).split())
+    shown -= sum(len(element.text_content().split()) for element in tree.xpath(HIDDEN_TEXT))
+    return max(1, shown - sum(controls.values()))
 
 
 def _main_text(tree: etree._Element, html: str, url: str | None, controls: Counter) -> tuple[str, str]:
@@ -189,17 +192,16 @@ def _main_text(tree: etree._Element, html: str, url: str | None, controls: Count
     they disagree on; an answer that is the page's navigation has no vote. When the shorter answer
     is a small part of the longer one or of the page (one block of a listing, a forum, a long
     guide), trafilatura runs again in full and its answer stands."""
-    page_words = _page_words(tree, controls)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         main = trafilatura.extract(tree, url=url, include_comments=False, favor_recall=True, fast=True) or ""
         words = count_words(main)
         if (words >= CLEAN_ANSWER_MIN_WORDS and _junk_share(main) <= CLEAN_ANSWER_MAX_JUNK
-                and words >= CLEAN_ANSWER_MIN_COVERAGE * page_words):
+                and words >= CLEAN_ANSWER_MIN_COVERAGE * _page_words(tree, controls)):
             return "trafilatura", main
         alternative = _readability_text(html)
         shorter, longer = sorted((count_words(main), count_words(alternative)))
-        if shorter < MIN_SHORTER_SHARE * longer or shorter < MIN_SHORTER_COVERAGE * page_words:
+        if shorter < MIN_SHORTER_SHARE * longer or shorter < MIN_SHORTER_COVERAGE * _page_words(tree, controls):
             full = trafilatura.extract(html, url=url, include_comments=False) or ""
             if count_words(full) and not _is_navigation(full, controls):
                 return "trafilatura", full
