@@ -8,7 +8,11 @@ through the product's own read and clean code; predictions land in DIR as `<id>.
 --ids keeps the pages a file names: a JSON split ({id: part}, such as
 bench/gold/cleaning/wcxb_split.json) with --part (default dev), or a list of ids (dragnet's
 upstream test.txt). --anchors scores, on the same HTML pages, what the libraries give alone:
-trafilatura as it comes, without comments, and favouring precision, and readability-lxml.
+trafilatura as it comes, without comments, and favouring precision, and readability-lxml;
+their texts are cached in DIR/anchors/ by page id and library versions, so reruns are quick.
+Every figure is also given per `page_type` (when the gold has one), for articles alone, and
+without the pages whose gold is empty (gold gaps, which reward predicting nothing); per-page
+scores land in DIR/scores.json for reading the losses.
 Skips cleanly (exit 0) when the data is absent, so CI without ../shared stays green.
 """
 
@@ -74,6 +78,27 @@ def chosen_ids(path: Path, part: str) -> set[str]:
     return set(text.split())
 
 
+def anchor_versions() -> str:
+    """The anchor libraries' versions, which key the anchor cache."""
+    from importlib.metadata import version
+
+    return f"trafilatura-{version('trafilatura')}_readability-lxml-{version('readability-lxml')}"
+
+
+def cached_anchor_texts(doc_id: str, html: str, cache: Path) -> dict[str, str]:
+    """anchor_texts of one page, from DIR/anchors/<versions>/<id>.json when already computed."""
+    path = cache / f"{doc_id}.json"
+    if path.is_file():
+        return json.loads(path.read_text())
+    texts = anchor_texts(html)
+    path.write_text(json.dumps(texts))
+    return texts
+
+
+def _cached_anchor_texts(job: tuple[str, str, Path]) -> dict[str, str]:
+    return cached_anchor_texts(*job)
+
+
 def anchor_texts(html: str) -> dict[str, str]:
     """Main text by each library alone, for the anchors the product must beat."""
     import lxml.html
@@ -105,7 +130,9 @@ def main() -> int:
     if not args.pages.is_dir() or not args.gold.is_file():
         print(f"skipped: {args.pages} or {args.gold} is absent")
         return 0
-    gold = {key: value["articleBody"] for key, value in json.loads(args.gold.read_text()).items()}
+    records = json.loads(args.gold.read_text())
+    gold = {key: value["articleBody"] or "" for key, value in records.items()}
+    page_types = {key: value["page_type"] for key, value in records.items() if value.get("page_type")}
     pages = sorted(p for p in args.pages.iterdir() if page_id(p) in gold)
     if args.ids:
         wanted = chosen_ids(args.ids, args.part)
@@ -120,31 +147,56 @@ def main() -> int:
     for row in articles.filter(pl.col("rejection").is_null()).iter_rows(named=True):
         # The gold main text opens with the headline, which articles keep in its own column.
         predictions[row["doc_id"]] = "\n\n".join(part for part in (row["title"], row["text"]) if part)
-    totals = [0.0, 0.0, 0.0]
     for key, text in predictions.items():
         (args.out / f"{key}.txt").write_text(text)
-        for i, value in enumerate(page_scores(text, gold[key])):
-            totals[i] += value
-    n = len(predictions)
-    print(f"pages {n}  precision {totals[0] / n:.3f}  recall {totals[1] / n:.3f}  "
-          f"F1 {totals[2] / n:.3f}  ({elapsed:.0f} s, {args.workers} workers)")
+    scores = {"product": {key: page_scores(text, gold[key]) for key, text in predictions.items()}}
+    print_figures("product", scores["product"], gold, page_types,
+                  f"  ({elapsed:.0f} s, {args.workers} workers)")
     if args.anchors:
-        print_anchors(pages, gold)
+        scores |= anchor_scores(pages, gold, args.out / "anchors" / anchor_versions(), args.workers)
+        for name, by_page in scores.items():
+            if name != "product":
+                print_figures(f"anchor {name}", by_page, gold, page_types)
+    (args.out / "scores.json").write_text(json.dumps(scores))
     return 0
 
 
-def print_anchors(pages: list[Path], gold: dict[str, str]) -> None:
-    """Page-mean precision, recall and F1 of each library alone on the HTML pages."""
+def anchor_scores(pages: list[Path], gold: dict[str, str], cache: Path,
+                  workers: int) -> dict[str, dict[str, tuple]]:
+    """Per-page (P, R, F1) of each library alone on the HTML pages."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    cache.mkdir(parents=True, exist_ok=True)
     documents = read_pages(pages).filter(pl.col("format") == "html")
-    totals: dict[str, list[float]] = {}
-    for doc_id, content in documents.select("doc_id", "content").iter_rows():
-        for name, text in anchor_texts(content).items():
-            sums = totals.setdefault(name, [0.0, 0.0, 0.0])
-            for i, value in enumerate(page_scores(text, gold[doc_id])):
-                sums[i] += value
-    n = documents.height
-    for name, (precision, recall, f1) in totals.items():
-        print(f"  anchor {name:<26} pages {n}  precision {precision / n:.3f}  recall {recall / n:.3f}  F1 {f1 / n:.3f}")
+    jobs = [(doc_id, content, cache) for doc_id, content in documents.select("doc_id", "content").iter_rows()]
+    scores: dict[str, dict[str, tuple]] = {}
+    with ProcessPoolExecutor(max(1, workers)) as pool:
+        for (doc_id, _, _), texts in zip(jobs, pool.map(_cached_anchor_texts, jobs, chunksize=8)):
+            for name, text in texts.items():
+                scores.setdefault(name, {})[doc_id] = page_scores(text, gold[doc_id])
+    return scores
+
+
+def mean_line(label: str, by_page: dict[str, tuple], keys: list[str]) -> str:
+    n = len(keys)
+    if not n:
+        return f"{label:<44} pages 0"
+    precision, recall, f1 = (sum(by_page[key][i] for key in keys) / n for i in range(3))
+    return f"{label:<44} pages {n:>4}  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}"
+
+
+def print_figures(name: str, by_page: dict[str, tuple], gold: dict[str, str], page_types: dict[str, str],
+                  suffix: str = "") -> None:
+    """Page-mean P/R/F1 on all pages, without empty gold, for articles and per page type."""
+    keys = sorted(by_page)
+    print(mean_line(name, by_page, keys) + suffix)
+    print(mean_line(f"  {name}, gold not empty", by_page, [key for key in keys if gold[key].strip()]))
+    kinds = sorted({page_types[key] for key in keys if key in page_types})
+    if "article" in kinds:
+        print(mean_line(f"  {name}, articles", by_page, [key for key in keys if page_types.get(key) == "article"]))
+    for kind in kinds:
+        if kind != "article":
+            print(mean_line(f"    {name}, {kind}", by_page, [key for key in keys if page_types.get(key) == kind]))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import pytest
 from pipelines.cleaning import clean_documents
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments, is_furniture_line
-from pipelines.cleaning.html import _agreement, clean_html
+from pipelines.cleaning.html import clean_html
 from pipelines.cleaning.text import clean_plain_text
 
 BBC_LIKE = """BBC NEWS | Politics
@@ -83,12 +83,6 @@ def test_a_comment_thread_opens_at_its_marker_once_the_minimum_of_words_stands_a
     assert before_comments(lines) == 1
     short = [" ".join(["word"] * (MIN_WORDS_BEFORE_COMMENTS - 1)), "Comments", "Great article, thanks."]
     assert before_comments(short) == 3  # a "Comments" link in the article's header, not a thread
-
-
-def test_agreement_of_two_extractions_is_their_bag_of_words_f1():
-    assert _agreement("Troops held a drill near Brest.", "troops held a drill near brest") == 1.0
-    assert _agreement("Troops held a drill", "Share this on Facebook") == 0.0
-    assert _agreement("troops held drill drill", "troops drill share") == 2 * 2 / (4 + 3)
 
 
 # Datelines of every shape wire services write, and capitals before a dash that are none.
