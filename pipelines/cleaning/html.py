@@ -4,7 +4,9 @@ Two extractors vote: trafilatura (recall-leaning, no comments) and readability-l
 2012 news pages of extraction-dev the shorter non-empty answer of the two is right more often
 than either alone (boilerplate is what they disagree on); on 2020s pages of every kind (wcxb)
 the shorter answer is often one block of the page, so an answer far shorter than the other or
-than the page's text hands over to trafilatura in full. The headline goes to its own column, not
+than the page's text hands over to trafilatura in full. A page that declares itself no article
+(a product, a listing, a forum: pipelines/cleaning/page_kind.py) goes to trafilatura in full at
+once, and its link text is content, not navigation. The headline goes to its own column, not
 the text. Metadata comes from the page's own tags; the publication date from the evidence the page
 gives, kept only when it agrees (pipelines/cleaning/published.py).
 
