@@ -1,5 +1,6 @@
 """The HTML main-text vote (issue 24): when the first answer stands, when the shorter answer wins,
-and when trafilatura runs in full because the shorter answer has lost most of the page."""
+when trafilatura runs in full because the shorter answer has lost most of the page, and what kind
+of page a page declares (an article keeps the vote, a product, listing or forum page does not)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import lxml.html
 import pytest
 
 from pipelines.cleaning import html as html_cleaning
-from pipelines.cleaning.html import _main_text, _page_words
+from pipelines.cleaning.html import _main_text, _page_words, clean_html
+from pipelines.cleaning.metadata import _meta_tags
+from pipelines.cleaning.page_kind import page_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from clean_quality import mean_line, page_scores  # noqa: E402
@@ -44,11 +47,23 @@ def _fake_extractors(monkeypatch, fast: str, full: str, readability: str) -> lis
     return calls
 
 
-def _vote(html: str) -> tuple[str, str]:
+def _vote(html: str, kind: str = "undeclared") -> tuple[str, str]:
     tree = lxml.html.fromstring(html)
     link_text = " ".join(element.text_content() for element in tree.xpath(html_cleaning.CONTROLS))
     controls = Counter(html_cleaning.WORD.findall(link_text.lower()))
-    return _main_text(tree, html, None, controls)
+    return _main_text(tree, html, None, controls, kind)
+
+
+def _declaring(og_type: str | None = None, *json_ld: str) -> str:
+    """A page's head declaring an og:type and JSON-LD scripts (given as raw JSON text)."""
+    og = f'<meta property="og:type" content="{og_type}">' if og_type else ""
+    scripts = "".join(f'<script type="application/ld+json">{data}</script>' for data in json_ld)
+    return f"<html><head>{og}{scripts}</head><body><p>{SENTENCE}</p></body></html>"
+
+
+def _kind(html: str) -> str:
+    tree = lxml.html.fromstring(html)
+    return page_kind(tree, _meta_tags(tree))
 
 
 def test_page_words_count_visible_text_outside_links_and_scripts():
@@ -111,3 +126,41 @@ def test_a_page_with_no_article_anywhere_gives_none(monkeypatch, answer):
     menu = ["Home", "News", "Sport"]
     _fake_extractors(monkeypatch, fast=answer, full=answer, readability=answer)
     assert _vote(_page([], links=menu)) == ("none", "")
+
+
+@pytest.mark.parametrize("head, kind", [
+    (_declaring(), "undeclared"),
+    (_declaring("article"), "article"),
+    (_declaring("website"), "page"),
+    (_declaring("product.item"), "product"),
+    # An article type wins over the breadcrumbs and related-links lists an article also carries.
+    (_declaring("website", '{"@context": "https://schema.org", "@graph": [{"@type": "BreadcrumbList"},'
+                           ' {"@type": ["NewsArticle", "ItemList"]}]}'), "article"),
+    # A content type that is not an article wins over og:type, which many sites set on every page.
+    (_declaring("article", '{"@type": "http://schema.org/Product", "offers": {"@type": "Offer"}}'), "product"),
+    (_declaring(None, '{"@type": "CollectionPage"}'), "listing"),
+    (_declaring("website", '{"@type": "DiscussionForumPosting", "author": {"@type": "Person"}}'), "forum"),
+    # Broken JSON still declares its types; a WebPage alone declares nothing about the content.
+    (_declaring(None, '{"@type": "FAQPage", "mainEntity": [{"@type": "Question",'), "faq"),
+    (_declaring(None, '{"@type": "WebPage"}'), "undeclared"),
+])
+def test_page_kind_reads_what_the_page_declares(head, kind):
+    assert _kind(head) == kind
+
+
+def test_a_page_declared_not_an_article_goes_to_trafilatura_in_full(monkeypatch):
+    cards = [f"Garden trowel, model {i}: {GUIDE_STEP}" for i in range(8)]
+    calls = _fake_extractors(monkeypatch, fast="\n".join(cards[:1]), full="\n".join(cards), readability=cards[0])
+    assert _vote(_page(cards), kind="listing") == ("trafilatura", "\n".join(cards))
+    assert calls == ["full"]
+
+
+def test_a_listing_keeps_its_links_as_content_but_not_a_cookie_wall():
+    shops = ["Harbour Bakery", "Pier Street Books", "Lighthouse Cafe", "Ferry Lane Florist", "Old Dock Tailors"]
+    items = "".join(f'<li><a href="/shop/{i}">{name}</a></li>' for i, name in enumerate(shops))
+    listing = (f'<html><head><meta property="og:type" content="website"><title>Shops on the quay</title></head>'
+               f"<body><main><h1>Shops on the quay</h1><ul>{items}</ul></main></body></html>")
+    text = clean_html(listing).text
+    assert all(name in text for name in shops)
+    wall = listing.replace(items, "<li>We use cookies to improve your experience.</li><li>Accept</li>")
+    assert clean_html(wall).text == ""

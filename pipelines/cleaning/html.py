@@ -4,7 +4,9 @@ Two extractors vote: trafilatura (recall-leaning, no comments) and readability-l
 2012 news pages of extraction-dev the shorter non-empty answer of the two is right more often
 than either alone (boilerplate is what they disagree on); on 2020s pages of every kind (wcxb)
 the shorter answer is often one block of the page, so an answer far shorter than the other or
-than the page's text hands over to trafilatura in full. The headline goes to its own column, not
+than the page's text hands over to trafilatura in full. A page that declares itself no article
+(a product, a listing, a forum: pipelines/cleaning/page_kind.py) goes to trafilatura in full at
+once, and its link text is content, not navigation. The headline goes to its own column, not
 the text. Metadata comes from the page's own tags; the publication date from the evidence the page
 gives, kept only when it agrees (pipelines/cleaning/published.py).
 
@@ -33,6 +35,7 @@ from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import CONSENT_NOTICE, MIN_PROSE_STOP_DENSITY, before_comments, is_furniture_line
 from pipelines.cleaning.language import stop_word_density
 from pipelines.cleaning.metadata import META_SITE, META_URL, _author, _first, _meta_tags, _site_from_url, _title, visible_pieces
+from pipelines.cleaning.page_kind import is_article_kind, page_kind
 from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
 from pipelines.cleaning.text import has_prose
@@ -132,16 +135,24 @@ def _page_words(tree: etree._Element, controls: Counter) -> int:
     return max(1, shown - sum(controls.values()))
 
 
-def _main_text(tree: etree._Element, html: str, url: str | None, controls: Counter) -> tuple[str, str]:
+def _main_text(tree: etree._Element, html: str, url: str | None, controls: Counter, kind: str) -> tuple[str, str]:
     """(method, text): trafilatura's answer when it reads as clean prose covering the page, else a vote.
 
     trafilatura first runs without its own fallback extractors; most news pages stop there. Else
     readability-lxml answers too and the shorter non-empty answer wins, since boilerplate is what
     they disagree on; an answer that is the page's navigation has no vote. When the shorter answer
     is a small part of the longer one or of the page (one block of a listing, a forum, a long
-    guide), trafilatura runs again in full and its answer stands."""
+    guide), trafilatura runs again in full and its answer stands.
+
+    A page that declares itself something other than an article (a product, a listing, a forum,
+    a plain "website" page) goes to trafilatura in full first: its main content is blocks and
+    link lists that the article vote cuts to one block, and its links are content, not menus."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if not is_article_kind(kind):
+            full = trafilatura.extract(html, url=url, include_comments=False) or ""
+            if count_words(full) and not _is_consent_wall(full):
+                return "trafilatura", full
         main = trafilatura.extract(tree, url=url, include_comments=False, favor_recall=True, fast=True) or ""
         words = count_words(main)
         if (words >= CLEAN_ANSWER_MIN_WORDS and _junk_share(main) <= CLEAN_ANSWER_MAX_JUNK
@@ -174,6 +185,11 @@ def _is_navigation(text: str, controls: Counter) -> bool:
     return sum((words & controls).values()) >= MIN_NAVIGATION_SHARE * sum(words.values())
 
 
+def _is_consent_wall(text: str) -> bool:
+    """An answer without prose that tells the reader the site uses cookies."""
+    return not has_prose(text) and any(CONSENT_NOTICE.search(line) for line in text.split("\n"))
+
+
 def clean_html(html: str, url: str | None = None) -> CleanArticle:
     """Main text and metadata of one HTML page; empty text when neither extractor finds any."""
     html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses a decoded string that declares its encoding
@@ -188,11 +204,13 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     stated = published(tree, tags, url, pieces)
     language = (tree.xpath("string(/html/@lang)") or "").split("-")[0].lower() or None
     controls = Counter(WORD.findall(" ".join(e.text_content() for e in tree.xpath(CONTROLS)).lower()))
-    method, text = _main_text(tree, html, url, controls)
+    kind = page_kind(tree, tags)
+    method, text = _main_text(tree, html, url, controls, kind)
     text = _without_leading_title(text, title)
     lines = text.split("\n")
     text = "\n".join(lines[: 1 + before_comments(lines[1:])])  # readability keeps comment threads
-    if _is_navigation(text, controls):
+    navigation = _is_navigation(text, controls) if is_article_kind(kind) else _is_consent_wall(text)
+    if navigation:  # a listing's links are its content; no page's cookie wall is
         text = ""
     dateline = parse_dateline(text)
     return CleanArticle(
