@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.cleaning import html as html_cleaning
 from pipelines.cleaning.html import _main_text, _page_words, clean_html
-from pipelines.cleaning.metadata import _meta_tags
+from pipelines.cleaning.metadata import _meta_tags, visible_pieces
 from pipelines.cleaning.page_kind import page_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -51,7 +51,7 @@ def _vote(html: str, kind: str = "undeclared") -> tuple[str, str]:
     tree = lxml.html.fromstring(html)
     link_text = " ".join(element.text_content() for element in tree.xpath(html_cleaning.CONTROLS))
     controls = Counter(html_cleaning.WORD.findall(link_text.lower()))
-    return _main_text(tree, html, None, controls, kind)
+    return _main_text(tree, html, None, controls, kind, _page_words(visible_pieces(tree), controls))
 
 
 def _declaring(og_type: str | None = None, *json_ld: str) -> str:
@@ -70,7 +70,7 @@ def test_page_words_count_visible_text_outside_links_and_scripts():
     html = _page(["one two three four five"], links=["Home", "World news"])
     tree = lxml.html.fromstring(html)
     controls = Counter(["home", "world", "news"])
-    assert _page_words(tree, controls) == 5
+    assert _page_words(visible_pieces(tree), controls) == 5
 
 
 def test_a_clean_answer_covering_the_page_stands_alone(monkeypatch):

@@ -57,7 +57,6 @@ CLEAN_ANSWER_MIN_COVERAGE = 0.2
 MIN_SHORTER_SHARE = 0.3
 MIN_SHORTER_COVERAGE = 0.05
 # Body elements whose text is never shown: left out of what an answer's coverage is measured against.
-HIDDEN_TEXT = "//body//script|//body//style|//body//noscript|//body//template"
 SHORT_LINE_WORDS = 8
 # An answer without prose with this share of its words in the page's links and buttons (the
 # rest furniture lines) is the page's navigation, not an article.
@@ -127,15 +126,14 @@ def _junk_share(text: str) -> float:
     return junk / total if total else 1.0
 
 
-def _page_words(tree: etree._Element, controls: Counter) -> int:
-    """Words of the page's visible text outside its links and buttons (at least 1). Words are
-    split on spaces, not matched: half the cost, close enough for a share of the page."""
-    shown = len(" ".join(tree.xpath("//body//text()")).split())
-    shown -= sum(len(element.text_content().split()) for element in tree.xpath(HIDDEN_TEXT))
-    return max(1, shown - sum(controls.values()))
+def _page_words(pieces: list[str], controls: Counter) -> int:
+    """Words of the page's visible text (metadata.visible_pieces) outside its links and buttons
+    (at least 1). Words are split on spaces, not matched: close enough for a share of the page."""
+    return max(1, sum(len(piece.split()) for piece in pieces) - sum(controls.values()))
 
 
-def _main_text(tree: etree._Element, html: str, url: str | None, controls: Counter, kind: str) -> tuple[str, str]:
+def _main_text(tree: etree._Element, html: str, url: str | None, controls: Counter, kind: str,
+               page_words: int) -> tuple[str, str]:
     """(method, text): trafilatura's answer when it reads as clean prose covering the page, else a vote.
 
     trafilatura first runs without its own fallback extractors; most news pages stop there. Else
@@ -156,13 +154,17 @@ def _main_text(tree: etree._Element, html: str, url: str | None, controls: Count
         main = trafilatura.extract(tree, url=url, include_comments=False, favor_recall=True, fast=True) or ""
         words = count_words(main)
         if (words >= CLEAN_ANSWER_MIN_WORDS and _junk_share(main) <= CLEAN_ANSWER_MAX_JUNK
-                and words >= CLEAN_ANSWER_MIN_COVERAGE * _page_words(tree, controls)):
+                and words >= CLEAN_ANSWER_MIN_COVERAGE * page_words):
             return "trafilatura", main
+        # An answer this small of the page is the shorter one whatever readability says: trafilatura
+        # in full is asked first, and readability only when that fails.
+        tried_full = words < MIN_SHORTER_COVERAGE * page_words
+        if tried_full and (full := _full_trafilatura(html, url, controls)):
+            return "trafilatura", full
         alternative = _readability_text(html)
-        shorter, longer = sorted((count_words(main), count_words(alternative)))
-        if shorter < MIN_SHORTER_SHARE * longer or shorter < MIN_SHORTER_COVERAGE * _page_words(tree, controls):
-            full = trafilatura.extract(html, url=url, include_comments=False) or ""
-            if count_words(full) and not _is_navigation(full, controls):
+        shorter, longer = sorted((words, count_words(alternative)))
+        if not tried_full and (shorter < MIN_SHORTER_SHARE * longer or shorter < MIN_SHORTER_COVERAGE * page_words):
+            if full := _full_trafilatura(html, url, controls):
                 return "trafilatura", full
     candidates = [(count_words(text), name, text)
                   for name, text in (("trafilatura", main), ("readability", alternative))
@@ -171,6 +173,12 @@ def _main_text(tree: etree._Element, html: str, url: str | None, controls: Count
         return "none", ""
     _, method, text = min(candidates)
     return method, text
+
+
+def _full_trafilatura(html: str, url: str | None, controls: Counter) -> str:
+    """trafilatura with its fallback extractors, or "" where that answer is the page's navigation."""
+    full = trafilatura.extract(html, url=url, include_comments=False) or ""
+    return full if count_words(full) and not _is_navigation(full, controls) else ""
 
 
 def _is_navigation(text: str, controls: Counter) -> bool:
@@ -205,7 +213,7 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     language = (tree.xpath("string(/html/@lang)") or "").split("-")[0].lower() or None
     controls = Counter(WORD.findall(" ".join(e.text_content() for e in tree.xpath(CONTROLS)).lower()))
     kind = page_kind(tree, tags)
-    method, text = _main_text(tree, html, url, controls, kind)
+    method, text = _main_text(tree, html, url, controls, kind, _page_words(pieces, controls))
     text = _without_leading_title(text, title)
     lines = text.split("\n")
     text = "\n".join(lines[: 1 + before_comments(lines[1:])])  # readability keeps comment threads

@@ -34,7 +34,8 @@ MAX_AUTHOR_CHARS = 120
 MAX_BYLINES = 20
 # A byline label is this short ("Written by:").
 MAX_LABEL_CHARS = 20
-VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+# Elements whose text a reader never sees as the page.
+HIDDEN_ELEMENTS = frozenset({"script", "style", "noscript", "template"})
 # Values a CMS puts in an author field that name nobody.
 NO_AUTHOR = frozenset("admin administrator webmaster name author editor guest user unknown anonymous undefined null".split())
 # URLs, e-mail addresses, user ids, figures beside words (a date, "3 min read"; a handle may hold
@@ -185,9 +186,26 @@ def _byline_elements(tree: etree._Element) -> Iterator[str]:
 
 
 def visible_pieces(tree: etree._Element) -> list[str]:
-    """The page's visible text pieces in order, whitespace folded, empty ones left out: read once
-    for the byline labels here and the date lines of published.py."""
-    return [piece for piece in (" ".join(text.split()) for text in tree.xpath(VISIBLE_TEXT)) if piece]
+    """The body's text pieces in document order outside scripts, styles, noscript and templates, whitespace
+    folded, empty ones left out: read once for the byline labels here, the date lines of
+    published.py and the page's size in html.py. A walk with its own stack: an XPath testing
+    every text node's ancestors costs twice as much, and recursion would fail on deep markup."""
+    texts: list[str] = []
+    for body in tree.xpath("//body")[:1]:
+        stack: list = [body]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                texts.append(item)
+                continue
+            if item.text:
+                texts.append(item.text)
+            for child in reversed(item):
+                if child.tail:
+                    stack.append(child.tail)
+                if isinstance(child.tag, str) and child.tag not in HIDDEN_ELEMENTS:
+                    stack.append(child)
+    return [piece for piece in (" ".join(text.split()) for text in texts) if piece]
 
 
 def _after_byline_labels(pieces: list[str]) -> Iterator[str]:
