@@ -36,16 +36,14 @@ import warnings
 from collections import Counter
 from pathlib import Path
 
-import htmldate
 import polars as pl
-import trafilatura
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from clean_quality import chosen_ids, page_id, read_pages  # noqa: E402
-from dates_quality import htmldate_day, trafilatura_metadata  # noqa: E402
+from dates_quality import cached_anchors  # noqa: E402
 
 from pipelines.cleaning import clean_documents  # noqa: E402
 
@@ -77,23 +75,15 @@ def author_names(value: str | None) -> frozenset[str]:
 
 
 def anchor_answers(contents: dict[str, str], cache: Path) -> dict[str, dict[str, dict[str, str | None]]]:
-    """{page: {anchor: {title, author, date}}}, each page computed once per library versions."""
-    versions = f"htmldate {htmldate.__version__}, trafilatura {trafilatura.__version__}"
-    stored = json.loads(cache.read_text()) if cache.is_file() else {}
-    if stored.get("versions") != versions:
-        stored = {"versions": versions, "pages": {}}
-    for key, content in contents.items():
-        if key not in stored["pages"]:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                stored["pages"][key] = {
-                    "trafilatura metadata": trafilatura_metadata(content),
-                    "htmldate fast": {"date": htmldate_day(content, extensive=False)},
-                    "htmldate extensive": {"date": htmldate_day(content, extensive=True)},
-                }
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(json.dumps(stored))
-    return {key: stored["pages"][key] for key in contents}
+    """{page: {anchor: {title, author, date}}}: dates_quality's cached anchor answers, each page
+    computed once per library versions, with htmldate's day as a date-only answer."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        found = cached_anchors(contents, cache)
+    return {key: {"trafilatura metadata": answers["trafilatura"],
+                  "htmldate fast": {"date": answers["htmldate fast"]},
+                  "htmldate extensive": {"date": answers["htmldate extensive"]}}
+            for key, answers in found.items()}
 
 
 def score(answers: dict[str, dict[str, str | None]], gold: dict[str, dict]) -> dict[str, str]:
