@@ -13,7 +13,7 @@ import pytest
 
 from pipelines.cleaning import html as html_cleaning
 from pipelines.cleaning.html import _main_text, _page_words, clean_html
-from pipelines.cleaning.metadata import _meta_tags, visible_pieces
+from pipelines.cleaning.metadata import meta_tags, visible_pieces
 from pipelines.cleaning.page_kind import page_kind
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -63,7 +63,7 @@ def _declaring(og_type: str | None = None, *json_ld: str) -> str:
 
 def _kind(html: str) -> str:
     tree = lxml.html.fromstring(html)
-    return page_kind(tree, _meta_tags(tree))
+    return page_kind(tree, meta_tags(tree))
 
 
 def test_page_words_count_visible_text_outside_links_and_scripts():

@@ -4,7 +4,7 @@ bylines with labels and dates, readers' comment bylines."""
 
 import lxml.html
 
-from pipelines.cleaning.metadata import META_SITE, _author, _first, _meta_tags, _title, visible_pieces
+from pipelines.cleaning.metadata import META_SITE, byline_author, first_stated, meta_tags, headline, visible_pieces
 
 
 def _page(head: str, body: str) -> lxml.html.HtmlElement:
@@ -13,13 +13,13 @@ def _page(head: str, body: str) -> lxml.html.HtmlElement:
 
 def _title_of(head: str, body: str) -> str | None:
     tree = _page(head, body)
-    tags = _meta_tags(tree)
-    return _title(tree, tags, _first(tags, META_SITE))
+    tags = meta_tags(tree)
+    return headline(tree, tags, first_stated(tags, META_SITE))
 
 
 def _author_of(head: str, body: str) -> str | None:
     tree = _page(head, body)
-    return _author(tree, _meta_tags(tree), visible_pieces(tree))
+    return byline_author(tree, meta_tags(tree), visible_pieces(tree))
 
 
 def test_the_visible_headline_wins_over_a_search_engine_title():
@@ -92,7 +92,7 @@ def _published(head: str, body: str):
     from pipelines.cleaning.published import published
 
     tree = _page(head, body)
-    return published(tree, _meta_tags(tree), None, visible_pieces(tree))
+    return published(tree, meta_tags(tree), None, visible_pieces(tree))
 
 
 def test_an_updated_line_near_the_headline_on_another_day_leaves_the_day_unknown():

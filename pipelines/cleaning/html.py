@@ -34,7 +34,9 @@ from readability.readability import REGEXES
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import CONSENT_NOTICE, MIN_PROSE_STOP_DENSITY, before_comments, is_furniture_line
 from pipelines.cleaning.language import stop_word_density
-from pipelines.cleaning.metadata import META_SITE, META_URL, _author, _first, _meta_tags, _site_from_url, _title, visible_pieces
+from pipelines.cleaning.metadata import (
+    META_SITE, META_URL, byline_author, first_stated, headline, meta_tags, site_from_url, visible_pieces,
+)
 from pipelines.cleaning.page_kind import is_article_kind, page_kind
 from pipelines.cleaning.published import published
 from pipelines.cleaning.result import CleanArticle, count_words
@@ -56,7 +58,6 @@ CLEAN_ANSWER_MIN_COVERAGE = 0.2
 # and buttons. Then trafilatura runs in full (its readability and jusText fallbacks) and answers.
 MIN_SHORTER_SHARE = 0.3
 MIN_SHORTER_COVERAGE = 0.05
-# Body elements whose text is never shown: left out of what an answer's coverage is measured against.
 SHORT_LINE_WORDS = 8
 # An answer without prose with this share of its words in the page's links and buttons (the
 # rest furniture lines) is the page's navigation, not an article.
@@ -203,10 +204,10 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
     html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses a decoded string that declares its encoding
     html = XML_FORBIDDEN.sub("", html)
     tree = lxml.html.fromstring(html)
-    tags = _meta_tags(tree)
-    site = _first(tags, META_SITE)
-    title = _title(tree, tags, site)
-    canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or _first(tags, META_URL, allow_url=True)
+    tags = meta_tags(tree)
+    site = first_stated(tags, META_SITE)
+    title = headline(tree, tags, site)
+    canonical = next(iter(tree.xpath("//link[@rel='canonical']/@href")), None) or first_stated(tags, META_URL, allow_url=True)
     url = url or canonical
     pieces = visible_pieces(tree)
     stated = published(tree, tags, url, pieces)
@@ -226,11 +227,11 @@ def clean_html(html: str, url: str | None = None) -> CleanArticle:
         method=f"html:{method}",
         title=title,
         url=url,
-        outlet=site or _site_from_url(url) or (dateline[0].outlet if dateline else None),
+        outlet=site or site_from_url(url) or (dateline[0].outlet if dateline else None),
         published_date=stated.day if stated else None,
         published_time=stated.time if stated else None,
         published_date_source=stated.source if stated else None,
         dateline_place=dateline[0].place if dateline else None,
-        author=_author(tree, tags, pieces),
+        author=byline_author(tree, tags, pieces),
         language=language,
     )

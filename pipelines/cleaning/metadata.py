@@ -55,7 +55,7 @@ SEPARATOR_CHARACTERS = " |-–—:»«·•"
 HEADING_ANCHORS = "¶#"
 
 
-def _meta_tags(tree: etree._Element) -> dict[str, str]:
+def meta_tags(tree: etree._Element) -> dict[str, str]:
     """First non-empty content of each <meta> name, property or itemprop (lower-cased), in one pass."""
     tags: dict[str, str] = {}
     for element in tree.iter("meta"):
@@ -69,7 +69,7 @@ def _meta_tags(tree: etree._Element) -> dict[str, str]:
     return tags
 
 
-def _first(tags: dict[str, str], names: tuple[str, ...], allow_url: bool = False) -> str | None:
+def first_stated(tags: dict[str, str], names: tuple[str, ...], allow_url: bool = False) -> str | None:
     """The first of `names` the page states (a URL is no title, site or author)."""
     for name in names:
         value = tags.get(name)
@@ -78,7 +78,7 @@ def _first(tags: dict[str, str], names: tuple[str, ...], allow_url: bool = False
     return None
 
 
-def _title(tree: etree._Element, tags: dict[str, str], site: str | None) -> str | None:
+def headline(tree: etree._Element, tags: dict[str, str], site: str | None) -> str | None:
     """Headline: the page's own heading (an h1) when it has one, else the longest part of its
     og/twitter title or <title> that is not the site's name.
 
@@ -88,7 +88,7 @@ def _title(tree: etree._Element, tags: dict[str, str], site: str | None) -> str 
     only when the page declares no title at all. On wcxb dev this takes title exact match from
     0.56 to 0.77 (the gold is the visible headline more often than the declared one)."""
     site_names = _site_names(tree, tags, site)
-    declared = [_parts(_first(tags, META_TITLE) or ""), _parts(" ".join(tree.xpath("string(//title)").split()))]
+    declared = [_parts(first_stated(tags, META_TITLE) or ""), _parts(" ".join(tree.xpath("string(//title)").split()))]
     declared_words = {word for parts in declared for part in parts for word in _words(part)}
     headings = []
     for heading in tree.xpath("//h1")[:MAX_HEADINGS]:
@@ -143,7 +143,7 @@ def _site_names(tree: etree._Element, tags: dict[str, str], site: str | None) ->
     """What the page calls itself (casefolded): its declared site name, and the last part of a
     separated og:title or <title> ("Story | Brand")."""
     names = {site.casefold()} if site else set()
-    for title in (_first(tags, META_TITLE) or "", " ".join(tree.xpath("string(//title)").split())):
+    for title in (first_stated(tags, META_TITLE) or "", " ".join(tree.xpath("string(//title)").split())):
         if len(parts := _parts(title)) > 1:
             names.add(parts[-1].casefold())
     return names
@@ -157,14 +157,14 @@ def _without_site(title: str, site_names: set[str]) -> str:
     return kept[0] if len(kept) == 1 and len(parts) > 1 else title
 
 
-def _site_from_url(url: str | None) -> str | None:
+def site_from_url(url: str | None) -> str | None:
     if not url:
         return None
     host = urlparse(url).hostname or ""
     return host.removeprefix("www.") or None
 
 
-def _author(tree: etree._Element, tags: dict[str, str], pieces: list[str]) -> str | None:
+def byline_author(tree: etree._Element, tags: dict[str, str], pieces: list[str]) -> str | None:
     """Who wrote the page: the JSON-LD author's names, else an author meta tag (or the "Written
     by" label-and-value pair of twitter:label1/data1), else the page's byline (microdata, rel=author,
     an "author"/"byline" class, or the text after a lone "Written by" label) without its "By" and
