@@ -108,3 +108,38 @@ def test_the_comment_thread_below_an_article_is_not_its_text():
     assert article.title == "Council approves new cycle lanes"
     assert article.text.startswith("The city council approved plans on Tuesday")
     assert article.text.endswith("before the end of the summer if the weather allows.")
+
+
+DATED_STORY = (
+    "Home\nNews\nHarbour ferry returns after winter repairs\n12.03.2031 09:15\n"
+    "The harbour ferry returned to service on Wednesday after three months of repairs to its hull and engines. "
+    "The operator said the crossing would run every half hour until the end of the season.\n"
+    "Passengers who bought season tickets last year will be able to use them until the end of April.\n"
+    "Read more\nShare\n"
+)
+
+RUSSIAN_STORY = (
+    "Главная\nНовости\nПолитика\nПаромная переправа возобновила работу после ремонта\n12.03.2031 09:15\n"
+    "ГРОДНО, 12 марта (БЕЛТА) – Паромная переправа через реку возобновила работу в среду после трехмесячного "
+    "ремонта корпуса и двигателей. Как сообщил перевозчик, паром будет ходить каждые полчаса до конца сезона.\n"
+    "«Мы благодарим жителей за терпение», – сказал директор предприятия журналистам.\n"
+    "Читайте также\nПодписывайтесь на наш канал в Telegram\nПоделиться\nВсе права защищены.\n"
+)
+
+
+def test_a_date_line_under_the_headline_is_the_date_not_the_title():
+    article = clean_plain_text(DATED_STORY)
+    assert article.title == "Harbour ferry returns after winter repairs"
+    assert str(article.published_date) == "2031-03-12"
+    assert article.text.startswith("The harbour ferry returned") and "12.03.2031" not in article.text
+
+
+def test_a_russian_page_loses_its_menus_and_share_lines_and_keeps_headline_date_and_dateline():
+    article = clean_plain_text(RUSSIAN_STORY)
+    assert article.title == "Паромная переправа возобновила работу после ремонта"
+    assert str(article.published_date) == "2031-03-12"
+    assert (article.dateline_place, article.outlet) == ("Гродно", "БЕЛТА")
+    assert article.text.startswith("ГРОДНО, 12 марта (БЕЛТА)")
+    assert article.text.endswith("сказал директор предприятия журналистам.")
+    for furniture in ("Главная", "Читайте также", "Подписывайтесь на наш канал в Telegram", "Поделиться"):
+        assert furniture not in article.text.splitlines()

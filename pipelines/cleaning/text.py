@@ -147,7 +147,10 @@ def _best_segment(scores: list[float]) -> tuple[int, int]:
 
 
 def _is_title(line: Line) -> bool:
-    return not line.furniture and not line.bullet and 3 <= line.words <= 25 and not line.text.endswith((".", ",", ";"))
+    """A headline-like line: a few words, not a sentence, not furniture, and not the date line that
+    often stands between a headline and its story ("28.11.2025 14:30")."""
+    return (not line.furniture and not line.bullet and 3 <= line.words <= 25 and not line.text.endswith((".", ",", ";"))
+            and parse_date_line(line.text) is None)
 
 
 def _words(lines: list[Line], start: int, end: int) -> int:
@@ -325,6 +328,9 @@ def clean_plain_text(content: str, repeated_lines: frozenset[str] = frozenset())
     if not any(mask):
         return CleanArticle(text="", method="text:lines")
     start = mask.index(True)
+    while parse_date_line(lines[start].text) and True in mask[start + 1:]:  # the page's date line is no text
+        mask[start] = False
+        start = mask.index(True)
     head = lines[max(0, start - TITLE_LOOKBACK_LINES): start + 1]
     title_index = next((i for i in range(len(head) - 1, -1, -1) if _is_title(head[i])), None)
     title = head[title_index].text if title_index is not None else None
