@@ -143,3 +143,10 @@ def test_a_russian_page_loses_its_menus_and_share_lines_and_keeps_headline_date_
     assert article.text.endswith("сказал директор предприятия журналистам.")
     for furniture in ("Главная", "Читайте также", "Подписывайтесь на наш канал в Telegram", "Поделиться"):
         assert furniture not in article.text.splitlines()
+
+
+def test_a_byline_under_the_headline_is_not_the_title_but_a_headline_opening_with_by_is():
+    story = DATED_STORY.replace("12.03.2031 09:15\n", "By Mara Lindqvist\n12.03.2031 09:15\n")
+    assert clean_plain_text(story).title == "Harbour ferry returns after winter repairs"
+    headline = DATED_STORY.replace("Harbour ferry returns after winter repairs", "By the numbers: the harbour ferry's winter")
+    assert clean_plain_text(headline).title == "By the numbers: the harbour ferry's winter"

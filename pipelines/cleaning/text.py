@@ -56,6 +56,10 @@ VETO_PROBABILITY = 0.05
 # ("Russian President Vladimir Putin met Chinese President Xi Jinping in Moscow.") has its
 # verb and a function word in lower case; a menu, a tag list or a headline has none.
 FULL_STOP = re.compile(r"[.!?…][\"'”’»)\]]*\s*$")
+# A byline: "By Jane Doe", "Written by Jane Doe", "Автор: Иван Петров" — capitalised names, not
+# the headline ("By the numbers" is one).
+BYLINE = re.compile(r"^(?:(?:[Ww]ritten|[Pp]osted|[Ss]tory|[Ww]ords|[Tt]ext)\s+)?[Bb][Yy]\s+[A-ZА-ЯЁ]\S*(?:\s+[A-ZА-ЯЁ]\S*){0,3}$"
+                    r"|^(?:[Aa]uthor|AUTHOR|[Аа]втор|АВТОР)\s*:")
 LETTERS = re.compile(r"[^\W\d_]+")
 MIN_SENTENCE_WORDS = 5
 MIN_SENTENCE_LOWER_CASE_WORDS = 2
@@ -147,10 +151,10 @@ def _best_segment(scores: list[float]) -> tuple[int, int]:
 
 
 def _is_title(line: Line) -> bool:
-    """A headline-like line: a few words, not a sentence, not furniture, and not the date line that
-    often stands between a headline and its story ("28.11.2025 14:30")."""
+    """A headline-like line: a few words, not a sentence, not furniture, and neither the date line
+    nor the byline that often stand between a headline and its story ("28.11.2025 14:30", "By Jane Doe")."""
     return (not line.furniture and not line.bullet and 3 <= line.words <= 25 and not line.text.endswith((".", ",", ";"))
-            and parse_date_line(line.text) is None)
+            and parse_date_line(line.text) is None and not BYLINE.match(line.text.strip()))
 
 
 def _words(lines: list[Line], start: int, end: int) -> int:
