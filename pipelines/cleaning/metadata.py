@@ -32,7 +32,7 @@ MAX_AUTHOR_WORDS = 12
 MAX_AUTHOR_CHARS = 120
 # Byline elements looked at, in page order (a listing repeats them per teaser).
 MAX_BYLINES = 20
-# A byline label is this short ("Written by:").
+# A lone label piece is this short: a byline's ("Written by:") or a date line's ("Last updated:").
 MAX_LABEL_CHARS = 20
 # Elements whose text a reader never sees as the page.
 HIDDEN_ELEMENTS = frozenset({"script", "style", "noscript", "template"})
@@ -87,8 +87,10 @@ def headline(tree: etree._Element, tags: dict[str, str], site: str | None) -> st
     the one sharing most of its words with the declared titles wins; an h1 sharing none is kept
     only when the page declares no title at all. On wcxb dev this takes title exact match from
     0.56 to 0.77 (the gold is the visible headline more often than the declared one)."""
-    site_names = _site_names(tree, tags, site)
-    declared = [_parts(first_stated(tags, META_TITLE) or ""), _parts(" ".join(tree.xpath("string(//title)").split()))]
+    page_title = " ".join(tree.xpath("string(//title)").split())
+    declared_titles = (first_stated(tags, META_TITLE) or "", page_title)
+    site_names = _site_names(declared_titles, site)
+    declared = [_parts(title) for title in declared_titles]
     declared_words = {word for parts in declared for part in parts for word in _words(part)}
     headings = []
     for heading in tree.xpath("//h1")[:MAX_HEADINGS]:
@@ -99,19 +101,18 @@ def headline(tree: etree._Element, tags: dict[str, str], site: str | None) -> st
         shares = [(len(_words(h) & declared_words) / max(1, len(_words(h))), -i, h) for i, h in enumerate(headings)]
         share, _, best = max(shares)
         if share > 0 or not declared_words:
-            return _story_after_site_heading(tree, best) or best
+            return _story_after_site_heading(tree, page_title, best) or best
     for parts in declared:
         if kept := [part for part in parts if part.casefold() not in site_names]:
             return max(kept, key=len)
     return next((h for h in headings), None)
 
 
-def _story_after_site_heading(tree: etree._Element, heading: str) -> str | None:
+def _story_after_site_heading(tree: etree._Element, title: str, heading: str) -> str | None:
     """The story's own heading when the chosen h1 is the site's name opening or closing the
     <title> ("Brand: Story", "Story « Brand"), a lower heading gives the rest of it, and that rest
     is the longer part (older blogs put the blog's name in the h1 and each post's title in an h2
     or h3)."""
-    title = " ".join(tree.xpath("string(//title)").split())
     if title.startswith(heading):
         rest = title[len(heading):]
     elif title.endswith(heading):
@@ -139,11 +140,11 @@ def _words(text: str) -> set[str]:
     return set(WORD.findall(text.casefold()))
 
 
-def _site_names(tree: etree._Element, tags: dict[str, str], site: str | None) -> set[str]:
+def _site_names(declared_titles: tuple[str, str], site: str | None) -> set[str]:
     """What the page calls itself (casefolded): its declared site name, and the last part of a
     separated og:title or <title> ("Story | Brand")."""
     names = {site.casefold()} if site else set()
-    for title in (first_stated(tags, META_TITLE) or "", " ".join(tree.xpath("string(//title)").split())):
+    for title in declared_titles:
         if len(parts := _parts(title)) > 1:
             names.add(parts[-1].casefold())
     return names

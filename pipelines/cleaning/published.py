@@ -18,6 +18,7 @@ from htmldate import find_date
 from lxml import etree
 
 from pipelines.cleaning.dates import StatedDate, find_full_date, find_time, parse_date_line
+from pipelines.cleaning.metadata import MAX_LABEL_CHARS
 
 # Meta names (property, name or itemprop, lower-cased) that state when the page was first published.
 PUBLISHED_META = (
@@ -38,8 +39,6 @@ HEADLINE_WINDOW_BEFORE, HEADLINE_WINDOW_AFTER = 8, 40
 PUBLISHED_LABEL = re.compile(
     r"\b(?:published|posted|publication date|date published|veröffentlicht|erschienen|erscheinungsdatum|publié|"
     r"publicado|pubblicato|gepubliceerd|опубликовано)\b", re.IGNORECASE)
-# A piece this short before a date line is its label ("Last updated:").
-MAX_LABEL_CHARS = 20
 # parse_date_line's own limit: a longer piece is prose, not a date line.
 MAX_DATE_LINE_CHARS = 80
 # A visible date this close to the headline is the page's own date line.
