@@ -120,3 +120,8 @@ def test_a_menu_word_inside_the_headline_is_not_taken_for_it():
     menu = "<li>News</li><li>Thursday, March 6th 2031</li>"
     body = f"<ul>{menu}</ul>" + "<li>x</li>" * 30 + "<h1>City News Desk Wins Award</h1><p>Plain story text.</p>"
     assert _published("", body) is None
+
+
+def test_a_bylines_lone_lead_word_in_another_language_is_no_author():
+    assert _author_of("", '<p class="byline">von</p><p>Ein Text.</p>') is None
+    assert _author_of("", '<p class="byline">par</p><p class="author">Claire Dubois</p>') == "Claire Dubois"

@@ -40,8 +40,9 @@ HIDDEN_ELEMENTS = frozenset({"script", "style", "noscript", "template"})
 NO_AUTHOR = frozenset("admin administrator webmaster name author editor guest user unknown anonymous undefined null".split())
 # URLs, e-mail addresses, user ids, figures beside words (a date, "3 min read"; a handle may hold
 # digits), handles with dots, copyright lines, "<reader> says", and the
-# labels and fragments a byline element holds besides a name ("The Author", "Post time", "Insights from").
-NOT_A_NAME = re.compile(r"^https?:|@|©|^\d+$|\d.*\s|\s.*\d|^[\w-]+\.[\w.-]+$|\bsays$|\b(?:author|username|posted|post time)\b|\b(?:from|by|at|on)$",
+# labels and fragments a byline element holds besides a name ("The Author", "Post time", "Insights from",
+# a German blog's lone "von").
+NOT_A_NAME = re.compile(r"^https?:|@|©|^\d+$|\d.*\s|\s.*\d|^[\w-]+\.[\w.-]+$|\bsays$|\b(?:author|username|posted|post time)\b|\b(?:from|by|at|on|von|par|por|door|автор)$",
                         re.IGNORECASE)
 WEEKDAYS = frozenset("mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday".split())
 # Headings looked at for the headline, and the longest text that can still be one.
