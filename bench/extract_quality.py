@@ -31,6 +31,7 @@ import polars as pl
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from clean_quality import chosen_ids  # noqa: E402
+from pipelines.cleaning.language import detect_language  # noqa: E402
 from pipelines.extraction.facts import extract_with_entities  # noqa: E402
 from pipelines.extraction.ner_corpora import read_corpus  # noqa: E402
 
@@ -60,7 +61,9 @@ def gold_and_documents(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, dict[str
     """(documents, gold spans doc_id/start/end/type, product type -> gold type) of one file."""
     if path.suffix == ".jsonl":
         docs = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-        documents = pl.DataFrame({"doc_id": [d["doc_id"] for d in docs], "text": [d["text"] for d in docs]})
+        # Each text is tagged with its language as cleaning tags an article, so Russian goes to the Russian recogniser.
+        documents = pl.DataFrame({"doc_id": [d["doc_id"] for d in docs], "text": [d["text"] for d in docs],
+                                  "language": [detect_language(d["text"]) for d in docs]})
         stated = {e["type"] for d in docs for e in d["entities"]}
         types = IOB_TYPES if stated <= set(IOB_TYPES.values()) else RE3D_TYPES  # factRuEval: PER, ORG, LOC
         gold = pl.DataFrame([(d["doc_id"], e["start"], e["end"], e["type"]) for d in docs for e in d["entities"]

@@ -142,7 +142,7 @@ def _article_batches(work: Path | Lake, ids: list[str], batch_ids: list[list[str
         group = ids[start: start + per_read]
         with warehouse.reading(work) as con:
             articles = con.execute(
-                f"SELECT doc_id, text, published_date FROM articles WHERE doc_id IN ({', '.join('?' * len(group))}) ORDER BY doc_id",
+                f"SELECT doc_id, text, published_date, language FROM articles WHERE doc_id IN ({', '.join('?' * len(group))}) ORDER BY doc_id",
                 group).pl()
         for i in range(0, len(group), BATCH_SIZE):
             chunk = group[i: i + BATCH_SIZE]

@@ -291,13 +291,13 @@ def refresh_shard(lake: Lake, shard: int, shards: int, run_started: datetime, wo
         with warehouse.reading(lake) as con:
             documents = con.sql("SELECT doc_id, content, format, source_url FROM raw_documents "
                                 "WHERE doc_id IN (SELECT unnest($ids::VARCHAR[]))", params={"ids": to_clean}).pl()
-            stored = con.sql("SELECT doc_id, text, published_date, cleaning_version FROM articles "
+            stored = con.sql("SELECT doc_id, text, published_date, language, cleaning_version FROM articles "
                              "WHERE doc_id IN (SELECT unnest($ids::VARCHAR[]))", params={"ids": to_extract}).pl()
         started = time.perf_counter()
         cleaned = clean_documents(documents, workers)
         summary.clean_seconds += time.perf_counter() - started
         extracted = pl.concat([
-            cleaned.filter(pl.col("rejection").is_null()).select("doc_id", "text", "published_date", "cleaning_version"),
+            cleaned.filter(pl.col("rejection").is_null()).select("doc_id", "text", "published_date", "language", "cleaning_version"),
             stored,
         ])
         started = time.perf_counter()

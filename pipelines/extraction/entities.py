@@ -10,6 +10,7 @@ import duckdb
 import polars as pl
 
 from pipelines.extraction.gazetteer import places, word_list
+from pipelines.extraction.transliteration import latin
 
 CONNECTORS = ["of", "the", "for", "on", "de", "du", "al", "bin"]
 # Capitalised words that open sentences or headlines rather than names or roles.
@@ -136,18 +137,22 @@ def article_entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame)
     their roles in the article. `entities` merges these rows across articles (ENTITIES_SQL)."""
     gazetteer = places().select("alias", "latitude", "longitude")
     names = pl.col("text").filter(pl.col("is_name"))  # "he" or "the Russian minister" names no one
+    # A name in its nominative form ("Андрей Белоусов" for "Андреем Белоусовым") is one of its
+    # aliases too, and an organisation shows it.
+    normals = pl.col("normal").filter(pl.col("is_name"))
     return (
         mentions.group_by("doc_id", "entity_id")
         .agg(type=pl.col("type").first(), key=pl.col("key").first(), country=pl.col("country").drop_nulls().first(),
-             aliases=names.unique().sort(),
-             longest=names.sort_by(names.str.len_chars(), names, descending=[True, False]).first())
+             aliases=pl.concat_list(names, normals).explode().unique().sort(),
+             longest=normals.sort_by(normals.str.len_chars(), normals, descending=[True, False]).first())
         .join(person_countries.select("doc_id", "key", person_country="country"), on=["doc_id", "key"], how="left")
         .with_columns(name=pl.when(pl.col("type") == "ORGANIZATION").then(pl.col("longest")).otherwise(pl.col("key")),
                       country=pl.when(pl.col("type") == "PERSON").then(pl.col("person_country")).otherwise(pl.col("country")))
         .join(gazetteer, left_on="name", right_on="alias", how="left")
         # Coordinates belong to places only: a person called Kennedy is not in Bogota.
         .with_columns([pl.when(pl.col("type") == "LOCATION").then(pl.col(c)).alias(c) for c in ("latitude", "longitude")])
-        .select("doc_id", "entity_id", "name", "type", "country", "latitude", "longitude", "aliases")
+        .with_columns(latin_name=latin(pl.col("name")))
+        .select("doc_id", "entity_id", "name", "latin_name", "type", "country", "latitude", "longitude", "aliases")
         .sort("doc_id", "entity_id")
     )
 
@@ -163,6 +168,7 @@ country_votes AS (
 )
 SELECT entity_id,
        first(s.name ORDER BY length(s.name) DESC, s.name) AS canonical_name,
+       first(s.latin_name ORDER BY length(s.name) DESC, s.name) AS latin_name,
        first(s.type) AS type,
        any_value(v.country) AS country,
        min(s.latitude) AS latitude,

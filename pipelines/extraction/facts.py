@@ -23,6 +23,7 @@ from pipelines.extraction.entities import MENTION_SCHEMA, article_entity_table, 
 from pipelines.extraction.quotes import quotes
 from pipelines.extraction.names import named_mentions
 from pipelines.extraction.recogniser import load_model
+from pipelines.extraction.russian import russian_mentions
 from pipelines.extraction.roles import person_countries, person_roles, with_role_details
 from pipelines.extraction.tokens import pattern_matches, token_table, with_sentence
 
@@ -42,20 +43,29 @@ LEFT_OUT_SCHEMA = {"doc_id": pl.String, "reason": pl.String}
 
 def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """{table name: rows} for every per-article fact table, from `articles` (doc_id, text and, to
-    resolve yearless dates, published_date). Each article's rows depend on its own text only,
+    resolve yearless dates, published_date; names in articles whose language is "ru" are found
+    by the Russian recogniser). Each article's rows depend on its own text only,
     never on the other articles of the batch, so facts can be derived article by article."""
     if "published_date" not in articles.columns:
         articles = articles.with_columns(published_date=pl.lit(None, pl.Date))
-    articles = articles.select("doc_id", "text", "published_date")
+    if "language" not in articles.columns:
+        articles = articles.with_columns(language=pl.lit(None, pl.String))
+    articles = articles.select("doc_id", "text", "published_date", "language")
     tokens = token_table(articles)
-    named = named_mentions(tokens)
+    russian = articles.filter(pl.col("language") == "ru")
+    in_russian = pl.col("doc_id").is_in(russian["doc_id"].implode())
+    named = pl.concat([
+        named_mentions(tokens.filter(~in_russian)).with_columns(normal=pl.col("text")),
+        russian_mentions(russian, tokens.filter(in_russian)),
+    ]).sort("doc_id", "start")
     roles = with_role_details(person_roles(tokens, named), articles, named)
     countries = person_countries(roles, named)
+    not_a_name = {"normal": pl.lit(None, pl.String), "is_name": pl.lit(False)}
     mentions = with_entity_ids(pl.concat([
-        named.select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(True)),
-        pronoun_mentions(tokens, named).select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(False)),
-        nominal_mentions(tokens, articles, named, countries).select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(False)),
-        titled_mentions(tokens, articles, named, roles).select(list(MENTION_SCHEMA)).with_columns(is_name=pl.lit(False)),
+        named.select(*MENTION_SCHEMA, "normal").with_columns(is_name=pl.lit(True)),
+        pronoun_mentions(tokens, named).select(list(MENTION_SCHEMA)).with_columns(**not_a_name),
+        nominal_mentions(tokens, articles, named, countries).select(list(MENTION_SCHEMA)).with_columns(**not_a_name),
+        titled_mentions(tokens, articles, named, roles).select(list(MENTION_SCHEMA)).with_columns(**not_a_name),
     ]).sort("doc_id", "start"))
     numbers = pattern_matches(articles, f"{DATE}|{AMOUNT}")
     is_date = pl.col("match").str.contains(f"^(?:{DATE})$")

