@@ -1,5 +1,5 @@
 -- quotes_by_speaker: what did X say, where and when: every attributed quote with its speaker,
--- outlet and date.
+-- outlet, date and language (a Russian article's speaker is the same entity as in English coverage).
 CREATE OR REPLACE VIEW quotes_by_speaker AS
 SELECT
     e.canonical_name   AS speaker,
@@ -7,6 +7,7 @@ SELECT
     q.speech_verb,
     a.outlet,
     a.published_date,
+    a.language,
     a.title,
     q.doc_id
 FROM quotes q

@@ -16,6 +16,7 @@ SELECT
     a.date_text,
     art.outlet,
     art.published_date,
+    art.language,
     a.doc_id,
     a.sentence_text    AS evidence
 FROM meeting_people a
