@@ -32,7 +32,8 @@ COUNTS = {"dev": 20, "heldout": 12}
 SPEECH_WINDOW = 200
 SPEECH_VERB = re.compile(
     r"\b(заяви|сообщи|сказа|отмети|подчеркну|поясни|добави|рассказа|уточни|призна|заверя|заверил|"
-    r"говори|цитиру|по словам|по мнению|считает|напомни|ответи|пообещ)", re.IGNORECASE)
+    r"говори|цитиру|по словам|по мнению|считает|напомни|ответи|пообещ)",
+    re.IGNORECASE)
 OPENING_QUOTE = re.compile(r"[«„“\"]")
 DIALOGUE_LINE = re.compile(r"(?:^|\n)[ \t]*[—–-][ \t]*\w", re.MULTILINE)
 MONEY = re.compile(
@@ -80,8 +81,8 @@ def main() -> int:
     articles = []
     for part, count in COUNTS.items():
         texts = {row["doc_id"]: row["text"] for row in rows if split[row["doc_id"]] == part}
-        articles += [{"id": doc_id, "split": part, "speech": has_speech(texts[doc_id]), "money": has_money(texts[doc_id])}
-                     for doc_id in choose(texts, count)]
+        articles += [{"id": doc_id, "split": part, "speech": has_speech(texts[doc_id]),
+                      "money": has_money(texts[doc_id])} for doc_id in choose(texts, count)]
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps({"seed": SEED, "articles": articles}, indent=1, ensure_ascii=False) + "\n")
     print(", ".join(f"{part} {sum(a['split'] == part for a in articles)}" for part in COUNTS), "->", OUT)
