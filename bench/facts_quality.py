@@ -191,8 +191,8 @@ class Article:
     text: str
     published: date | None
     gold: dict
-    language: str = "en"
     predicted: dict = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def doc_id(self) -> str:
