@@ -1,14 +1,24 @@
 """Score the product's quotes, roles, events and sums of money against the facts gold read by hand.
 
-    python bench/facts_quality.py [--split dev|heldout|all] [--errors N] [--corpora DIR]
+    python bench/facts_quality.py [--corpus english|factru] [--split dev|heldout|all] [--errors N]
+                                  [--corpora DIR]
 
-The gold is bench/gold/facts/ (its README.md): 64 news pages of extraction-dev (32 wcxb, 32
-dragnet), each in the `dev` or the `heldout` half, with spans as offsets into the page's
-`articleBody` in DIR/<corpus>/ground-truth.json (DIR: ../shared/corpora/extraction-dev). The
-product's extraction (`extract_with_entities`) runs on each articleBody, with the page's date as
-its published_date. The default scores `dev`; `heldout` is scored only for final figures (never
-tune on it or read its errors: `--errors` prints dev articles' errors only and is refused with
-`--split heldout`). Skips cleanly (exit 0) when DIR is absent.
+`english` (the default): the gold is bench/gold/facts/ (its README.md): 64 news pages of
+extraction-dev (32 wcxb, 32 dragnet), each in the `dev` or the `heldout` half, with spans as
+offsets into the page's `articleBody` in DIR/<corpus>/ground-truth.json (DIR:
+../shared/corpora/extraction-dev). The product's extraction (`extract_with_entities`) runs on
+each articleBody, with the page's date as its published_date.
+
+`factru`: the gold is bench/gold/facts-ru/ (its README.md): quotes and sums of money in 32 Russian
+news texts of factRuEval-2016 (20 dev, 12 heldout), spans as offsets into each text of
+DIR/factru-dev.jsonl (DIR: ../shared/corpora/ner-dev). The extraction runs on each text with
+language "ru" and no published_date; only quotes and money are scored (the set annotates no
+roles or events). A gold speaker is compared by its nominative name (`speaker_name`), and Russian
+words of money objects in their dictionary form (pymorphy2: "штрафа" is "штраф").
+
+The default scores `dev`; `heldout` is scored only for final figures (never tune on it or read
+its errors: `--errors` prints dev articles' errors only and is refused with `--split heldout`).
+Skips cleanly (exit 0) when DIR is absent.
 
 Matching, one to one everywhere: of the (gold, predicted) pairs that may match, the pair with the
 largest character overlap is taken first, then the next among the unused ones (ties: gold order,
@@ -20,10 +30,11 @@ then predicted order). A span overlaps another when they share at least one char
   are equal and the first words do not conflict (the same, or either side a single word:
   "Powell" names "Jerome Powell"; "Jay Powell" does not).
 - quotes: gold and predicted quote spans by overlap: precision, recall, F1. Speakers on matched
-  quotes: right when the gold speaker is named and the predicted speaker entity names it as
-  above; speaker precision = right / matched quotes with a predicted speaker (a speaker where the
-  gold names nobody is wrong), speaker recall = right / matched quotes whose gold speaker is
-  named; where the gold names nobody, predicting nobody is right (reported apart).
+  quotes: right when the gold speaker is named (its `speaker_name` where the gold gives one, else
+  the text of its mention) and the predicted speaker entity names it as above; speaker precision
+  = right / matched quotes with a predicted speaker (a speaker where the gold names nobody is
+  wrong), speaker recall = right / matched quotes whose gold speaker is named; where the gold
+  names nobody, predicting nobody is right (reported apart).
 - roles: a predicted person_roles row matches a gold role when the role spans overlap and the gold
   person mention names the row's person: precision, recall; exact role spans among matches.
 - events: a predicted event matches a gold one of the same kind whose sentence span overlaps its
@@ -34,10 +45,10 @@ then predicted order). A span overlaps another when they share at least one char
 - money: predicted amounts with a currency against gold money, by span overlap: precision,
   recall. Among matches, value right (relative error under 1e-6; value_high ignored), currency
   right (same ISO code). Object: a predicted object that is empty or only currency words
-  ("dollars") says none. Right when the gold gives an object, at least half of the gold object's
-  content words (stop words out) are words of the predicted object and at least half of the
-  predicted object's are words of the gold one (so that a whole clause taken as the object is not
-  right); object precision = right / matches with a predicted object, object recall = right /
+  ("dollars", "долларов США") says none. Right when the gold gives an object, at least half of
+  the gold object's content words (stop words out) are words of the predicted object and at least
+  half of the predicted object's are words of the gold one (so that a whole clause taken as the
+  object is not right); object precision = right / matches with a predicted object, object recall = right /
   matches whose gold gives one.
 
 `--errors N` prints up to N misses, false positives and wrong attributes per kind, with their
@@ -48,9 +59,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import polars as pl
@@ -64,13 +77,21 @@ from pipelines.extraction.facts import extract_with_entities  # noqa: E402
 from quotes_quality import normalised  # noqa: E402
 
 GOLD_DIR = ROOT / "bench" / "gold" / "facts"
-DEFAULT_CORPORA = ROOT.parent / "shared" / "corpora" / "extraction-dev"
+RUSSIAN_GOLD_DIR = ROOT / "bench" / "gold" / "facts-ru"
+DEFAULT_CORPORA = {"english": ROOT.parent / "shared" / "corpora" / "extraction-dev",
+                   "factru": ROOT.parent / "shared" / "corpora" / "ner-dev"}
+FACTRU_TEXTS = "factru-dev.jsonl"
 SPLITS = ("dev", "heldout")
 GOLD_EVENT_KINDS = {"meeting", "visit", "agreement", "exercise", "statement", "deployment"}
 CURRENCY_WORDS = {"dollar", "dollars", "euro", "euros", "pound", "pounds", "sterling", "yen", "yuan", "renminbi",
                   "rouble", "roubles", "ruble", "rubles", "rupee", "rupees", "franc", "francs", "usd", "eur", "gbp"}
 STOP_WORDS = {"a", "an", "the", "of", "for", "to", "in", "on", "at", "by", "with", "from", "and", "or", "its",
               "their", "his", "her", "our", "your", "my", "this", "that", "these", "those", "s"}
+# The same, for Russian words in their dictionary form.
+RUSSIAN_CURRENCY_WORDS = {"рубль", "доллар", "долл", "евро", "фунт", "стерлинг", "гривна", "юань", "иена", "йена",
+                          "франк", "тенге", "руб", "сша", "американский", "российский", "белорусский", "кипрский"}
+RUSSIAN_STOP_WORDS = {"в", "во", "на", "за", "для", "по", "от", "до", "с", "со", "к", "о", "об", "из", "у", "и",
+                      "или", "а", "его", "её", "ее", "их", "этот", "тот", "свой", "наш", "ваш", "мой", "который"}
 
 
 # --- matching: pure functions --------------------------------------------------------------------
@@ -118,24 +139,41 @@ def names_person(mention: str | None, name: str | None, aliases: list[str] | tup
     return False
 
 
-def content_words(text: str | None) -> set[str]:
-    words = set((normalised(text) or "").split())
-    return words - STOP_WORDS or words
+@cache
+def dictionary_form(word: str) -> str:
+    """A Russian word's dictionary form ("штрафа" -> "штраф"); other words as they are."""
+    if not re.search(r"[а-яё]", word):
+        return word
+    # The product's pymorphy2 dictionary, loaded after natasha (pymorphy2 0.9 does not load on
+    # Python 3.11 before natasha has been imported).
+    import natasha  # noqa: F401
+    from pipelines.extraction.russian import _parses
+    return _parses(word)[0].normal_form
 
 
-def object_stated(predicted_object: str | None) -> bool:
+def words(text: str | None, language: str = "en") -> set[str]:
+    """The normalised words of a text; Russian ones in their dictionary form."""
+    found = (normalised(text) or "").split()
+    return {dictionary_form(word) for word in found} if language == "ru" else set(found)
+
+
+def content_words(text: str | None, language: str = "en") -> set[str]:
+    found = words(text, language)
+    return found - (RUSSIAN_STOP_WORDS if language == "ru" else STOP_WORDS) or found
+
+
+def object_stated(predicted_object: str | None, language: str = "en") -> bool:
     """Whether the product's amount object says what the money is: not empty, not only "dollars"."""
-    return bool(set((normalised(predicted_object) or "").split()) - CURRENCY_WORDS)
+    return bool(words(predicted_object, language) - (RUSSIAN_CURRENCY_WORDS if language == "ru" else CURRENCY_WORDS))
 
 
-def object_right(gold_object: str | None, predicted_object: str | None) -> bool:
+def object_right(gold_object: str | None, predicted_object: str | None, language: str = "en") -> bool:
     """At least half of the gold object's content words are words of the predicted object, and at
     least half of the predicted object's are words of the gold one (a whole clause is no object)."""
-    if gold_object is None or not object_stated(predicted_object):
+    if gold_object is None or not object_stated(predicted_object, language):
         return False
-    gold, predicted = content_words(gold_object), content_words(predicted_object)
-    gold_words = set((normalised(gold_object) or "").split())
-    predicted_words = set((normalised(predicted_object) or "").split())
+    gold, predicted = content_words(gold_object, language), content_words(predicted_object, language)
+    gold_words, predicted_words = words(gold_object, language), words(predicted_object, language)
     return 2 * len(gold & predicted_words) >= len(gold) and 2 * len(predicted & gold_words) >= len(predicted)
 
 
@@ -154,6 +192,7 @@ class Article:
     published: date | None
     gold: dict
     predicted: dict = field(default_factory=dict)
+    language: str = "en"
 
     @property
     def doc_id(self) -> str:
@@ -190,6 +229,20 @@ def load_articles(corpora: Path, splits: set[str]) -> list[Article]:
     return articles
 
 
+def load_factru_articles(corpora: Path, splits: set[str]) -> list[Article]:
+    """The Russian gold texts of these splits, each with its text from factru-dev.jsonl."""
+    listed = json.loads((RUSSIAN_GOLD_DIR / "articles.json").read_text())["articles"]
+    texts = {row["doc_id"]: row["text"] for row in map(json.loads, (corpora / FACTRU_TEXTS).read_text().splitlines())}
+    articles = []
+    for entry in listed:
+        if entry["split"] in splits:
+            gold = json.loads((RUSSIAN_GOLD_DIR / f"{entry['id']}.json").read_text())
+            article = Article("factru", entry["id"], entry["split"], texts[entry["id"]], None, gold, language="ru")
+            _check_offsets(article)
+            articles.append(article)
+    return articles
+
+
 def _check_offsets(article: Article) -> None:
     spans = []
     for kind in ("quotes", "roles", "events", "money"):
@@ -208,10 +261,12 @@ def _check_offsets(article: Article) -> None:
 
 def predict(articles: list[Article]) -> None:
     """Runs the product's extraction on every article and keeps each article's rows."""
+    # English pages keep the language the pipeline gives an article it is told nothing about.
     documents = pl.DataFrame({
         "doc_id": [a.doc_id for a in articles], "text": [a.text for a in articles],
-        "published_date": [a.published for a in articles]}, schema={
-        "doc_id": pl.String, "text": pl.String, "published_date": pl.Date})
+        "published_date": [a.published for a in articles],
+        "language": [None if a.language == "en" else a.language for a in articles]}, schema={
+        "doc_id": pl.String, "text": pl.String, "published_date": pl.Date, "language": pl.String})
     tables = extract_with_entities(documents)
     for article in articles:
         mine = {name: table.filter(pl.col("doc_id") == article.doc_id).sort("start").to_dicts()
@@ -306,7 +361,7 @@ def score_quotes(kind: Kind, article: Article) -> None:
     gold, predicted = article.gold["quotes"], article.predicted["quotes"]
     pairs = _pairs(kind, article, gold, predicted, "span")
     for g, p in pairs:
-        gold_speaker = article.at(gold[g]["speaker"])
+        gold_speaker = gold[g].get("speaker_name") or article.at(gold[g]["speaker"])
         speaker_id = predicted[p]["speaker_entity_id"]
         right = gold_speaker is not None and _names(article, gold_speaker, speaker_id)
         kind.count(SPEAKER_PRECISION, right, speaker_id is not None)
@@ -359,20 +414,23 @@ def score_money(kind: Kind, article: Article) -> None:
     for g, p in pairs:
         m, a = gold[g], predicted[p]
         gold_object = article.at(m["object"])
-        right = object_right(gold_object, a["object"])
+        right = object_right(gold_object, a["object"], article.language)
+        stated = object_stated(a["object"], article.language)
         kind.count(VALUE_RIGHT, value_right(m["value"], a["value"]))
         kind.count(CURRENCY_RIGHT, m["currency"] == a["currency"])
-        kind.count(OBJECT_PRECISION, right, object_stated(a["object"]))
+        kind.count(OBJECT_PRECISION, right, stated)
         kind.count(OBJECT_RECALL, right, gold_object is not None)
         if not value_right(m["value"], a["value"]) or m["currency"] != a["currency"]:
             kind.error("wrong value or currency", article, f"{_clip(article.at(m['span']))} gold {m['value']:g} "
                                                            f"{m['currency']}, predicted {a['value']:g} {a['currency']}")
-        if not right and (gold_object is not None or object_stated(a["object"])):
+        if not right and (gold_object is not None or stated):
             kind.error("wrong object", article, f"{_clip(article.at(m['span']))} gold {_clip(gold_object)}, "
                                                 f"predicted {_clip(a['object'])}")
 
 
 SCORERS = {"quotes": score_quotes, "roles": score_roles, "events": score_events, "money": score_money}
+# The kinds each gold annotates.
+CORPUS_KINDS = {"english": tuple(SCORERS), "factru": ("quotes", "money")}
 # Each kind's figures, in the order printed (a figure nothing counted shows as 0 / 0).
 FIGURES = {
     "quotes": [SPEAKER_PRECISION, SPEAKER_RECALL, SPEAKER_NONE],
@@ -382,11 +440,11 @@ FIGURES = {
 }
 
 
-def score(articles: list[Article]) -> dict[str, Kind]:
-    kinds = {name: Kind(figures={figure: [0, 0] for figure in FIGURES[name]}) for name in SCORERS}
+def score(articles: list[Article], names: tuple[str, ...] = tuple(SCORERS)) -> dict[str, Kind]:
+    kinds = {name: Kind(figures={figure: [0, 0] for figure in FIGURES[name]}) for name in names}
     for article in articles:
-        for name, scorer in SCORERS.items():
-            scorer(kinds[name], article)
+        for name in names:
+            SCORERS[name](kinds[name], article)
     return kinds
 
 
@@ -414,9 +472,9 @@ def report(title: str, articles: list[Article], kinds: dict[str, Kind]) -> None:
                 f"{part} {g} / {p} / {m}" for part, (g, p, m) in sorted(kind.parts.items())))
 
 
-def print_errors(kinds: dict[str, Kind], limit: int) -> None:
-    print("\nErrors on dev articles (dragnet lines quote AGPL text: read them here, never copy them "
-          "into the repo or its docs):")
+def print_errors(kinds: dict[str, Kind], limit: int, corpus: str) -> None:
+    print("\nErrors on dev articles" + (" (dragnet lines quote AGPL text: read them here, never copy them "
+                                       "into the repo or its docs):" if corpus == "english" else ":"))
     for name, kind in kinds.items():
         for what, lines in kind.errors.items():
             print(f"\n{name}, {what} ({len(lines)}):")
@@ -429,26 +487,31 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
     parser.add_argument("--errors", type=int, default=0, metavar="N",
                         help="print up to N errors of each sort per kind, of dev articles only")
-    parser.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA)
+    parser.add_argument("--corpus", choices=tuple(CORPUS_KINDS), default="english",
+                        help="english: bench/gold/facts/; factru: the Russian quotes and money of bench/gold/facts-ru/")
+    parser.add_argument("--corpora", type=Path, default=None,
+                        help="extraction-dev (english) or ner-dev (factru); default under ../shared/corpora")
     args = parser.parse_args(argv)
     if args.errors and args.split == "heldout":
         parser.error("--errors reads dev articles only: held-out errors are never read")
-    if not args.corpora.is_dir():
-        print(f"skipped: {args.corpora} is absent")
+    corpora = args.corpora or DEFAULT_CORPORA[args.corpus]
+    if not corpora.is_dir() or (args.corpus == "factru" and not (corpora / FACTRU_TEXTS).exists()):
+        print(f"skipped: {corpora} is absent")
         return 0
     splits = set(SPLITS) if args.split == "all" else {args.split}
     if "heldout" in splits:
         print("Reminder: held-out is for final scores only (never tune on it or read its errors).")
-    articles = load_articles(args.corpora, splits)
+    articles = (load_factru_articles if args.corpus == "factru" else load_articles)(corpora, splits)
+    names = CORPUS_KINDS[args.corpus]
     predict(articles)
     for split in SPLITS:
         if split in splits:
             chosen = [a for a in articles if a.split == split]
-            report(split, chosen, score(chosen))
+            report(split, chosen, score(chosen, names))
     if len(splits) > 1:
-        report("all", articles, score(articles))
+        report("all", articles, score(articles, names))
     if args.errors:
-        print_errors(score([a for a in articles if a.split == "dev"]), args.errors)
+        print_errors(score([a for a in articles if a.split == "dev"], names), args.errors, args.corpus)
     return 0
 
 
