@@ -1,0 +1,91 @@
+"""Quotations, speakers and events in Russian articles (language "ru", issue 25): «ёлочки» with
+„лапки“ inside, dialogue dashes, attribution clauses before and after the quote, and events from
+Russian trigger words in any inflected form. Each test on a short sentence of the same shape as
+Russian news."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from pipelines.extraction.facts import extract_facts
+from pipelines.extraction.integrity import article_violations
+
+TEXTS = {
+    "after": "«Мы подписали соглашение о сотрудничестве», – сказал Виктор Хренин.",
+    "after_title": "«Учения пройдут по плану», – заявил министр обороны Беларуси Виктор Хренин.",
+    "as_said": "Как заявил Виктор Хренин, «армия готова к любым учениям».",
+    "according": "Министр обороны Виктор Хренин провёл совещание.\n\nПо словам Виктора Хренина, «войска выполнили все задачи».",
+    "colon": "Виктор Хренин подчеркнул: «Мы никому не угрожаем».",
+    "nested": "«Операция „Щит“ прошла успешно», – сказала Анна Петрова.",
+    "dialogue": "Министр приехал в Минск.\n\n– Мы готовы, – отметил министр. – Мы подпишем соглашение в среду.",
+    "dialogue_exclaim": "— Это большая победа! — сказала Анна Петрова.",
+    "not_speech_dash": "– Цена выросла на 5%, – это много для рынка.",
+    "agency": "Министр прибыл в Москву, сообщает «Лента.ру».",
+    "book": "Писатель представил в Москве свою новую книгу «Как понять сложные законы физики».",
+}
+
+
+@pytest.fixture(scope="module")
+def facts() -> dict[str, pl.DataFrame]:
+    articles = pl.DataFrame({"doc_id": list(TEXTS), "text": list(TEXTS.values())}).with_columns(language=pl.lit("ru"))
+    return extract_facts(articles)
+
+
+def quotes_of(facts: dict[str, pl.DataFrame], doc_id: str) -> list[tuple[str, str | None, str | None]]:
+    rows = facts["quotes"].filter(pl.col("doc_id") == doc_id).sort("start")
+    return [(row["quote"], row["speech_verb"], row["speaker_entity_id"]) for row in rows.iter_rows(named=True)]
+
+
+def test_a_quote_in_yolochki_closed_by_a_dash_and_a_speech_verb_is_its_subjects(facts):
+    assert quotes_of(facts, "after") == [("Мы подписали соглашение о сотрудничестве", "сказал", "PERSON:Viktor Khrenin")]
+
+
+def test_the_speaker_after_the_verb_may_follow_his_titles(facts):
+    assert quotes_of(facts, "after_title") == [("Учения пройдут по плану", "заявил", "PERSON:Viktor Khrenin")]
+
+
+def test_kak_zayavil_names_the_speaker_before_the_quote(facts):
+    assert quotes_of(facts, "as_said") == [("армия готова к любым учениям", "заявил", "PERSON:Viktor Khrenin")]
+
+
+def test_po_slovam_names_the_speaker_in_the_genitive(facts):
+    assert quotes_of(facts, "according") == [("войска выполнили все задачи", "по словам", "PERSON:Viktor Khrenin")]
+
+
+def test_a_colon_after_a_speech_verb_introduces_its_subjects_quote(facts):
+    assert quotes_of(facts, "colon") == [("Мы никому не угрожаем", "подчеркнул", "PERSON:Viktor Khrenin")]
+
+
+def test_lapki_nested_in_yolochki_stay_inside_one_quote(facts):
+    assert quotes_of(facts, "nested") == [("Операция „Щит“ прошла успешно", "сказала", "PERSON:Anna Petrova")]
+
+
+def test_a_line_of_dialogue_and_its_continuation_after_the_attribution_are_quotes(facts):
+    rows = quotes_of(facts, "dialogue")
+    assert [(quote, verb) for quote, verb, _ in rows] == [("Мы готовы", "отметил"), ("Мы подпишем соглашение в среду.", None)]
+    # "министр" alone names no one.
+    assert [speaker for _, _, speaker in rows] == [None, None]
+
+
+def test_a_line_of_dialogue_may_end_in_an_exclamation(facts):
+    assert quotes_of(facts, "dialogue_exclaim") == [("Это большая победа!", "сказала", "PERSON:Anna Petrova")]
+
+
+def test_a_dash_without_a_speech_verb_is_no_dialogue(facts):
+    assert quotes_of(facts, "not_speech_dash") == []
+
+
+def test_a_name_in_yolochki_after_the_word_it_names_is_no_quote(facts):
+    assert quotes_of(facts, "agency") == []
+    assert quotes_of(facts, "book") == []
+
+
+def test_dialogue_quotes_pass_the_integrity_checks(facts):
+    articles = pl.DataFrame({"doc_id": list(TEXTS), "text": list(TEXTS.values())})
+    assert article_violations(articles, facts).height == 0
+
+
+def test_an_article_without_a_language_reads_no_russian_dialogue():
+    text = TEXTS["dialogue"]
+    assert extract_facts(pl.DataFrame({"doc_id": ["d"], "text": [text]}))["quotes"].height == 0
