@@ -89,3 +89,79 @@ def test_dialogue_quotes_pass_the_integrity_checks(facts):
 def test_an_article_without_a_language_reads_no_russian_dialogue():
     text = TEXTS["dialogue"]
     assert extract_facts(pl.DataFrame({"doc_id": ["d"], "text": [text]}))["quotes"].height == 0
+
+
+EVENT_TEXTS = {
+    "meeting": "Министр обороны Беларуси Виктор Хренин встретился с министром обороны России Андреем Белоусовым в Минске.",
+    "talks": "В Москве прошли переговоры Владимира Путина и Александра Лукашенко.",
+    "visit": "Президент Беларуси Александр Лукашенко посетил Москву.",
+    "agreement": "Россия и Беларусь подписали соглашение о военном сотрудничестве.",
+    "exercise": "В Беларуси начались совместные учения «Запад-2025».",
+    "exercise_unquoted": "Вооружённые силы провели учения Запад-2025 в Гродненской области.",
+    "deployment": "Россия разместила свои войска в Беларуси.",
+    "statement": "Виктор Хренин заявил, что армия готова.",
+    "negated": "Виктор Хренин не встретился с Андреем Белоусовым.",
+    "infinitive": "Александр Лукашенко планирует посетить Москву.",
+    "future": "Александр Лукашенко посетит Москву в мае.",
+    "teachings": "Он изучал учения Будды.",
+}
+
+
+@pytest.fixture(scope="module")
+def events() -> pl.DataFrame:
+    articles = pl.DataFrame({"doc_id": list(EVENT_TEXTS), "text": list(EVENT_TEXTS.values())}).with_columns(
+        language=pl.lit("ru"))
+    return extract_facts(articles)["events"]
+
+
+def event_of(events: pl.DataFrame, doc_id: str) -> dict:
+    rows = events.filter(pl.col("doc_id") == doc_id)
+    assert rows.height == 1, rows
+    return rows.row(0, named=True)
+
+
+def test_a_meeting_verb_in_the_past_with_two_participants(events):
+    event = event_of(events, "meeting")
+    assert (event["kind"], event["trigger"]) == ("meeting", "встретился")
+    assert event["actor_entity_ids"] == ["PERSON:Viktor Khrenin", "PERSON:Andrei Belousov"]
+    assert event["place_entity_id"] == "LOCATION:Minsk"
+
+
+def test_talks_of_two_people_joined_by_i(events):
+    event = event_of(events, "talks")
+    assert event["kind"] == "meeting"
+    assert event["actor_entity_ids"] == ["PERSON:Vladimir Putin", "PERSON:Alexander Lukashenko"]
+    assert event["place_entity_id"] == "LOCATION:Moscow"
+
+
+def test_a_visit_names_the_place_visited_in_the_accusative(events):
+    event = event_of(events, "visit")
+    assert (event["kind"], event["actor_entity_ids"], event["place_entity_id"]) == (
+        "visit", ["PERSON:Alexander Lukashenko"], "LOCATION:Moscow")
+
+
+def test_signing_an_agreement_is_an_agreement(events):
+    event = event_of(events, "agreement")
+    assert (event["kind"], event["trigger"]) == ("agreement", "подписали")
+    assert event["actor_entity_ids"] == ["LOCATION:Russia", "LOCATION:Belarus"]
+
+
+def test_named_drills_in_quotes_or_with_their_year(events):
+    quoted, unquoted = event_of(events, "exercise"), event_of(events, "exercise_unquoted")
+    assert (quoted["kind"], quoted["name"], quoted["actor_entity_ids"]) == ("exercise", "Запад-2025", [])
+    assert (unquoted["kind"], unquoted["name"]) == ("exercise", "Запад-2025")
+
+
+def test_placing_troops_is_a_deployment(events):
+    event = event_of(events, "deployment")
+    assert (event["kind"], event["actor_entity_ids"], event["place_entity_id"]) == (
+        "deployment", ["LOCATION:Russia"], "LOCATION:Belarus")
+
+
+def test_zayavil_is_a_statement_by_its_subject(events):
+    event = event_of(events, "statement")
+    assert (event["kind"], event["actor_entity_ids"]) == ("statement", ["PERSON:Viktor Khrenin"])
+
+
+def test_no_event_under_a_negation_in_the_infinitive_or_future_or_for_teachings(events):
+    assert events.filter(pl.col("doc_id").is_in(["negated", "infinitive", "future", "teachings"])).height == 0

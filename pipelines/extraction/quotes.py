@@ -90,7 +90,7 @@ SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
 RUSSIAN_ACCORDING = ["словам", "мнению", "утверждению"]
 ACCORDING = ["according"] + [f"по {word}" for word in RUSSIAN_ACCORDING]
 # "«...», сообщает «Интерфакс»": an agency reporting what someone said, not the speaker.
-RUSSIAN_NEWS_SOURCES = ["сообщает", "сообщают"]
+RUSSIAN_NEWS_SOURCES = ["сообщает", "сообщают", "передает", "передаёт", "пишет"]
 # Russian speech verbs stand in every personal form and as gerunds ("сказала", "говорит", "добавив").
 RUSSIAN_VERB_FORMS = ("VERB", "GRND")
 # A Russian quotation of dialogue: a paragraph opening with a dash, the speech, then a dash and
@@ -107,20 +107,20 @@ CUE_COLUMNS = ["verb", "v_start", "v_end", "v_sentence", "v_clause", "described"
 
 
 @cache
-def russian_forms(list_name: str, parts_of_speech: tuple[str, ...]) -> dict[str, str]:
-    """{word form: its lemma} for the lemmas of a curated Russian list (pipelines/data), every
-    form of each whose part of speech is one of `parts_of_speech`, as pymorphy2 inflects it;
-    with "ё" also written "е", as news often does."""
+def russian_forms(lemmas: tuple[str, ...], parts_of_speech: tuple[str, ...], grammeme: str | None = None) -> dict[str, str]:
+    """{word form: its lemma} for Russian `lemmas`: every form of each whose part of speech is one
+    of `parts_of_speech` (and that carries `grammeme`, if given: "plur"), as pymorphy2 inflects
+    it, with "ё" also written "е", as news often does."""
     import natasha  # noqa: F401  (natasha's yargy patches pymorphy2 to run on Python 3.11)
 
     from pipelines.extraction.russian import _dictionary
 
     forms = {}
-    for lemma in sorted(word_list(list_name)):
-        parse = next((p for p in _dictionary().parse(lemma) if p.normal_form == lemma.replace("ё", "е")
-                      or p.normal_form == lemma), _dictionary().parse(lemma)[0])
+    for lemma in lemmas:
+        parses = _dictionary().parse(lemma)
+        parse = next((p for p in parses if p.normal_form in (lemma, lemma.replace("ё", "е"))), parses[0])
         for form in parse.lexeme:
-            if form.tag.POS in parts_of_speech:
+            if form.tag.POS in parts_of_speech and (grammeme is None or grammeme in form.tag):
                 forms.setdefault(form.word, lemma)
                 forms.setdefault(form.word.replace("ё", "е"), lemma)
     return forms
@@ -129,7 +129,7 @@ def russian_forms(list_name: str, parts_of_speech: tuple[str, ...]) -> dict[str,
 @cache
 def russian_speech_verbs() -> list[str]:
     """Every form of the Russian speech verbs (pipelines/data/russian_speech_verbs.txt)."""
-    return sorted(russian_forms("russian_speech_verbs", RUSSIAN_VERB_FORMS))
+    return sorted(russian_forms(tuple(sorted(word_list("russian_speech_verbs"))), RUSSIAN_VERB_FORMS))
 
 
 def _russian(articles: pl.DataFrame) -> pl.DataFrame:
