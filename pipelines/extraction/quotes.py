@@ -501,8 +501,9 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # Russian capitalises a name's first word alone, in «ёлочки» right after the word it names:
     # "газета «Труд»", "автора книги «Как понять законы физики»", "сообщает «Лента.ру»". Speech
     # stands after a colon or comma, or has a verb of its own after it.
-    russian_name = (pl.col("lead").str.contains(r"^\p{Cyrillic}*\p{Ll}$") & pl.col("quote").str.contains(r"^\W*\p{Lu}")
-                    & (pl.col("verb").is_null() | (pl.col("verb") == pl.col("lead").str.to_lowercase()))).fill_null(False)
+    russian_name = (pl.col("lead").str.contains(r"^\p{Cyrillic}*\p{Ll}$") & pl.col("quote").str.contains(r"^\W*[\p{Lu}\d]")
+                    & (pl.col("verb").is_null() | (pl.col("verb") == pl.col("lead").str.to_lowercase())
+                       | pl.col("lead").is_in(RUSSIAN_NEWS_SOURCES))).fill_null(False)
     verb_attributed = pl.col("verb").is_not_null()
     short_speech = verb_attributed | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null())
     speech = (~titled & ~russian_name & ~pl.col("cited") & (~pl.col("detached") | verb_attributed)
@@ -713,8 +714,13 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
         .sort("v_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", "subject")
     )
+    # Not a person named inside a quotation (`«отставка мэра Москвы Юрия Лужкова», «созыв форума»`).
+    quoted = resolved.select("doc_id", q_start="start", q_end="end").sort("doc_id", "q_start")
     people = (names.filter((pl.col("type") == "PERSON") & ~pl.col("possessive"))
-              .select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence"))
+              .select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence").sort("doc_id", "m_start")
+              .join_asof(quoted, left_on="m_start", right_on="q_start", by="doc_id", strategy="backward",
+                         check_sortedness=False)
+              .filter(~(pl.col("q_end") > pl.col("m_start")).fill_null(False)).drop("q_start", "q_end"))
     # Not after a preposition: `Best Reminder: Lisa-Jo Baker with "Comparisons will kick you"`
     # cites a title.
     embedded = (
