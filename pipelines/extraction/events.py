@@ -354,9 +354,11 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
         and_before=_adjacent("token", 1) == "и",
         # "В Беларуси начались учения": where, not who.
         russian_locative_before=_adjacent("token", 1).is_in(list(RUSSIAN_LOCATIVE)),
-        # "..., сообщает «Интерфакс»": the agency reporting it; "», — сообщил X": who said it.
-        news_source_before=(_adjacent("token", 1).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 2) == ","))
-        | (_adjacent("token", 1).is_in(verbs) & _adjacent("token", 2).is_in(["—", "–", "-"])),
+        # "», — сообщил X": who said it.
+        news_source_before=_adjacent("token", 1).is_in(verbs) & _adjacent("token", 2).is_in(["—", "–", "-"]),
+        # "..., сообщает «Интерфакс»": the agency reporting it, never an actor.
+        agency=(_adjacent("token", 1).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 2) == ","))
+        | ((_adjacent("token", 1) == "«") & _adjacent("token", 2).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 3) == ",")),
         verb_after=_adjacent("token", -1).is_in(verbs),
         author=_adjacent("token", -1).is_in(verbs + AUTHOR_NEXT),
         # "..., X said." or "..., X said in a statement" / "on Monday".
@@ -367,13 +369,14 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
     as_sentences = cues.filter("opens_with_as").select("doc_id", "sentence").unique()
     candidates = (
         mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before", "venue_before", "and_before",
-                                  "news_source_before", "russian_locative_before"),
+                                  "news_source_before", "agency", "russian_locative_before"),
                       on=["doc_id", "start"], how="left")
         .join(cues.select("doc_id", "end", "verb_after", "author", "clause_ends_after_verb"), on=["doc_id", "end"], how="left")
         .join(clauses.select("doc_id", "start", "clause"), on=["doc_id", "start"], how="left")
         .join(as_sentences.with_columns(as_sentence=pl.lit(True)), on=["doc_id", "sentence"], how="left")
+        .filter(~pl.col("agency").fill_null(False))
         .with_columns(source=(
-            pl.col("according_to_before") | pl.col("news_source_before")                         # according to X
+            pl.col("according_to_before") | pl.col("news_source_before")                   # according to X, — сказал X
             | (pl.col("as_sentence") & pl.col("verb_after"))                                       # As X said, ...
             | (pl.col("comma_before") & pl.col("verb_after") & pl.col("clause_ends_after_verb"))  # ..., X said.
         ).fill_null(False))
