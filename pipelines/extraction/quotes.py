@@ -468,7 +468,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
         .sort(pl.col("speaker_entity_id").is_null(), pl.col("side") != "after")
         .group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "speaker_entity_id")
+        .select("doc_id", "start", "verb", "speaker_entity_id", "side")
     )
     # `"So far, it's the Internet: 1, Scientology: 0." - Matthew Ingram`: a byline after a dash;
     # with no person there, a cited title (`"Document found on street" — CBC.ca, August 15`).
@@ -500,10 +500,10 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     titled = title_case & ((words <= MAX_TITLE_WORDS) | ~pl.col("cued"))
     # Russian capitalises a name's first word alone, in «ёлочки» right after the word it names:
     # "газета «Труд»", "автора книги «Как понять законы физики»", "сообщает «Лента.ру»". Speech
-    # stands after a colon or comma, or has a verb of its own after it.
-    russian_name = (pl.col("lead").str.contains(r"^\p{Cyrillic}*\p{Ll}$") & pl.col("quote").str.contains(r"^\W*[\p{Lu}\d]")
-                    & (pl.col("verb").is_null() | (pl.col("verb") == pl.col("lead").str.to_lowercase())
-                       | pl.col("lead").is_in(RUSSIAN_NEWS_SOURCES))).fill_null(False)
+    # stands after a colon, a comma or "что", or has its attribution after it.
+    russian_name = (pl.col("lead").str.contains(r"^\p{Cyrillic}*\p{Ll}$") & (pl.col("lead") != "что")
+                    & pl.col("quote").str.contains(r"^\W*[\p{Lu}\d]")
+                    & ((pl.col("side") != "after").fill_null(True) | pl.col("lead").is_in(RUSSIAN_NEWS_SOURCES))).fill_null(False)
     verb_attributed = pl.col("verb").is_not_null()
     short_speech = verb_attributed | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null())
     speech = (~titled & ~russian_name & ~pl.col("cited") & (~pl.col("detached") | verb_attributed)
