@@ -8,10 +8,13 @@ reader better than many guesses."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import polars as pl
 
 from pipelines.extraction.gazetteer import word_list
+from pipelines.extraction.quotes import RUSSIAN_ACCORDING, RUSSIAN_NEWS_SOURCES, russian_forms, russian_speech_verbs
 from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import neighbour, sentence_table, shifted
 
@@ -40,15 +43,20 @@ EXERCISE_NAMES = [
     r"[“\"«]([A-Z][\w-]*(?:\s[A-Z][\w-]*){0,3})[”\"»]",
     rf"\b([A-Z][a-z]+(?:-\d{{2,4}})?)\s(?:(?:military|joint|strategic|command-staff|naval)\s)*(?:{EXERCISE_WORDS})\b",
     rf"\b(?:{EXERCISE_WORDS})(?:,|\s(?:called|dubbed|code-?named|named))?\s[“\"«]?([A-Z][\w-]+(?:\s[A-Z][\w-]+){{0,2}})",
+    # Russian capitalises a name's first word alone: учения «Союзная решимость», «Запад-2025».
+    r"«([А-ЯЁ][^«»\n]{1,40})»",
+    r"\b[Уу]чени\w*\s([А-ЯЁ]\w*-\d{2,4})\b",
 ]
-LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1}
+RUSSIAN_LOCATIVE = {"в": 0, "во": 0, "на": 0, "под": 1, "около": 1, "возле": 1, "близ": 1}
+RUSSIAN_LOCATIVE |= {word.capitalize(): preference for word, preference in RUSSIAN_LOCATIVE.items()}
+LOCATIVE = {"in": 0, "at": 0, "near": 1, "outside": 1} | RUSSIAN_LOCATIVE
 # Characters between a meeting's predicate and its subject or object ("Putin on Monday met",
 # "met Russian President Vladimir Putin").
 ARGUMENT_REACH = 40
 # Characters between a visit's trigger and the place visited ("visited Minsk", "a visit to the
 # Netherlands", "arrived in Moscow").
 VISITED_REACH = 8
-VENUE_PREPOSITIONS = ["at", "on", "in", "via", "through", "during", "from", "over", "by"]
+VENUE_PREPOSITIONS = ["at", "on", "in", "via", "through", "during", "from", "over", "by", "в", "во", "на", "через", "из"]
 MEETING_NOUNS = ["meeting", "meetings", "talks", "summit", "session", "negotiations"]
 MEETING_NOUN_NEXT = ["of", "with", "between", "on"]
 MEETING_VERBS = ["meet", "meets", "met"]
@@ -91,13 +99,33 @@ AUTHOR_NEXT = ["issued", "released", "published", "posted", "has", "have", "had"
 STATEMENT_NOUNS = ["statement", "statements", "communique", "press release", "news release"]
 NOT_STATEMENT_NOUNS = ["financial", "bank", "income", "cash", "mission", "fashion", "opening", "closing"]
 # Pronouns and relative words that open a clause of their own: its actors and place are its own,
-# not those of the clause around it ("..., where he met President Bush").
+# not those of the clause around it ("..., where he met President Bush", "..., где он встретился").
 SUBORDINATORS = ["who", "whom", "whose", "which", "where", "when", "while", "whereas", "although", "though",
-                 "because", "if", "unless", "after", "before", "until", "since"]
+                 "because", "if", "unless", "after", "before", "until", "since",
+                 "который", "которая", "которое", "которые", "которого", "которой", "которому", "которую", "котором",
+                 "которым", "которых", "которыми", "где", "куда", "когда", "пока", "если", "хотя", "поскольку",
+                 "потому", "чтобы", "что"]
 # Words that join two main clauses after a comma (", and Minsk often mirrors Moscow").
-CLAUSE_JOINS = ["and", "but", "yet", "so"]
+CLAUSE_JOINS = ["and", "but", "yet", "so", "и", "а", "но", "однако"]
 # Relative words whose antecedent, the name right before them, is the clause's subject or place.
-RELATIVE_SUBJECTS = ["who", "which", "that"]
+RELATIVE_SUBJECTS = ["who", "which", "that", "который", "которая", "которое", "которые"]
+# Russian event words (pipelines/data/russian_event_triggers.txt) in every form of these parts of
+# speech; drills are "учения" in the plural (the singular is a doctrine).
+RUSSIAN_PARTS_OF_SPEECH = ("VERB", "GRND", "INFN", "PRTS", "NOUN", "ADJF")
+RUSSIAN_PLURAL_ONLY = ["учение"]
+# The Russian groups that trigger an event, and the kind each codes.
+RUSSIAN_TRIGGER_KINDS = {"meeting": "meeting", "visit": "visit", "signing": "agreement", "exercise": "exercise",
+                         "deployment": "deployment", "statement": "statement", "other": "other"}
+RUSSIAN_MEETING_VERBS = ["встретиться", "встречаться"]
+RUSSIAN_MEETING_NOUN_NEXT = ["с", "со", "между"]
+RUSSIAN_STATEMENT_VERBS = ["заявить", "заявлять", "объявить"]
+# "не подписали", "ни разу не встречались", "без визита", "будут приняты санкции": nothing happened.
+RUSSIAN_NEGATIONS = ["не", "ни", "нет", "без", "будет", "будут"]
+# A Russian meeting's participant may stand after its titles ("встретился с заместителем министра
+# иностранных дел Грузии Александром Налбандовым").
+RUSSIAN_ARGUMENT_REACH = 80
+# A Russian visit may name the place first ("в Екатеринбург прибыл президент").
+RUSSIAN_VISITED_BEFORE = ["в", "во", "на"]
 # Groups that meet without a name of their own ("Five public sector unions met John Prescott").
 GROUP_NOUNS = ["unions", "union", "members", "delegates", "delegation", "delegations", "workers", "employees",
                "protesters", "lawmakers", "legislators", "MPs", "students", "residents", "families", "parents",
@@ -189,6 +217,83 @@ def _triggers(tokens: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+@cache
+def _russian_words() -> tuple[dict[str, str], dict[str, list[str]], frozenset[str], frozenset[str]]:
+    """Russian event words: {form: lemma} of every lemma of the list, {group: lemmas}, the forms
+    that state nothing happening as a trigger (the infinitive, "посетить"; the perfective future,
+    "подпишет"), and the short passive participles ("подписано", "обвинён")."""
+    entries = [line.split("|") for line in sorted(word_list("russian_event_triggers"))]
+    groups: dict[str, list[str]] = {}
+    for group, lemma in entries:
+        groups.setdefault(group, []).append(lemma)
+    lemmas = tuple(sorted({lemma for _, lemma in entries} - set(RUSSIAN_PLURAL_ONLY)))
+    forms = russian_forms(lemmas, RUSSIAN_PARTS_OF_SPEECH) | russian_forms(tuple(RUSSIAN_PLURAL_ONLY), ("NOUN",), "plur")
+    unstated = russian_forms(lemmas, ("INFN",)) | russian_forms(lemmas, ("VERB",), "futr")
+    return forms, groups, frozenset(unstated), frozenset(russian_forms(lemmas, ("PRTS",)))
+
+
+def _russian_stated() -> pl.Expr:
+    """Whether a Russian trigger's context (lemmas `lemma_before_i`, `lemma_after_i`) says the
+    event happened: a meeting verb, or a meeting noun with its participants or held ("встреча с",
+    "переговоры Путина и Лукашенко", "переговоры прошли"); a visit (checked against the place
+    visited later); a signing with what is signed ("подписали соглашение", "соглашение было
+    подписано"); drills that are military, held or named; a deployment of forces; a statement
+    made ("заявил", "сделал заявление", "в заявлении"). Never in the infinitive or the future
+    ("будут подписаны") or under a negation; in the passive only for a signing ("соглашение
+    подписано"): "был объявлен чемпионом", "обвинён в измене" state no statement or
+    confrontation."""
+    groups = _russian_words()[1]
+    before = [f"lemma_before_{i}" for i in range(1, WORDS_BEFORE + 1)]
+    after = [f"lemma_after_{i}" for i in range(1, WORDS_AFTER + 1)]
+    window = before + after
+    group, lemma = pl.col("group"), pl.col("lemma")
+    names_follow = pl.col("next_token").str.contains(r"^(?:«|\p{Lu})").fill_null(False)
+    meeting = (lemma.is_in(RUSSIAN_MEETING_VERBS) | pl.col("after_1").is_in(RUSSIAN_MEETING_NOUN_NEXT).fill_null(False)
+               | names_follow | _any_of(groups["holding"], before[:3] + after[:2]))
+    agreement = _any_of(groups["agreement"], before + after)
+    exercise = (_any_of(groups["military"] + groups["holding"], window)
+                | pl.col("next_token").str.contains(r"^(?:«|\p{Lu}\w*-\d{2,4}$)").fill_null(False))
+    deployment = _any_of(groups["forces"], window)
+    statement = (lemma.is_in(RUSSIAN_STATEMENT_VERBS) | _any_of(groups["issuing"], before)
+                 | pl.col("before_1").is_in(["в", "во"]).fill_null(False))
+    return (pl.when(group == "meeting").then(meeting).when(group == "signing").then(agreement)
+            .when(group == "exercise").then(exercise).when(group == "deployment").then(deployment)
+            .when(group == "statement").then(statement).otherwise(True)
+            & ~pl.col("unstated") & (~pl.col("passive") | (group == "signing"))
+            & ~_any_of(RUSSIAN_NEGATIONS, ["before_1", "before_2"])
+            # A capital inside a sentence makes the word part of a name ("саммит «Восточного партнёрства»" is not).
+            & (pl.col("before_1").is_null() | pl.col("token").str.contains(r"^\p{Ll}")))
+
+
+def _russian_triggers(tokens: pl.DataFrame) -> pl.DataFrame:
+    """_triggers' columns for the Russian event words (any form) whose context states their event
+    (`_russian_stated`)."""
+    forms, groups, unstated, passive = _russian_words()
+    kinds = {lemma: RUSSIAN_TRIGGER_KINDS[group] for group, lemmas in groups.items() if group in RUSSIAN_TRIGGER_KINDS
+             for lemma in lemmas}
+    lemma_group = {lemma: group for group, lemmas in groups.items() if group in RUSSIAN_TRIGGER_KINDS for lemma in lemmas}
+    triggers = [form for form, lemma in forms.items() if lemma in kinds]
+    rows = np.flatnonzero(tokens["token"].is_in(triggers + [form.capitalize() for form in triggers]).to_numpy())
+    context = {}
+    for i in range(1, WORDS_BEFORE + 1):
+        context[f"before_{i}"] = neighbour(tokens, rows, "token", -i, within=("doc_no", "sentence")).str.to_lowercase()
+    for i in range(1, WORDS_AFTER + 1):
+        context[f"after_{i}"] = neighbour(tokens, rows, "token", i, within=("doc_no", "sentence")).str.to_lowercase()
+    lemmas = {f"lemma_{name}": words.replace_strict(forms, default=None) for name, words in context.items()}
+    return (
+        tokens[rows].with_columns(next_token=neighbour(tokens, rows, "token", 1, within=("doc_no", "sentence")),
+                                  **context, **lemmas)
+        .with_columns(word=_lower("token"))
+        .with_columns(lemma=pl.col("word").replace_strict(forms, default=None),
+                      unstated=pl.col("word").is_in(list(unstated)), passive=pl.col("word").is_in(list(passive)))
+        .with_columns(group=pl.col("lemma").replace_strict(lemma_group, default=None),
+                      kind=pl.col("lemma").replace_strict(kinds, default=None))
+        .filter(pl.col("kind").is_not_null() & _russian_stated())
+        .select("doc_id", "sentence", "kind", trigger="word", trigger_start="start", trigger_end="end",
+                body=pl.lit(False))
+    )
+
+
 def _adjacent(column: str, n: int) -> pl.Expr:
     """`column` of the token n places away in the article, when the (filtered) table still holds
     it; NULL otherwise."""
@@ -229,10 +334,12 @@ def _in_scope() -> pl.Expr:
             | (pl.col("opener").is_in(RELATIVE_SUBJECTS) & (pl.col("end") == pl.col("antecedent_end")))).fill_null(False)
 
 
-def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, clauses: pl.DataFrame) -> pl.DataFrame:
+def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, clauses: pl.DataFrame,
+            russian: bool) -> pl.DataFrame:
     """Entity ids of each event's actors: the people of its clause, less those only reporting
-    it ("According to X", "As X said"); the organisations, failing people; else the places."""
-    verbs = list(word_list("speech_verbs"))
+    it ("According to X", "As X said", "По словам X"); the organisations, failing people; else
+    the places. `russian`: whether the batch holds Russian text."""
+    verbs = list(word_list("speech_verbs")) + (russian_speech_verbs() if russian else [])
     token = pl.col("token")
     # Reporting cues as boolean flags on the tokens of the events' sentences, read where a mention
     # starts or ends (the sentences stay whole, so neighbours within them are their own).
@@ -240,24 +347,36 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
     tokens = tokens.join(sentences, on=["doc_id", "sentence"], how="semi", maintain_order="left")
     mentions = mentions.join(sentences, on=["doc_id", "sentence"], how="semi")
     cues = tokens.with_columns(
-        according_to_before=(_adjacent("token", 1) == "to") & _adjacent("token", 2).is_in(["according", "According"]),
+        according_to_before=((_adjacent("token", 1) == "to") & _adjacent("token", 2).is_in(["according", "According"]))
+        | (_adjacent("token", 1).is_in(RUSSIAN_ACCORDING) & _adjacent("token", 2).is_in(["по", "По"])),
         comma_before=_adjacent("token", 1) == ",",
         venue_before=_adjacent("token", 1).is_in(VENUE_PREPOSITIONS),
+        and_before=_adjacent("token", 1) == "и",
+        # "В Беларуси начались учения": where, not who.
+        russian_locative_before=_adjacent("token", 1).is_in(list(RUSSIAN_LOCATIVE)),
+        # "», — сообщил X": who said it.
+        news_source_before=_adjacent("token", 1).is_in(verbs) & _adjacent("token", 2).is_in(["—", "–", "-"]),
+        # "..., сообщает «Интерфакс»": the agency reporting it, never an actor.
+        agency=(_adjacent("token", 1).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 2) == ","))
+        | ((_adjacent("token", 1) == "«") & _adjacent("token", 2).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 3) == ",")),
         verb_after=_adjacent("token", -1).is_in(verbs),
         author=_adjacent("token", -1).is_in(verbs + AUTHOR_NEXT),
         # "..., X said." or "..., X said in a statement" / "on Monday".
         clause_ends_after_verb=_adjacent("token", -2).is_in([".", "!", "?", ",", "in", "on", "at", "earlier", "later"])
         | _adjacent("token", -2).is_null(),
-        opens_with_as=(token == "As") & (pl.col("sentence") != _adjacent("sentence", 1)).fill_null(True),
+        opens_with_as=token.is_in(["As", "Как"]) & (pl.col("sentence") != _adjacent("sentence", 1)).fill_null(True),
     )
     as_sentences = cues.filter("opens_with_as").select("doc_id", "sentence").unique()
     candidates = (
-        mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before", "venue_before"), on=["doc_id", "start"], how="left")
+        mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before", "venue_before", "and_before",
+                                  "news_source_before", "agency", "russian_locative_before"),
+                      on=["doc_id", "start"], how="left")
         .join(cues.select("doc_id", "end", "verb_after", "author", "clause_ends_after_verb"), on=["doc_id", "end"], how="left")
         .join(clauses.select("doc_id", "start", "clause"), on=["doc_id", "start"], how="left")
         .join(as_sentences.with_columns(as_sentence=pl.lit(True)), on=["doc_id", "sentence"], how="left")
+        .filter(~pl.col("agency").fill_null(False))
         .with_columns(source=(
-            pl.col("according_to_before")                                                        # according to X
+            pl.col("according_to_before") | pl.col("news_source_before")                   # according to X, — сказал X
             | (pl.col("as_sentence") & pl.col("verb_after"))                                       # As X said, ...
             | (pl.col("comma_before") & pl.col("verb_after") & pl.col("clause_ends_after_verb"))  # ..., X said.
         ).fill_null(False))
@@ -267,15 +386,18 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
     # ("exercises near the borders with Germany").
     rank = (pl.when(pl.col("type") == "PERSON").then(0).when(pl.col("type") == "ORGANIZATION").then(1)
             .when(pl.col("type") == "LOCATION").then(2)
-            + pl.when((pl.col("kind") == "statement") & ~pl.col("author").fill_null(False)).then(10).otherwise(0))
+            + pl.when((pl.col("kind") == "statement") & ~pl.col("author").fill_null(False)).then(10).otherwise(0)
+            # Failing a visitor before it, Russian names one after ("в Москву прибыл президент Медведев").
+            + pl.when((pl.col("kind") == "visit") & (pl.col("end") > pl.col("trigger_start"))).then(10).otherwise(0))
     before_trigger = pl.col("end") <= pl.col("trigger_start")
-    visitor = (pl.col("type") == "PERSON") & before_trigger
+    visitor = (pl.col("type") == "PERSON") & (before_trigger | pl.col("trigger").str.contains(r"^\p{Cyrillic}"))
     scope = ["doc_id", "sentence", "kind", "event_clause", "opener", "antecedent_end"]
     others = (
-        events.filter(pl.col("kind") != "meeting").select(*scope, "trigger_start", "place_entity_id")
+        events.filter(pl.col("kind") != "meeting").select(*scope, "trigger", "trigger_start", "place_entity_id")
         .join(candidates, on=["doc_id", "sentence"])
         .filter(rank.is_not_null() & _in_scope() & (~pl.col("source") | (pl.col("kind") == "statement"))
-                & ((pl.col("kind") != "visit") | visitor) & ((pl.col("type") != "LOCATION") | before_trigger)
+                & ((pl.col("kind") != "visit") | visitor)
+                & ((pl.col("type") != "LOCATION") | (before_trigger & ~pl.col("russian_locative_before").fill_null(False)))
                 & (pl.col("entity_id") != pl.col("place_entity_id")).fill_null(True))
         .with_columns(rank=rank)
         .filter(pl.col("rank") == pl.col("rank").min().over("doc_id", "sentence", "kind"))
@@ -311,17 +433,19 @@ def _meeting_actors(meetings: pl.DataFrame, candidates: pl.DataFrame) -> pl.Data
     # ("met its earnings estimate, Nasdaq data showed" has none; "met Nitesh on Facebook": Facebook
     # is where, not whom).
     subject = before & (pl.col("end") == pl.col("end").filter(before).max().over(group))
-    object_ = ((pl.col("start") >= pl.col("trigger_end")) & (pl.col("start") - pl.col("trigger_end") <= ARGUMENT_REACH)
+    reach = pl.when(pl.col("trigger").str.contains(r"^\p{Cyrillic}")).then(RUSSIAN_ARGUMENT_REACH).otherwise(ARGUMENT_REACH)
+    object_ = ((pl.col("start") >= pl.col("trigger_end")) & (pl.col("start") - pl.col("trigger_end") <= reach)
                & ~pl.col("comma_before").fill_null(False) & ~pl.col("venue_before").fill_null(False))
-    # "X and Y": the next name starts five characters after this one ends. Two objects need a
-    # meeting noun ("talks between X and Y"): a verb's objects meet its subject ("meets FDA and
-    # ASA guidelines" is no meeting).
-    joined_next = (pl.col("start").shift(-1).over(group) - pl.col("end")) == len(" and ")
+    # "X and Y": the next name starts five characters after this one ends ("X и Y": three, "и"
+    # before it). Two objects need a meeting noun ("talks between X and Y"): a verb's objects
+    # meet its subject ("meets FDA and ASA guidelines" is no meeting).
+    joined = ((pl.col("start") - pl.col("end").shift(1).over(group)) == len(" and ")) \
+        | (((pl.col("start") - pl.col("end").shift(1).over(group)) == len(" и ")) & pl.col("and_before").fill_null(False))
+    joined_next = joined.shift(-1).over(group)
     noun_object = pl.col("object") & ~pl.col("trigger").is_in(MEETING_VERBS)
     flagged = pairs.with_columns(subject=subject, object=object_).with_columns(
         coordinated=(joined_next & (pl.col("subject").shift(-1).over(group) | noun_object))
-        | ((pl.col("start") - pl.col("end").shift(1).over(group)) == len(" and "))
-        & (pl.col("subject") | noun_object.shift(1).over(group)))
+        | joined & (pl.col("subject") | noun_object.shift(1).over(group)))
     argued = flagged.with_columns(coordinated=pl.col("coordinated").fill_null(False)).filter(
         pl.col("subject") | pl.col("object") | pl.col("coordinated")
         | (pl.col("body") & (pl.col("start") > pl.col("trigger_start")) & (pl.col("type") == "ORGANIZATION")))
@@ -342,18 +466,26 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
     sentence, kind, trigger, name, actor_entity_ids, place_entity_id, event_date, date_text,
     start, end, sentence_text. A meeting needs two different actors (or a named group meeting
     someone); a visit needs the place visited and someone visiting it."""
-    triggered = _triggers(tokens)
+    # Russian event words are looked for only in a batch with Cyrillic text.
+    russian = tokens["token"].str.contains(r"\p{Cyrillic}").any()
+    triggered = pl.concat([_triggers(tokens), _russian_triggers(tokens)]) if russian else _triggers(tokens)
     in_event_sentences = tokens.join(triggered.select("doc_id", "sentence").unique(), on=["doc_id", "sentence"],
                                      how="semi", maintain_order="left")
     clauses = _clauses(in_event_sentences)
     groups = (in_event_sentences.filter(pl.col("token").is_in(GROUP_NOUNS + [f"{w}s" for w in role_words() if w.islower()]))
               .join(clauses, on=["doc_id", "start"]).select("doc_id", "sentence", event_clause="clause", group_start="start"))
-    # A visit names the place visited right after its word ("visited Minsk", "a trip to Paris").
+    # A visit names the place visited right after its word ("visited Minsk", "a trip to Paris"),
+    # or in Russian right before it ("в Екатеринбург прибыл").
+    before_place = in_event_sentences.select("doc_id", place_start="start", word_before=_adjacent("token", 1).str.to_lowercase())
     visited = (
         triggered.filter(pl.col("kind") == "visit")
-        .join(mentions.filter(pl.col("type") == "LOCATION").select("doc_id", "sentence", "entity_id", place_start="start"),
+        .join(mentions.filter(pl.col("type") == "LOCATION").select("doc_id", "sentence", "entity_id", place_start="start",
+                                                                     place_end="end"),
               on=["doc_id", "sentence"])
-        .filter((pl.col("place_start") > pl.col("trigger_end")) & (pl.col("place_start") - pl.col("trigger_end") <= VISITED_REACH))
+        .join(before_place, on=["doc_id", "place_start"], how="left")
+        .filter(((pl.col("place_start") > pl.col("trigger_end")) & (pl.col("place_start") - pl.col("trigger_end") <= VISITED_REACH))
+                | (pl.col("trigger").str.contains(r"^\p{Cyrillic}") & (pl.col("place_end") < pl.col("trigger_start"))
+                   & (pl.col("trigger_start") - pl.col("place_end") <= 1) & pl.col("word_before").is_in(RUSSIAN_VISITED_BEFORE)))
         .sort("place_start").unique(["doc_id", "trigger_start"], keep="first", maintain_order=True)
         .select("doc_id", "trigger_start", "entity_id")
     )
@@ -408,7 +540,7 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
     named_here = mentions.filter(pl.col("type") != "ORGANIZATION").select("doc_id", "text").unique().with_columns(
         excluded=pl.lit(True))
     with_text = (
-        coded.join(_actors(tokens, mentions, coded, clauses), on=["doc_id", "sentence", "kind"], how="left")
+        coded.join(_actors(tokens, mentions, coded, clauses, russian), on=["doc_id", "sentence", "kind"], how="left")
         # A meeting needs its participants, a visit someone visiting.
         .filter(~pl.col("kind").is_in(["meeting", "visit"]) | (pl.col("actor_entity_ids").list.len() > 0))
         .join(sentence_table(in_event_sentences), on=["doc_id", "sentence"])
@@ -421,7 +553,9 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
     for i in range(len(EXERCISE_NAMES)):  # a place, person or qualifier is not the exercise's name
         name = pl.col(f"name_{i}")
         with_text = with_text.join(named_here, how="left", left_on=["doc_id", f"name_{i}"], right_on=["doc_id", "text"]).with_columns(
-            pl.when(pl.col("excluded").is_null() & ~name.is_in(NOT_EXERCISE_NAMES)).then(name).alias(f"name_{i}")).drop("excluded")
+            # A name with a year is the exercise's, whatever else the recogniser took it for ("Запад-2025").
+            pl.when((pl.col("excluded").is_null() | name.str.contains(r"-\d{2,4}$")) & ~name.is_in(NOT_EXERCISE_NAMES))
+            .then(name).alias(f"name_{i}")).drop("excluded")
     with_text = with_text.with_columns(name=pl.coalesce(*(f"name_{i}" for i in range(len(EXERCISE_NAMES)))))
     return with_text.select(
         "doc_id", "sentence", "kind", "trigger", "name", "actor_entity_ids", "place_entity_id", "event_date",

@@ -29,7 +29,9 @@ SLICED_COLUMNS: dict[str, str] = {
 }
 # Marks a quote may open with: scraped text turns "“" into "”" and back, and single marks quote
 # too (pipelines/extraction/quotes.py).
-OPENING_MARKS = ("“", '"', "«", "”", "»", "‘", "’", "'")
+OPENING_MARKS = ("“", '"', "«", "”", "»", "‘", "’", "'", "„")
+# A line of Russian dialogue opens with a dash and a space before its speech ("– Мы готовы").
+DIALOGUE_DASHES = ("–", "—", "-")
 # The columns naming entities (a list column for events' actors), and whether NULL is allowed.
 ENTITY_COLUMNS: list[tuple[str, str, bool]] = [
     ("entity_mentions", "entity_id", False),
@@ -104,15 +106,18 @@ def _unsliced(name: str, frame: pl.DataFrame, column: str, texts: pl.DataFrame, 
 
 def _misquoted(quotes: pl.DataFrame, texts: pl.DataFrame) -> pl.DataFrame:
     """Quotes that do not start at an opening mark, or whose quote is not the text between the
-    marks (closed) or from the mark to `end` less trailing white space (continued, unclosed)."""
+    marks (closed) or from the mark to `end` less trailing white space (continued, unclosed), or
+    from a dialogue dash to `end` less the space after the dash."""
     length = pl.col("end") - pl.col("start")
     between = pl.col("text").str.slice(pl.col("start") + 1, length - 2)
     to_end = pl.col("text").str.slice(pl.col("start") + 1, length - 1).str.strip_chars_end()
     offending = (
         quotes.select("doc_id", "start", "end", "quote").join(texts, on="doc_id")
         .filter(~_in_bounds() | (length < 1)
-                | ~pl.col("text").str.slice(pl.col("start"), 1).is_in(OPENING_MARKS).fill_null(False)
-                | ~((pl.col("quote") == between) | (pl.col("quote") == to_end)).fill_null(False))
+                | ~pl.col("text").str.slice(pl.col("start"), 1).is_in(OPENING_MARKS + DIALOGUE_DASHES).fill_null(False)
+                | ~((pl.col("quote") == between) | (pl.col("quote") == to_end)
+                    | (pl.col("text").str.slice(pl.col("start"), 1).is_in(DIALOGUE_DASHES)
+                       & (pl.col("quote") == to_end.str.strip_chars_start()))).fill_null(False))
     )
     return _summarised(offending, 200, "quotes: not a quotation mark's quote")
 

@@ -31,9 +31,10 @@ from pipelines.extraction.gazetteer import speech_verbs, word_list
 from pipelines.extraction.roles import role_words
 from pipelines.extraction.tokens import neighbour, text_partition
 
-# Quotation marks, each an opening or a closing one by the text around it (see _marks).
-MARKS = "“”\"«»"
-OPENING_MARKS, CLOSING_MARKS = "“«", "”»"
+# Quotation marks, each an opening or a closing one by the text around it (see _marks). Russian
+# nests „лапки“ in «ёлочки»; "„" only ever opens.
+MARKS = "“”\"«»„"
+OPENING_MARKS, CLOSING_MARKS = "“«„", "”»"
 # Single marks are also apostrophes ("don’t", "the players’ union"): one counts only where it
 # leans on a word on one side and not on the other, and a pair only within a paragraph.
 SINGLE_MARKS = "‘’'"
@@ -85,8 +86,91 @@ PREPOSITIONS = ["of", "at", "in", "for", "from", "on", "with", "by", "to"]
 # How many words back from a speech verb its subject's noun phrase is looked for.
 SUBJECT_REACH = 12
 SPEAKER_TYPES = ("PERSON", "ORGANIZATION")
+# "По словам Хренина, «...»", "по мнению министра": Russian for "according to" (the word after "по").
+RUSSIAN_ACCORDING = ["словам", "мнению", "утверждению"]
+ACCORDING = ["according"] + [f"по {word}" for word in RUSSIAN_ACCORDING]
+# "«...», сообщает «Интерфакс»": an agency reporting what someone said, not the speaker.
+RUSSIAN_NEWS_SOURCES = ["сообщает", "сообщают", "передает", "передаёт", "пишет"]
+# Russian speech verbs stand in every personal form and as gerunds ("сказала", "говорит", "добавив").
+RUSSIAN_VERB_FORMS = ("VERB", "GRND")
+# A Russian quotation of dialogue: a paragraph opening with a dash, the speech, then a dash and
+# its attribution ("– Мы готовы, – отметил министр."); the speech does not open with a mark (a
+# quotation in marks is found by them).
+DIALOGUE = r"[ \t]*[–—-][ \t]+[^\n«»“”„\"\s][^\n]*?(?:[,!?]|…|\.\.\.)[ \t]+[–—-][ \t]+\p{Ll}+(?:[ \t]+\p{Ll}+)?"
+DIALOGUE_PARTS = r"^([ \t]*)([–—-][ \t]+)(.+?)(?:,)?[ \t]+[–—-][ \t]+(\p{Ll}+)(?:[ \t]+(\p{Ll}+))?$"
+# After the attribution, the speech may go on after another dash ("..., – отметил министр. – Мы ...").
+DIALOGUE_GOES_ON = r"^([^\n–—]*?[.,:][ \t]+)([–—-][ \t]+)(\S.*)$"
+# Where the lines of a text start: the dialogue is looked for there alone.
+LINES = r"[^\n]*\n|[^\n]+"
 # What an attribution cue carries from _cues to _speakers.
 CUE_COLUMNS = ["verb", "v_start", "v_end", "v_sentence", "v_clause", "described", "subject_end", "object_start", "object_word"]
+
+
+@cache
+def russian_forms(lemmas: tuple[str, ...], parts_of_speech: tuple[str, ...], grammeme: str | None = None) -> dict[str, str]:
+    """{word form: its lemma} for Russian `lemmas`: every form of each whose part of speech is one
+    of `parts_of_speech` (and that carries `grammeme`, if given: "plur"), as pymorphy2 inflects
+    it, with "ё" also written "е", as news often does."""
+    import natasha  # noqa: F401  (natasha's yargy patches pymorphy2 to run on Python 3.11)
+
+    from pipelines.extraction.russian import _dictionary
+
+    forms = {}
+    for lemma in lemmas:
+        parses = _dictionary().parse(lemma)
+        parse = next((p for p in parses if p.normal_form in (lemma, lemma.replace("ё", "е"))), parses[0])
+        for form in parse.lexeme:
+            if form.tag.POS in parts_of_speech and (grammeme is None or grammeme in form.tag):
+                forms.setdefault(form.word, lemma)
+                forms.setdefault(form.word.replace("ё", "е"), lemma)
+    return forms
+
+
+@cache
+def russian_speech_verbs() -> list[str]:
+    """Every form of the Russian speech verbs (pipelines/data/russian_speech_verbs.txt)."""
+    return sorted(russian_forms(tuple(sorted(word_list("russian_speech_verbs"))), RUSSIAN_VERB_FORMS))
+
+
+def _russian(articles: pl.DataFrame) -> pl.DataFrame:
+    """The articles in Russian (language "ru")."""
+    if "language" not in articles.columns:
+        return articles.clear()
+    return articles.filter(pl.col("language") == "ru")
+
+
+def _dialogue(articles: pl.DataFrame) -> pl.DataFrame:
+    """Quotations of Russian dialogue (DIALOGUE) whose attribution opens with a speech verb, and
+    the speech that goes on after the attribution to the end of the line (DIALOGUE_GOES_ON):
+    _passages' columns. A quotation starts at its dash; "!", "?" and "…" end it, a comma is the
+    attribution's."""
+    russian = _russian(articles)
+    schema = {"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "quote": pl.String, "closed": pl.Boolean,
+              "detached": pl.Boolean}
+    if russian.height == 0:
+        return pl.DataFrame(schema=schema)
+    verbs = russian_speech_verbs()
+    parts = pl.col("match").str.extract_groups(DIALOGUE_PARTS)
+    lines = text_partition(russian, DIALOGUE, LINES).with_columns(
+        rest=pl.col("match").shift(-1).over("doc_id").str.extract(r"^([^\n]*)").fill_null(""))
+    found = (
+        lines.filter("is_match").with_columns(parts=parts)
+        .filter(pl.col("parts").struct.field("4").is_in(verbs) | pl.col("parts").struct.field("5").is_in(verbs))
+        .select("doc_id", "rest", rest_start="end",
+                start=pl.col("start") + pl.col("parts").struct.field("1").str.len_chars(),
+                end=pl.col("start") + pl.col("parts").struct.field("1").str.len_chars()
+                + pl.col("parts").struct.field("2").str.len_chars() + pl.col("parts").struct.field("3").str.len_chars(),
+                quote=pl.col("parts").struct.field("3"))
+    )
+    goes_on = (
+        found.with_columns(parts=pl.col("rest").str.extract_groups(DIALOGUE_GOES_ON))
+        .filter(pl.col("parts").struct.field("1").is_not_null())
+        .with_columns(start=pl.col("rest_start") + pl.col("parts").struct.field("1").str.len_chars(),
+                      quote=pl.col("parts").struct.field("3").str.strip_chars_end())
+        .with_columns(end=pl.col("start") + pl.col("parts").struct.field("2").str.len_chars() + pl.col("quote").str.len_chars())
+    )
+    return pl.concat([found.select(list(schema)[:4]), goes_on.select(list(schema)[:4])]).with_columns(
+        closed=pl.lit(True), detached=pl.lit(False))
 
 
 def _marks(articles: pl.DataFrame) -> pl.DataFrame:
@@ -162,7 +246,7 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
                    strategy="backward", check_sortedness=False)
         .filter(~(pl.col("outer_end") > pl.col("start")).fill_null(False)).drop("outer_end")
     )
-    return (
+    marked = (
         pl.concat([doubles, singles])
         .join(articles.select("doc_id", "text"), on="doc_id")
         .with_columns(quote=pl.col("text").str.slice(
@@ -170,8 +254,19 @@ def _passages(articles: pl.DataFrame) -> pl.DataFrame:
         # A quote left open runs to its paragraph's end; its trailing spaces are no part of it.
         .with_columns(quote=pl.when("closed").then("quote").otherwise(pl.col("quote").str.strip_chars_end()))
         .filter(pl.col("quote").str.count_matches(WORD) >= MIN_QUOTE_WORDS)
-        .select("doc_id", "start", "end", "quote", "closed", "detached")
+        .select("doc_id", "start", "end", "quote", "closed", "detached", dialogue=pl.lit(False))
     )
+    # A quotation in marks inside a line of dialogue is part of its speech.
+    dialogue = _dialogue(articles).with_columns(dialogue=pl.lit(True))
+    if dialogue.height == 0:
+        return marked
+    marked = (
+        marked.sort("doc_id", "start")
+        .join_asof(dialogue.select("doc_id", "start", outer_end="end").sort("doc_id", "start"), on="start", by="doc_id",
+                   strategy="backward", check_sortedness=False)
+        .filter(~(pl.col("outer_end") > pl.col("start")).fill_null(False)).drop("outer_end")
+    )
+    return pl.concat([marked, dialogue.filter(pl.col("quote").str.count_matches(WORD) >= MIN_QUOTE_WORDS)])
 
 
 def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
@@ -199,13 +294,12 @@ def _paired(marks: pl.DataFrame, across_paragraphs: bool) -> pl.DataFrame:
     )
 
 
-def _cues(tokens: pl.DataFrame, paragraphs: np.ndarray) -> pl.DataFrame:
-    """Speech verbs ("said", "told", "according" before "to") and colons, which introduce a quote
-    like one: doc_id, paragraph and CUE_COLUMNS (where the verb stands, its sentence and clause;
-    whether its subject is a description; where the subject right before it ends; the word
-    after it and where that starts). Only in `paragraphs` (those around a quote): the rest are
-    never read."""
-    verbs = speech_verbs()
+def _cues(tokens: pl.DataFrame, paragraphs: np.ndarray, verbs: list[str]) -> pl.DataFrame:
+    """Speech verbs (`verbs`: "said", "told", "according" before "to", "сказала", "словам" after
+    "по") and colons, which introduce a quote like one: doc_id, paragraph and CUE_COLUMNS (where
+    the verb stands, its sentence and clause; whether its subject is a description; where the
+    subject right before it ends; the word after it and where that starts). Only in
+    `paragraphs` (those around a quote): the rest are never read."""
     forms = verbs + [verb.capitalize() for verb in verbs]
     # Scraped text loses spaces: "declaredthat" is "declared that".
     glued = pl.col("token").str.ends_with("that") & pl.col("token").str.slice(0, pl.col("token").str.len_chars() - 4).is_in(forms)
@@ -219,8 +313,10 @@ def _cues(tokens: pl.DataFrame, paragraphs: np.ndarray) -> pl.DataFrame:
                                   subject_end=_subject_end(tokens, rows),
                                   word_before=neighbour(tokens, rows, "token", -1, edge="").str.to_lowercase())
         .filter((pl.col("word") != "according") | (pl.col("next_word") == "to"))
+        .filter(~pl.col("word").is_in(RUSSIAN_ACCORDING) | (pl.col("word_before") == "по"))
         # After "the" or "his" the word is a noun: "the states are", "his notes".
         .filter(~pl.col("word_before").is_in(DESCRIPTION_OPENERS))
+        .with_columns(word=pl.when(pl.col("word").is_in(RUSSIAN_ACCORDING)).then("по " + pl.col("word")).otherwise("word"))
     )
     colons = tokens[near[found["colon"].to_numpy()]].with_columns(
         word=pl.col("token"), described=pl.lit(False), subject_end=pl.lit(None, pl.Int64),
@@ -305,7 +401,10 @@ def _located(passages: pl.DataFrame, articles: pl.DataFrame, tokens: pl.DataFram
         *at(_token_rows(tokens, doc_nos, starts, "first"), {"paragraph": "paragraph", "sentence": "sentence"}),
         *at(_token_rows(tokens, doc_nos, starts, "ending"),
             {"token": "lead", "end": "lead_end", "sentence": "lead_sentence", "paragraph": "lead_paragraph"}),
-        *at(_token_rows(tokens, doc_nos, ends - 1, "last"), {"sentence": "end_sentence"}),
+        # A line of dialogue ends at its last word or at "!"; the attribution is in the sentence of
+        # the comma or dash after it.
+        *at(_token_rows(tokens, doc_nos, np.where(numbered["dialogue"].to_numpy(), ends + 1, ends - 1), "last"),
+            {"sentence": "end_sentence"}),
         *at(_token_rows(tokens, doc_nos, ends, "first"), {"token": "follow"}),
         *at(_token_rows(tokens, doc_nos, ends, "first") + 1, {"start": "after_follow", "token": "after_follow_token"}),
     ).drop("doc_no")
@@ -319,7 +418,9 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # The paragraphs an attribution may stand in: a quote's, the one before it and its lead's.
     paragraphs = np.unique(np.concatenate([located["paragraph"].drop_nulls().to_numpy() + shift for shift in (-1, 0)]
                                           + [located["lead_paragraph"].drop_nulls().to_numpy()]))
-    cues = _cues(tokens, paragraphs)
+    russian = _russian(articles).height > 0
+    russian_verbs = [verb for verb in russian_speech_verbs() if verb not in RUSSIAN_NEWS_SOURCES] + RUSSIAN_ACCORDING
+    cues = _cues(tokens, paragraphs, speech_verbs() + (russian_verbs if russian else []))
     following = pl.col("start").shift(-1).over("doc_id")
     previous_end = pl.col("end").shift(1).over("doc_id")
     # `"... I don't know it." Mr Grossman said he did not trust it`: a quote closed by a full stop
@@ -367,7 +468,7 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
         attributed.join(speakers, on=["doc_id", "start", "side"], how="left")
         .sort(pl.col("speaker_entity_id").is_null(), pl.col("side") != "after")
         .group_by("doc_id", "start", maintain_order=True).first()
-        .select("doc_id", "start", "verb", "speaker_entity_id")
+        .select("doc_id", "start", "verb", "speaker_entity_id", "side")
     )
     # `"So far, it's the Internet: 1, Scientology: 0." - Matthew Ingram`: a byline after a dash;
     # with no person there, a cited title (`"Document found on street" — CBC.ca, August 15`).
@@ -397,9 +498,15 @@ def quotes(articles: pl.DataFrame, tokens: pl.DataFrame, mentions: pl.DataFrame)
     # A name or title in title case ("The Internet Explorer 6 Countdown"); a long one is speech
     # only with an attribution of its own.
     titled = title_case & ((words <= MAX_TITLE_WORDS) | ~pl.col("cued"))
+    # Russian capitalises a name's first word alone, in «ёлочки» right after the word it names:
+    # "газета «Труд»", "автора книги «Как понять законы физики»", "сообщает «Лента.ру»". Speech
+    # stands after a colon, a comma or "что", or has its attribution after it.
+    russian_name = (pl.col("lead").str.contains(r"^\p{Cyrillic}*\p{Ll}$") & (pl.col("lead") != "что")
+                    & pl.col("quote").str.contains(r"^\W*[\p{Lu}\d]")
+                    & ((pl.col("side") != "after").fill_null(True) | pl.col("lead").is_in(RUSSIAN_NEWS_SOURCES))).fill_null(False)
     verb_attributed = pl.col("verb").is_not_null()
     short_speech = verb_attributed | ((pl.col("cued") | whole_sentence) & pl.col("speaker_entity_id").is_not_null())
-    speech = (~titled & ~pl.col("cited") & (~pl.col("detached") | verb_attributed)
+    speech = (~titled & ~russian_name & ~pl.col("cited") & (~pl.col("detached") | verb_attributed)
               & ((words >= MIN_UNATTRIBUTED_WORDS) | short_speech))
     return resolved.filter(speech).select("doc_id", "start", "end", "quote", speech_verb="verb",
                                          speaker_entity_id="speaker_entity_id")
@@ -518,7 +625,7 @@ def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     Mu Li, of the University of NSW, said "`), else the nearest organisation there (`PC World's
     analysis concluded, "`); after "according to", the name that follows."""
     pairs = attributed.join(names, on="doc_id")
-    after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb") == "according"
+    after, before, according = pl.col("side") == "after", pl.col("side") == "before", pl.col("verb").is_in(ACCORDING)
     person = pl.col("type") == "PERSON"
     between_quote_and_verb = after & ~according & (pl.col("m_start") >= pl.col("end")) & (pl.col("m_end") <= pl.col("v_start"))
     # After "told" stands the listener (`," Majed al-Nour told Reuters`); after "one" or "a", a
@@ -536,8 +643,11 @@ def _speakers(attributed: pl.DataFrame, names: pl.DataFrame) -> pl.DataFrame:
     subject_before = (before & ~according & (~pl.col("described") | adjacent) & (pl.col("m_end") <= pl.col("v_start"))
                       & (pl.col("m_sentence") == pl.col("v_sentence")) & ~((pl.col("verb") == COLON) & pl.col("possessive")))
     # `Play, says Cleese, "allows ..."`: the subject after the verb, before the quote.
-    inverted = before & person & (pl.col("m_start") == pl.col("object_start")) & (pl.col("m_end") <= pl.col("start")) \
-        & ~pl.col("verb").is_in(OBJECT_VERBS)
+    # In Russian it may stand further in the verb's clause: `Как заявил министр обороны Виктор Хренин, «`.
+    russian_clause = pl.col("verb").str.contains(r"^\p{Cyrillic}") & (pl.col("m_clause") == pl.col("v_clause")) \
+        & (pl.col("m_start") >= pl.col("v_end")) & (pl.col("m_start") - pl.col("v_end") <= CLAUSE_NAME_REACH)
+    inverted = before & person & ((pl.col("m_start") == pl.col("object_start")) | russian_clause) \
+        & (pl.col("m_end") <= pl.col("start")) & ~pl.col("verb").is_in(OBJECT_VERBS)
     distance_after_verb = pl.col("m_start") - pl.col("v_end")
     ranked = pairs.with_columns(rank=pl.when(between_quote_and_verb & person).then(pl.col("m_start") - pl.col("end"))
                                 .when(between_quote_and_verb).then(5_000 + pl.col("m_start") - pl.col("end"))
@@ -604,8 +714,13 @@ def _named_in_sentence_before(resolved: pl.DataFrame, cues: pl.DataFrame, names:
         .sort("v_start").group_by("doc_id", "start").first()
         .select("doc_id", "start", "subject")
     )
+    # Not a person named inside a quotation (`«отставка мэра Москвы Юрия Лужкова», «созыв форума»`).
+    quoted = resolved.select("doc_id", q_start="start", q_end="end").sort("doc_id", "q_start")
     people = (names.filter((pl.col("type") == "PERSON") & ~pl.col("possessive"))
-              .select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence"))
+              .select("doc_id", "m_start", "m_end", "entity_id", sentence="m_sentence").sort("doc_id", "m_start")
+              .join_asof(quoted, left_on="m_start", right_on="q_start", by="doc_id", strategy="backward",
+                         check_sortedness=False)
+              .filter(~(pl.col("q_end") > pl.col("m_start")).fill_null(False)).drop("q_start", "q_end"))
     # Not after a preposition: `Best Reminder: Lisa-Jo Baker with "Comparisons will kick you"`
     # cites a title.
     embedded = (
