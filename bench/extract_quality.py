@@ -104,7 +104,7 @@ def report(path: Path, out: Path | None, wanted: set[str] | None = None, anchor:
         by_doc = {doc: rows for (doc,), rows in predicted.group_by("doc_id")}
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("w") as handle:
-            for doc_id, text in documents.iter_rows():
+            for doc_id, text in documents.select("doc_id", "text").iter_rows():
                 rows = by_doc.get(doc_id, predicted.clear()).select("start", "end", "type", "text").to_dicts()
                 handle.write(json.dumps({"doc_id": doc_id, "text": text, "entities": rows}) + "\n")
     gold_rows = set(gold.select("doc_id", "start", "end", "type").iter_rows())
