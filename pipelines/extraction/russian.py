@@ -7,11 +7,13 @@ so that Russian and English coverage of one person or place share one entity."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import polars as pl
 
-from pipelines.extraction.entities import MENTION_SCHEMA, org_key, organisation_name, with_gazetteer_places
+from pipelines.extraction.entities import (MENTION_SCHEMA, org_key, organisation_aliases, organisation_name,
+                                           with_gazetteer_places)
 from pipelines.extraction.gazetteer import word_list
 from pipelines.extraction.tokens import with_sentence
 from pipelines.extraction.transliteration import latin
@@ -27,6 +29,18 @@ SURNAME_ENDINGS = {
     "femn": [("ой", "ая"), ("ую", "ая"), ("ой", "а"), ("у", "а")],
 }
 SURNAME_STEMS = ("ов", "ев", "ёв", "ин", "ын", "ск", "цк")
+SPAN_SCHEMA = {"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String, "type": pl.String}
+OPENING_QUOTES = "«„“\""
+CLOSING_QUOTES = {"«": "»", "„": "“", "“": "”", '"': '"'}
+# A word and the spaces after it at the end of a text (the word before a name).
+WORD_BEFORE = re.compile(r"(\w+(?:-\w+)*)[ \u00a0]+$")
+# The spaces and the word at the start of a text (the word after a name).
+WORD_AFTER = re.compile(r"^[ \u00a0]+(\w+(?:-\w+)*)")
+# Where the recogniser ran one name into the next: a list ("Монако • Намибия", "Овечкин, Фёдоров"), a
+# name and its original or abbreviation in brackets ("Джоэл Саймон (Joel Simon)"), a line break.
+NAME_SEPARATOR = {"PER": r"\s*(?:[()•]|,\s)\s*", "LOC": r"\s*(?:[()•]|,\s)\s*", "ORG": r"\s*[()•]\s*"}
+
+
 @cache
 def _recogniser():
     """Natasha's news NER tagger, loaded once a process (about a second)."""
@@ -37,8 +51,11 @@ def _recogniser():
 
 @cache
 def _dictionary():
-    """pymorphy2's dictionary of Russian word forms (it comes with natasha)."""
+    """pymorphy2's dictionary of Russian word forms (it comes with natasha). yargy's morph module,
+    also a natasha dependency, first lets pymorphy2 0.9 read its units on Python 3.11, which it
+    otherwise does only when the recogniser happens to be loaded first."""
     import pymorphy2
+    import yargy.morph  # noqa: F401
 
     return pymorphy2.MorphAnalyzer()
 
@@ -51,14 +68,135 @@ def _parses(word: str) -> list:
 def natasha_spans(articles: pl.DataFrame) -> pl.DataFrame:
     """The recogniser's spans of each article: doc_id, start, end, text, type (PER, ORG, LOC)."""
     if articles.height == 0:
-        return pl.DataFrame(schema={"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
-                                    "type": pl.String})
+        return pl.DataFrame(schema=SPAN_SCHEMA)
     tagger = _recogniser()
     rows = [(doc_id, span.start, span.stop, text[span.start:span.stop], span.type)
             for doc_id, text, markup in zip(articles["doc_id"], articles["text"], tagger.map(articles["text"].to_list()))
             for span in markup.spans]
-    return pl.DataFrame(rows, schema={"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String,
-                                      "type": pl.String}, orient="row")
+    return pl.DataFrame(rows, schema=SPAN_SCHEMA, orient="row")
+
+
+@cache
+def _lemmas(name: str) -> frozenset[str]:
+    return frozenset(word_list(name))
+
+
+def _pieces(text: str, start: int, end: int, type_: str) -> list[tuple[int, int]]:
+    """A recogniser's span cut where it ran names together (NAME_SEPARATOR; after a line break
+    nothing is kept), each piece without the spaces and stray marks at its ends."""
+    span = text[start:end].split("\n")[0]
+    pieces, offset = [], start
+    for part in re.split(f"({NAME_SEPARATOR[type_]})", span):
+        stripped = part.strip(" \u00a0\t,;:•()")
+        if stripped and not re.fullmatch(NAME_SEPARATOR[type_], part):
+            first = offset + part.index(stripped)
+            pieces.append((first, first + len(stripped)))
+        offset += len(part)
+    return pieces
+
+
+def _nouns(word: str, lemmas: frozenset[str]) -> list:
+    """`word`'s readings as a noun whose dictionary form is one of `lemmas`."""
+    return [p for p in _parses(word) if p.tag.POS == "NOUN" and p.normal_form in lemmas]
+
+
+def _agrees(word: str, nouns: list) -> bool:
+    """Whether lower-case `word` reads as an adjective agreeing with one of `nouns` ("футбольного" with
+    "клуба")."""
+    return word.islower() and any(
+        a.tag.POS in ("ADJF", "PRTF") and a.tag.case == n.tag.case and a.tag.number == n.tag.number
+        and (n.tag.number == "plur" or a.tag.gender == n.tag.gender) for a in _parses(word) for n in nouns)
+
+
+def _descriptor_start(text: str, start: int, lemmas: frozenset[str], quoted: bool = True) -> int:
+    """Where the descriptor of the name at `start` begins: a noun of `lemmas` right before it (and
+    before its opening quote when `quoted`), with the agreeing adjectives before that noun
+    ("московского отделения" of "московского отделения «Солидарность»"); `start` when none stands there."""
+    before = text[max(0, start - 160):start]
+    offset = start - len(before)
+    if quoted and before.endswith(tuple(OPENING_QUOTES)):
+        before = before[:-1]
+    match = WORD_BEFORE.search(before)
+    nouns = _nouns(match.group(1), lemmas) if match else []
+    if not nouns:
+        return start
+    begin = match.start()
+    while (match := WORD_BEFORE.search(before[:begin])) and _agrees(match.group(1), nouns):
+        begin = match.start()
+    return offset + begin
+
+
+def _genitive(word: str) -> bool:
+    """Whether `word` can be a genitive ("Москвы", "США"): an owner named after its institution."""
+    return any(p.tag.case == "gent" for p in _parses(word))
+
+
+@cache
+def _known_organisation(name: str) -> bool:
+    """Whether a recogniser's place is an organisation the curated aliases know ("Европейского
+    союза", "ЕС", "Кремля")."""
+    return nominative_phrase(name).lower() in _organisation_aliases_lower()
+
+
+@cache
+def _organisation_aliases_lower() -> frozenset[str]:
+    return frozenset(alias.lower() for alias in organisation_aliases())
+
+
+def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str, int]]:
+    """One article's spans as the product mentions them: (start, end, type, name start).
+
+    - Names run together are cut apart (`_pieces`); a place the curated organisation aliases know
+      is an organisation.
+    - An organisation takes in its descriptor ("компании Microsoft", "газета «Ведомости"), a place
+      its kind ("реки Славянки"); the name without them (from `name start`) keys the entity.
+    - An organisation followed by the place or the abbreviated organisation it belongs to, in the
+      genitive, takes it in ("Министерство внутренних дел Пакистана", "Института этнологии РАН"),
+      and a place's institution before it is an organisation ("мэрии Москвы"); the inner name stays
+      a mention of its own.
+    - The closing quote after a quoted name is left out, as the opening one is in when a
+      descriptor precedes it ("ОАО «Газпром"): one convention for every quoted organisation."""
+    pieces = [(a, b, "ORG" if type_ == "LOC" and _known_organisation(text[a:b]) else type_)
+              for start, end, type_ in spans for a, b in _pieces(text, start, end, type_)]
+    extended = []
+    for start, end, type_ in pieces:
+        if type_ == "ORG":
+            extended.append((_descriptor_start(text, start, _lemmas("russian_org_descriptors")), end, type_, start))
+        elif type_ == "LOC":
+            extended.append((_descriptor_start(text, start, _lemmas("russian_place_descriptors")), end, type_, start))
+        else:
+            extended.append((start, end, type_, start))
+    starts = {start: (end, type_) for start, end, type_, _ in extended}
+    mentions = []
+    for start, end, type_, name_start in extended:
+        owner = WORD_AFTER.match(text[end:end + 80])
+        owned = starts.get(end + owner.start(1)) if owner else None
+        if type_ == "ORG" and owned and _genitive(owner.group(1)) and (
+                owned[1] == "LOC" or (owned[1] == "ORG" and owner.group(1).isupper())):
+            end = owned[0]
+        mentions.append((start, end, type_, name_start))
+    inside_organisation = {(a, b) for s, e, t, _ in mentions if t == "ORG" for a, b, u, _ in mentions
+                           if u == "LOC" and s <= a and b <= e}
+    for start, end, type_, _ in list(mentions):
+        if type_ == "LOC" and (start, end) not in inside_organisation and _genitive(text[start:end].split()[0]):
+            institution = _descriptor_start(text, start, _lemmas("russian_place_institutions"), quoted=False)
+            if institution < start:
+                mentions.append((institution, end, "ORG", institution))
+    return [(start, end - (1 if text[end - 1:end] in CLOSING_QUOTES.values() and
+                           any(q in text[start:end - 1] for q in OPENING_QUOTES) else 0), type_, name_start)
+            for start, end, type_, name_start in mentions]
+
+
+def product_spans(articles: pl.DataFrame) -> pl.DataFrame:
+    """The recogniser's spans of each article refined as `_article_spans` says: doc_id, start, end,
+    text, type (PER, ORG, LOC), core (the name without its descriptor)."""
+    spans = natasha_spans(articles)
+    by_doc = {doc_id: rows for (doc_id,), rows in spans.group_by("doc_id")}
+    rows = [(doc_id, start, end, text[start:end], type_, text[name_start:end])
+            for doc_id, text in articles.select("doc_id", "text").iter_rows() if doc_id in by_doc
+            for start, end, type_, name_start in _article_spans(text, by_doc[doc_id].select("start", "end", "type").rows())]
+    return pl.DataFrame(rows, schema=SPAN_SCHEMA | {"core": pl.String}, orient="row").unique(
+        ["doc_id", "start", "end", "type"], keep="first", maintain_order=True)
 
 
 def _with_case_of(word: str, normal: str) -> str:
@@ -152,6 +290,23 @@ def person_key(normal: pl.Expr) -> pl.Expr:
     return pl.concat_str(first, rest, separator=" ", ignore_nulls=True)
 
 
+def _nominative_forms(text: str, core: str, type_: str) -> tuple[str, str]:
+    """(the mention's nominative form, its name's without the descriptor): "газете «Труд" ->
+    ("газета «Труд»", "Труд"), "реки Славянки" -> ("река Славянка", "Славянка"). A quoted name stays
+    as written, and its closing quote comes back."""
+    if type_ == "PER":
+        return nominative_person(text), nominative_person(text)
+    descriptor = text[:len(text) - len(core)]
+    quote = descriptor[-1:] if descriptor.endswith(tuple(OPENING_QUOTES)) else ""
+    core_normal = core if quote or core[:1] in OPENING_QUOTES else nominative_phrase(core)
+    head = descriptor.rstrip(" \u00a0" + OPENING_QUOTES)
+    normal = (nominative_phrase(head) + descriptor[len(head):] if head else descriptor) + core_normal
+    opening = next((q for q in reversed(normal) if q in CLOSING_QUOTES), None)
+    if opening and normal.count(opening) > normal.count(CLOSING_QUOTES[opening]) - (opening == '"'):
+        normal += CLOSING_QUOTES[opening]
+    return normal, core_normal
+
+
 def _org_key(normal: pl.Expr) -> pl.Expr:
     """An organisation's key from its nominative name: its words lower-cased and sorted, as the
     English side keys organisations."""
@@ -163,19 +318,19 @@ def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFra
     LOCATION, with merge keys and places' countries, in MENTION_SCHEMA plus `normal` (the
     nominative form). A person named by surname alone takes the key of the person of the article
     whose full name ends in that surname."""
-    spans = natasha_spans(articles)
+    spans = product_spans(articles)
     if spans.height == 0:
         return pl.DataFrame(schema=MENTION_SCHEMA | {"normal": pl.String})
     spans = spans.with_columns(type=pl.col("type").replace_strict(NATASHA_TYPES))
     is_person = pl.col("type") == "PERSON"
-    names = spans.select("text", "type").unique()
-    names = names.with_columns(normal=pl.Series([
-        nominative_person(text) if type_ == "PERSON" else nominative_phrase(text) for text, type_ in names.iter_rows()],
-        dtype=pl.String))
-    spans = spans.join(names, on=["text", "type"], how="left")
+    names = spans.select("text", "core", "type").unique()
+    forms = [_nominative_forms(text, core, type_) for text, core, type_ in names.iter_rows()]
+    names = names.with_columns(normal=pl.Series([f[0] for f in forms], dtype=pl.String),
+                               core_normal=pl.Series([f[1] for f in forms], dtype=pl.String))
+    spans = spans.join(names, on=["text", "core", "type"], how="left")
     # An all-capitals dateline place ("МИНСК") is looked up as "Минск".
-    lookup = pl.when(pl.col("normal").str.contains(r"^\p{Lu}{4,}$")).then(pl.col("normal").str.to_titlecase()) \
-        .otherwise(pl.col("normal"))
+    lookup = pl.when(pl.col("core_normal").str.contains(r"^\p{Lu}{4,}$")) \
+        .then(pl.col("core_normal").str.to_titlecase()).otherwise(pl.col("core_normal"))
     placed = with_gazetteer_places(spans.with_columns(text=lookup, surface=pl.col("text"))).with_columns(
         text=pl.col("surface"))
     # A person's full key, for the mentions of their surname alone in the same article.
@@ -187,8 +342,8 @@ def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFra
     is_place = pl.col("type") == "LOCATION"
     mentions = keyed.with_columns(
         key=pl.when(is_person).then(pl.coalesce("full", "person"))
-        .when(is_place).then(pl.coalesce("place_name", latin(pl.col("normal"))))
-        .otherwise(pl.coalesce(org_key(organisation_name(pl.col("normal"))), _org_key(pl.col("normal")))),
+        .when(is_place).then(pl.coalesce("place_name", latin(pl.col("core_normal"))))
+        .otherwise(pl.coalesce(org_key(organisation_name(pl.col("core_normal"))), _org_key(pl.col("core_normal")))),
         country=pl.when(is_place).then(pl.col("place_country")),
     )
     return with_sentence(mentions, tokens).select(*MENTION_SCHEMA, "normal").sort("doc_id", "start")
