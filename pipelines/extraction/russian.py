@@ -101,29 +101,38 @@ def _nouns(word: str, lemmas: frozenset[str]) -> list:
 
 
 def _agrees(word: str, nouns: list) -> bool:
-    """Whether lower-case `word` reads as an adjective agreeing with one of `nouns` ("футбольного" with
-    "клуба")."""
-    return word.islower() and any(
-        a.tag.POS in ("ADJF", "PRTF") and a.tag.case == n.tag.case and a.tag.number == n.tag.number
-        and (n.tag.number == "plur" or a.tag.gender == n.tag.gender) for a in _parses(word) for n in nouns)
+    """Whether `word` (lower case, or capitalised as the first word of a name: "Российский фонд") reads
+    as an adjective agreeing with one of `nouns` ("футбольного" with "клуба"); not a pronoun ("этого")."""
+    return (word.islower() or word.istitle()) and any(
+        a.tag.POS in ("ADJF", "PRTF") and "Apro" not in a.tag and a.tag.case == n.tag.case
+        and a.tag.number == n.tag.number and (n.tag.number == "plur" or a.tag.gender == n.tag.gender)
+        for a in _parses(word) for n in nouns)
 
 
-def _descriptor_start(text: str, start: int, lemmas: frozenset[str], quoted: bool = True) -> int:
-    """Where the descriptor of the name at `start` begins: a noun of `lemmas` right before it (and
-    before its opening quote when `quoted`), with the agreeing adjectives before that noun
-    ("московского отделения" of "московского отделения «Солидарность»"); `start` when none stands there."""
+def _apposed(name: str, nouns: list) -> bool:
+    """Whether a place's name stands in apposition to its descriptor (`nouns`, read singular): in the
+    same case ("реки Славянки", "городе Грозном") or kept in the nominative ("района Отрадное"),
+    not an owner in the genitive ("улицы Лондона" aside, "район Дюссельдорфа", "регионов России")."""
+    word = name.split()[0].strip(OPENING_QUOTES)
+    cases = {(p.tag.case, p.tag.number) for p in _parses(word)}
+    return (name[:1] in OPENING_QUOTES or ("nomn", "sing") in cases or not any(case for case, _ in cases)
+            or any((n.tag.case, "sing") in cases for n in nouns if n.tag.number == "sing"))
+
+
+def _descriptor(text: str, start: int, lemmas: frozenset[str], quoted: bool = True) -> tuple[int, list]:
+    """(where the descriptor of the name at `start` begins, the descriptor's readings): nouns of `lemmas`
+    right before it (and before its opening quote when `quoted`), each with the agreeing adjectives
+    before it ("группы компаний", "московского отделения движения «"); (`start`, []) when none stands there."""
     before = text[max(0, start - 160):start]
     offset = start - len(before)
     if quoted and before.endswith(tuple(OPENING_QUOTES)):
         before = before[:-1]
-    match = WORD_BEFORE.search(before)
-    nouns = _nouns(match.group(1), lemmas) if match else []
-    if not nouns:
-        return start
-    begin = match.start()
-    while (match := WORD_BEFORE.search(before[:begin])) and _agrees(match.group(1), nouns):
-        begin = match.start()
-    return offset + begin
+    begin, descriptor = len(before), []
+    while (match := WORD_BEFORE.search(before[:begin])) and (nouns := _nouns(match.group(1), lemmas)):
+        begin, descriptor = match.start(), descriptor or nouns
+        while (match := WORD_BEFORE.search(before[:begin])) and _agrees(match.group(1), nouns):
+            begin = match.start()
+    return (offset + begin, descriptor) if descriptor else (start, [])
 
 
 def _genitive(word: str) -> bool:
@@ -161,9 +170,10 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
     extended = []
     for start, end, type_ in pieces:
         if type_ == "ORG":
-            extended.append((_descriptor_start(text, start, _lemmas("russian_org_descriptors")), end, type_, start))
+            extended.append((_descriptor(text, start, _lemmas("russian_org_descriptors"))[0], end, type_, start))
         elif type_ == "LOC":
-            extended.append((_descriptor_start(text, start, _lemmas("russian_place_descriptors")), end, type_, start))
+            begin, nouns = _descriptor(text, start, _lemmas("russian_place_descriptors"))
+            extended.append((begin if nouns and _apposed(text[start:end], nouns) else start, end, type_, start))
         else:
             extended.append((start, end, type_, start))
     starts = {start: (end, type_) for start, end, type_, _ in extended}
@@ -179,7 +189,7 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
                            if u == "LOC" and s <= a and b <= e}
     for start, end, type_, _ in list(mentions):
         if type_ == "LOC" and (start, end) not in inside_organisation and _genitive(text[start:end].split()[0]):
-            institution = _descriptor_start(text, start, _lemmas("russian_place_institutions"), quoted=False)
+            institution = _descriptor(text, start, _lemmas("russian_place_institutions"), quoted=False)[0]
             if institution < start:
                 mentions.append((institution, end, "ORG", institution))
     return [(start, end - (1 if text[end - 1:end] in CLOSING_QUOTES.values() and
@@ -255,10 +265,14 @@ def nominative_phrase(phrase: str) -> str:
     case, number = head.tag.case, head.tag.number
     if case == "nomn":
         return phrase
+    # The adjectives take the gender of the noun they agree with ("Европейского союза" -> "Европейский").
+    noun = next((p for word in words for p in _parses(word)
+                 if p.tag.POS == "NOUN" and p.tag.case == case and p.tag.number == number), None)
     normal = []
     for index, word in enumerate(words):
-        agreeing = [p for p in _parses(word) if p.tag.case == case and p.tag.number == number
-                    and p.tag.POS in ("NOUN", "ADJF", "PRTF")]
+        agreeing = sorted((p for p in _parses(word) if p.tag.case == case and p.tag.number == number
+                           and p.tag.POS in ("NOUN", "ADJF", "PRTF")),
+                          key=lambda p: bool(noun and p.tag.POS != "NOUN" and p.tag.gender != noun.tag.gender))
         if not agreeing:
             normal.extend(words[index:])
             break
