@@ -36,6 +36,9 @@ CLOSING_QUOTES = {"«": "»", "„": "“", "“": "”", '"': '"'}
 WORD_BEFORE = re.compile(r"(\w+(?:-\w+)*)[ \u00a0]+$")
 # The spaces and the word at the start of a text (the word after a name).
 WORD_AFTER = re.compile(r"^[ \u00a0]+(\w+(?:-\w+)*)")
+# A place's adjective and the noun after it ("японского МИДа", "Московские власти"): the place's
+# institution when the noun is one (russian_place_institutions).
+PLACE_ADJECTIVE_AND_NOUN = re.compile(r"\b(\w+(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими|ые|ых))[ \u00a0]+(\w+)")
 # Where the recogniser ran one name into the next: a list ("Монако • Намибия", "Овечкин, Фёдоров"), a
 # name and its original or abbreviation in brackets ("Джоэл Саймон (Joel Simon)"), a line break.
 NAME_SEPARATOR = {"PER": r"\s*(?:[()•]|,\s)\s*", "LOC": r"\s*(?:[()•]|,\s)\s*", "ORG": r"\s*[()•]\s*"}
@@ -152,25 +155,54 @@ def _organisation_aliases_lower() -> frozenset[str]:
     return frozenset(alias.lower() for alias in organisation_aliases())
 
 
+def _common_abbreviation(name: str) -> bool:
+    """Whether an all-capitals word is an abbreviation of a common noun the dictionary knows ("СМИ",
+    mass media), no organisation's name."""
+    parses = _parses(name) if name.isupper() and " " not in name else []
+    return bool(parses) and all("Abbr" in p.tag and not {"Orgn", "Geox", "Name", "Surn"} & p.tag.grammemes
+                                for p in parses)
+
+
+def _institutions_of_place_adjectives(text: str) -> list[tuple[int, int, str, int]]:
+    """A place's adjective and an institution noun agreeing with it ("японского МИДа", "российской
+    сборной", "Лондонская полиция"): mentions of that place's institution."""
+    lemmas = _lemmas("russian_place_institutions")
+    return [(match.start(), match.end(), "ORG", match.start()) for match in PLACE_ADJECTIVE_AND_NOUN.finditer(text)
+            if (nouns := _nouns(match.group(2), lemmas)) and _agrees(match.group(1), nouns)]
+
+
+@cache
+def _owning_organisation(name: str) -> bool:
+    """Whether an organisation's name after a descriptor owns it rather than names it: a known
+    organisation in the genitive ("Комиссия ЕС", "организации ООН", "комиссии Европейского союза"), which
+    stays a mention of its own, unlike "компании Microsoft"."""
+    return _known_organisation(name) or any("Orgn" in p.tag and p.tag.case == "gent" for p in _parses(name.split()[0]))
+
+
 def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str, int]]:
     """One article's spans as the product mentions them: (start, end, type, name start).
 
     - Names run together are cut apart (`_pieces`); a place the curated organisation aliases know
       is an organisation.
     - An organisation takes in its descriptor ("компании Microsoft", "газета «Ведомости"), a place
-      its kind ("реки Славянки"); the name without them (from `name start`) keys the entity.
+      its kind ("реки Славянки"); the name without them (from `name start`) keys the entity. A known
+      organisation that owns the descriptor ("Комиссия ЕС") stays a mention of its own too.
     - An organisation followed by the place or the abbreviated organisation it belongs to, in the
       genitive, takes it in ("Министерство внутренних дел Пакистана", "Института этнологии РАН"),
       and a place's institution before it is an organisation ("мэрии Москвы"); the inner name stays
-      a mention of its own.
+      a mention of its own; so is a place's adjective before an institution ("японского МИДа").
     - The closing quote after a quoted name is left out, as the opening one is in when a
       descriptor precedes it ("ОАО «Газпром"): one convention for every quoted organisation."""
     pieces = [(a, b, "ORG" if type_ == "LOC" and _known_organisation(text[a:b]) else type_)
-              for start, end, type_ in spans for a, b in _pieces(text, start, end, type_)]
+              for start, end, type_ in spans for a, b in _pieces(text, start, end, type_)
+              if not (type_ == "ORG" and _common_abbreviation(text[a:b]))]
     extended = []
     for start, end, type_ in pieces:
         if type_ == "ORG":
-            extended.append((_descriptor(text, start, _lemmas("russian_org_descriptors"))[0], end, type_, start))
+            begin = _descriptor(text, start, _lemmas("russian_org_descriptors"))[0]
+            extended.append((begin, end, type_, start))
+            if begin < start and _owning_organisation(text[start:end]):
+                extended.append((start, end, type_, start))
         elif type_ == "LOC":
             begin, nouns = _descriptor(text, start, _lemmas("russian_place_descriptors"))
             extended.append((begin if nouns and _apposed(text[start:end], nouns) else start, end, type_, start))
@@ -185,6 +217,8 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
                 owned[1] == "LOC" or (owned[1] == "ORG" and owner.group(1).isupper())):
             end = owned[0]
         mentions.append((start, end, type_, name_start))
+    adjectival = _institutions_of_place_adjectives(text)
+    mentions = [m for m in mentions if not any(a <= m[0] and m[1] <= b for a, b, _, _ in adjectival)] + adjectival
     inside_organisation = {(a, b) for s, e, t, _ in mentions if t == "ORG" for a, b, u, _ in mentions
                            if u == "LOC" and s <= a and b <= e}
     for start, end, type_, _ in list(mentions):
