@@ -24,11 +24,21 @@ NAME_PARTS = ("Name", "Surn", "Patr")
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 # Endings of Russian surnames by case (masculine, feminine), for surnames the dictionary does not
 # know ("Хренина" -> "Хренин"): the nominative ending replaces the longest ending that matches.
+# Endings of a name's words by gender and case (those of nouns ending in a consonant, of "-ов"/"-ин" and of
+# adjectival surnames), for the words the dictionary does not know ("Хренина" -> "Хренин", "Фингеру" ->
+# "Фингер", "Бесселю" -> "Бессель", "Долгорукому" -> "Долгорукий"): the nominative ending replaces the
+# longest ending that matches. Feminine ones apply to "-ова"/"-ина"/"-ская" surnames only; other feminine
+# names ("Киран Гиббс") do not decline.
 SURNAME_ENDINGS = {
-    "masc": [("ого", "ий"), ("ому", "ий"), ("им", "ий"), ("ом", "ий"), ("ым", ""), ("а", ""), ("у", ""), ("е", "")],
-    "femn": [("ой", "ая"), ("ую", "ая"), ("ой", "а"), ("у", "а")],
+    ("masc", "gent"): [("ого", "ий"), ("а", ""), ("я", "ь")], ("masc", "accs"): [("ого", "ий"), ("а", ""), ("я", "ь")],
+    ("masc", "datv"): [("ому", "ий"), ("у", ""), ("ю", "ь")],
+    ("masc", "ablt"): [("ым", ""), ("им", "ий"), ("ом", ""), ("ем", "")], ("masc", "loct"): [("ом", "ий"), ("е", "")],
+    ("femn", "gent"): [("ой", "ая"), ("ой", "а")], ("femn", "datv"): [("ой", "ая"), ("ой", "а")],
+    ("femn", "ablt"): [("ой", "ая"), ("ой", "а")], ("femn", "loct"): [("ой", "ая"), ("ой", "а")],
+    ("femn", "accs"): [("ую", "ая"), ("у", "а")],
 }
 SURNAME_STEMS = ("ов", "ев", "ёв", "ин", "ын", "ск", "цк")
+CONSONANTS = "бвгджзклмнпрстфхцчшщ"
 SPAN_SCHEMA = {"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String, "type": pl.String}
 OPENING_QUOTES = "«„“\""
 CLOSING_QUOTES = {"«": "»", "„": "“", "“": "”", '"': '"'}
@@ -250,23 +260,28 @@ def _with_case_of(word: str, normal: str) -> str:
     return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
 
 
-def _surname_by_endings(word: str, gender: str) -> str:
-    """An unknown surname in its nominative form, from its ending ("Хренина" -> "Хренин")."""
+def _surname_by_endings(word: str, gender: str, case: str) -> str:
+    """A name's word the dictionary does not know in its nominative form, from its ending and the
+    case and gender of the words it agrees with (SURNAME_ENDINGS)."""
     lower = word.lower()
-    for ending, nominative in SURNAME_ENDINGS[gender]:
+    for ending, nominative in SURNAME_ENDINGS.get((gender, case), []):
         stem = lower[: -len(ending)]
-        if lower.endswith(ending) and stem.endswith(SURNAME_STEMS):
-            return _with_case_of(word, stem + nominative)
+        fits = stem.endswith(SURNAME_STEMS) if gender == "femn" or nominative == "ая" else (
+            len(stem) > 1 and stem[-1] in CONSONANTS and (ending != "ем" or stem[-1] in "жцчшщ"))
+        if lower.endswith(ending) and fits:
+            return _with_case_of(word, stem + (nominative or ""))
     return word
 
 
 @cache
 def nominative_person(name: str) -> str:
     """A person's name in the nominative: first name, patronymic and surname agree in case and
-    gender, which a first name or patronymic the dictionary knows tells; unknown surnames go by
-    their endings."""
+    gender, which a first name or patronymic the dictionary knows tells; surnames and foreign first
+    names it does not know go by their endings (SURNAME_ENDINGS). The dictionary's guesses for
+    unknown words are not taken: "Нисипяну" or "Киран" decline no more than "Шойгу"."""
     words = name.split()
-    parses = [[p for p in _parses(word) if any(part in p.tag for part in NAME_PARTS)] for word in words]
+    parses = [[p for p in _parses(word) if p.is_known and p.tag.number == "sing" and any(part in p.tag for part in NAME_PARTS)]
+              for word in words]
     anchor = next((p[0] for p in parses if p and ("Name" in p[0].tag or "Patr" in p[0].tag)), None)
     if anchor is None:
         anchor = next((p[0] for p in parses if p), None)
@@ -278,8 +293,8 @@ def nominative_person(name: str) -> str:
         if agreeing:
             form = agreeing[0].inflect({"nomn"} | ({gender} if gender and "ms-f" not in agreeing[0].tag else set()))
             normal.append(_with_case_of(word, form.word if form else agreeing[0].normal_form))
-        elif case not in (None, "nomn") and gender:
-            normal.append(_surname_by_endings(word, gender))
+        elif case not in (None, "nomn") and gender and not options and word[:1].isupper():
+            normal.append(_surname_by_endings(word, gender, case))
         else:
             normal.append(word)
     return " ".join(normal)
@@ -329,8 +344,10 @@ def person_key(normal: pl.Expr) -> pl.Expr:
     surname in Latin letters, without the patronymic ("Александр Григорьевич Лукашенко" ->
     "Alexander Lukashenko"), as the English side keys "Alexander Lukashenko"."""
     words = normal.str.split(" ")
+    # A patronymic stands between the first name and the surname: a last word in "-ович" is a surname ("Янукович").
     patronymic = pl.element().str.contains(r"(?:ович|евич|ьич|овна|евна|ична|инична)$")
-    kept = words.list.eval(pl.element().filter(~patronymic | (pl.int_range(pl.len()) == 0)))
+    position = pl.int_range(pl.len())
+    kept = words.list.eval(pl.element().filter(~patronymic | (position == 0) | (position == pl.len() - 1)))
     given = kept.list.first().replace_strict(_given_names(), default=None)
     several = kept.list.len() > 1
     first = pl.when(several).then(pl.coalesce(given, latin(kept.list.first())))
@@ -342,7 +359,7 @@ def _nominative_forms(text: str, core: str, type_: str) -> tuple[str, str]:
     """(the mention's nominative form, its name's without the descriptor): "газете «Труд" ->
     ("газета «Труд»", "Труд"), "реки Славянки" -> ("река Славянка", "Славянка"). A quoted name stays
     as written, and its closing quote comes back."""
-    if type_ == "PER":
+    if type_ == "PERSON":
         return nominative_person(text), nominative_person(text)
     descriptor = text[:len(text) - len(core)]
     quote = descriptor[-1:] if descriptor.endswith(tuple(OPENING_QUOTES)) else ""
@@ -384,9 +401,19 @@ def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFra
     # A person's full key, for the mentions of their surname alone in the same article.
     keyed = placed.with_columns(person=pl.when(is_person).then(person_key(pl.col("normal"))))
     surnames = (keyed.filter(is_person & pl.col("person").str.contains(" "))
-                .select("doc_id", surname=pl.col("person").str.extract(r"(\S+)$"), full=pl.col("person"))
+                .select("doc_id", surname=pl.col("person").str.extract(r"(\S+)$"),
+                        written=pl.col("normal").str.extract(r"(\S+)$").str.replace(r"(?:[иыо]й|ая|[аяь])$", ""),
+                        full=pl.col("person"))
                 .unique(["doc_id", "surname"], keep="first").filter(pl.len().over("doc_id", "surname") == 1))
-    keyed = keyed.join(surnames, left_on=["doc_id", "person"], right_on=["doc_id", "surname"], how="left")
+    keyed = keyed.join(surnames.drop("written"), left_on=["doc_id", "person"], right_on=["doc_id", "surname"], how="left")
+    # A surname alone that the dictionary cannot put in the nominative ("Рейсманом", "Ратманским") is the
+    # article's person whose surname's stem it starts with, when one alone fits.
+    inflected = (keyed.filter(is_person & pl.col("full").is_null() & ~pl.col("text").str.contains(" "))
+                 .select("doc_id", "start", "text").unique().join(surnames, on="doc_id")
+                 .filter(pl.col("text").str.starts_with(pl.col("written"))
+                         & (pl.col("text").str.len_chars() - pl.col("written").str.len_chars() <= 3))
+                 .filter(pl.len().over("doc_id", "start") == 1).select("doc_id", "start", inflected="full"))
+    keyed = keyed.join(inflected, on=["doc_id", "start"], how="left").with_columns(full=pl.coalesce("full", "inflected"))
     is_place = pl.col("type") == "LOCATION"
     mentions = keyed.with_columns(
         key=pl.when(is_person).then(pl.coalesce("full", "person"))
