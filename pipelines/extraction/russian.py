@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.extraction.entities import (MENTION_SCHEMA, org_key, organisation_aliases, organisation_name,
                                            with_gazetteer_places)
-from pipelines.extraction.gazetteer import word_list
+from pipelines.extraction.gazetteer import MIN_POPULATION_FOR_ONE_WORD_ALIAS, places, word_list
 from pipelines.extraction.tokens import with_sentence
 from pipelines.extraction.transliteration import latin
 
@@ -49,6 +49,9 @@ WORD_AFTER = re.compile(r"^[ \u00a0]+(\w+(?:-\w+)*)")
 # A place's adjective and the noun after it ("японского МИДа", "Московские власти"): the place's
 # institution when the noun is one (russian_place_institutions).
 PLACE_ADJECTIVE_AND_NOUN = re.compile(r"\b(\w+(?:ск|цк)(?:ий|ого|ому|им|ом|ая|ой|ую|ое|ие|их|ими|ые|ых))[ \u00a0]+(\w+)")
+# A capitalised Cyrillic word inside a sentence (not after a sentence's end) and not quoted (a ship or a
+# module: «Колумбия», «Заря»), a place's name when the gazetteer knows it ("чемпионат Европы").
+WORD_INSIDE_SENTENCE = re.compile(r"(?<![.!?…\n][ \u00a0])(?<![.!?…\n«„“\"])\b[А-ЯЁ][а-яё]{3,}\b")
 # Where the recogniser ran one name into the next: a list ("Монако • Намибия", "Овечкин, Фёдоров"), a
 # name and its original or abbreviation in brackets ("Джоэл Саймон (Joel Simon)"), a line break.
 NAME_SEPARATOR = {"PER": r"\s*(?:[()•]|,\s)\s*", "LOC": r"\s*(?:[()•]|,\s)\s*", "ORG": r"\s*[()•]\s*"}
@@ -142,9 +145,11 @@ def _descriptor(text: str, start: int, lemmas: frozenset[str], quoted: bool = Tr
         before = before[:-1]
     begin, descriptor = len(before), []
     while (match := WORD_BEFORE.search(before[:begin])) and (nouns := _nouns(match.group(1), lemmas)):
-        begin, descriptor = match.start(), descriptor or nouns
+        begin, first = match.start(), not descriptor
         while (match := WORD_BEFORE.search(before[:begin])) and _agrees(match.group(1), nouns):
-            begin = match.start()
+            # The adjective tells the noun's case and number ("бывшие республики": plural).
+            begin, nouns = match.start(), [n for n in nouns if _agrees(match.group(1), [n])]
+        descriptor = nouns if first else descriptor
     return (offset + begin, descriptor) if descriptor else (start, [])
 
 
@@ -189,6 +194,24 @@ def _owning_organisation(name: str) -> bool:
     return _known_organisation(name) or any("Orgn" in p.tag and p.tag.case == "gent" for p in _parses(name.split()[0]))
 
 
+@cache
+def _well_known_places() -> frozenset[str]:
+    """The gazetteer's Cyrillic aliases of countries, continents and cities of at least
+    MIN_POPULATION_FOR_ONE_WORD_ALIAS people: names the recogniser sometimes misses ("Европы")."""
+    known = places().filter((pl.col("type") == "LOCATION") & pl.col("alias").str.contains(r"^[А-ЯЁ]")
+                            & ((pl.col("population") == 0) | (pl.col("population") >= MIN_POPULATION_FOR_ONE_WORD_ALIAS)))
+    return frozenset(known["alias"])
+
+
+def _places_missed(text: str, mentions: list[tuple[int, int, str, int]]) -> list[tuple[int, int, str, int]]:
+    """Well-known places (`_well_known_places`) the recogniser left out, by a capitalised word inside
+    a sentence and outside every mention ("чемпионом Европы")."""
+    covered = [(start, end) for start, end, _, _ in mentions]
+    return [(match.start(), match.end(), "LOC", match.start()) for match in WORD_INSIDE_SENTENCE.finditer(text)
+            if not any(a < match.end() and match.start() < b for a, b in covered)
+            and nominative_phrase(match.group()) in _well_known_places()]
+
+
 def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str, int]]:
     """One article's spans as the product mentions them: (start, end, type, name start).
 
@@ -201,6 +224,7 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
       genitive, takes it in ("Министерство внутренних дел Пакистана", "Института этнологии РАН"),
       and a place's institution before it is an organisation ("мэрии Москвы"); the inner name stays
       a mention of its own; so is a place's adjective before an institution ("японского МИДа").
+    - A well-known place the recogniser missed inside a sentence is a mention ("чемпионом Европы").
     - The closing quote after a quoted name is left out, as the opening one is in when a
       descriptor precedes it ("ОАО «Газпром"): one convention for every quoted organisation."""
     pieces = [(a, b, "ORG" if type_ == "LOC" and _known_organisation(text[a:b]) else type_)
@@ -236,6 +260,7 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
             institution = _descriptor(text, start, _lemmas("russian_place_institutions"), quoted=False)[0]
             if institution < start:
                 mentions.append((institution, end, "ORG", institution))
+    mentions += _places_missed(text, mentions)
     return [(start, end - (1 if text[end - 1:end] in CLOSING_QUOTES.values() and
                            any(q in text[start:end - 1] for q in OPENING_QUOTES) else 0), type_, name_start)
             for start, end, type_, name_start in mentions]
