@@ -219,7 +219,8 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
       is an organisation.
     - An organisation takes in its descriptor ("компании Microsoft", "газета «Ведомости"), a place
       its kind ("реки Славянки"); the name without them (from `name start`) keys the entity. A known
-      organisation that owns the descriptor ("Комиссия ЕС") stays a mention of its own too.
+      organisation that owns the descriptor ("Комиссия ЕС") stays a mention of its own too, and the
+      whole is keyed as one organisation.
     - An organisation followed by the place or the abbreviated organisation it belongs to, in the
       genitive, takes it in ("Министерство внутренних дел Пакистана", "Института этнологии РАН"),
       and a place's institution before it is an organisation ("мэрии Москвы"); the inner name stays
@@ -235,7 +236,9 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
         if type_ == "ORG":
             begin = _descriptor(text, start, _lemmas("russian_org_descriptors"))[0]
             extended.append((begin, end, type_, start))
-            if begin < start and _owning_organisation(text[start:end]):
+            owned = begin < start and _owning_organisation(text[start:end])
+            extended[-1] = (begin, end, type_, begin if owned else start)
+            if owned:
                 extended.append((start, end, type_, start))
         elif type_ == "LOC":
             begin, nouns = _descriptor(text, start, _lemmas("russian_place_descriptors"))
@@ -282,6 +285,9 @@ def _with_case_of(word: str, normal: str) -> str:
     """`normal` (lower case) written with the capitals of `word`."""
     if word.isupper() and len(word) > 1:
         return normal.upper()
+    parts, written = normal.split("-"), word.split("-")
+    if len(parts) == len(written):  # each part of a hyphenated name keeps its capital ("Лос-Анджелес")
+        return "-".join(p[:1].upper() + p[1:] if w[:1].isupper() else p for p, w in zip(parts, written))
     return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
 
 
@@ -333,15 +339,24 @@ def nominative_phrase(phrase: str) -> str:
     область")."""
     words = phrase.split(" ")
     first = [p for p in _parses(words[0]) if p.tag.case]
-    if not first or words[0][:1] in "«\"":
+    if not first or words[0][:1] in OPENING_QUOTES or words[0].isupper():
         return phrase
-    head = next((p for p in first if "Geox" in p.tag or "Orgn" in p.tag), first[0])
+    # The first noun's reading that the opening words agree with tells the case: "Русской службе" is a
+    # dative, "Большой театр" a nominative.
+    def common_nouns(word: str) -> list:
+        return [p for p in _parses(word) if p.tag.POS == "NOUN" and not any(part in p.tag for part in NAME_PARTS)]
+
+    noun_word = next((word for word in words if common_nouns(word)), words[0])
+    noun_readings = {(p.tag.case, p.tag.number) for p in common_nouns(noun_word)}
+    shared = [p for p in first if (p.tag.case, p.tag.number) in noun_readings] or first
+    readings = {(p.tag.case, p.tag.number) for p in shared}
+    # Already in the nominative (a foreign name the dictionary guesses at: "Атлантис", "Индевор").
+    if ("nomn", "sing") in readings or (("nomn", "plur") in readings and not any(n == "sing" for _, n in readings)):
+        return phrase
+    head = next((p for p in shared if "Geox" in p.tag or "Orgn" in p.tag), shared[0])
     case, number = head.tag.case, head.tag.number
-    if case == "nomn":
-        return phrase
     # The adjectives take the gender of the noun they agree with ("Европейского союза" -> "Европейский").
-    noun = next((p for word in words for p in _parses(word)
-                 if p.tag.POS == "NOUN" and p.tag.case == case and p.tag.number == number), None)
+    noun = next((p for word in words for p in common_nouns(word) if p.tag.case == case and p.tag.number == number), None)
     normal = []
     for index, word in enumerate(words):
         agreeing = sorted((p for p in _parses(word) if p.tag.case == case and p.tag.number == number
