@@ -285,6 +285,9 @@ def _with_case_of(word: str, normal: str) -> str:
     """`normal` (lower case) written with the capitals of `word`."""
     if word.isupper() and len(word) > 1:
         return normal.upper()
+    capitals = len(word) - len(word.lstrip("АБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ"))
+    if capitals > 1:  # an abbreviation with a case ending ("МИДа" -> "МИД")
+        return normal[:capitals].upper() + normal[capitals:]
     parts, written = normal.split("-"), word.split("-")
     if len(parts) == len(written):  # each part of a hyphenated name keeps its capital ("Лос-Анджелес")
         return "-".join(p[:1].upper() + p[1:] if w[:1].isupper() else p for p, w in zip(parts, written))
@@ -361,7 +364,8 @@ def nominative_phrase(phrase: str) -> str:
     for index, word in enumerate(words):
         agreeing = sorted((p for p in _parses(word) if p.tag.case == case and p.tag.number == number
                            and p.tag.POS in ("NOUN", "ADJF", "PRTF")),
-                          key=lambda p: bool(noun and p.tag.POS != "NOUN" and p.tag.gender != noun.tag.gender))
+                          key=lambda p: (word != noun_word and p.tag.POS == "NOUN",
+                                         bool(noun and p.tag.POS != "NOUN" and p.tag.gender != noun.tag.gender)))
         if not agreeing:
             normal.extend(words[index:])
             break
