@@ -410,10 +410,15 @@ def _nominative_forms(text: str, core: str, type_: str) -> tuple[str, str]:
     core_normal = core if quote or core[:1] in OPENING_QUOTES else nominative_phrase(core)
     head = descriptor.rstrip(" \u00a0" + OPENING_QUOTES)
     normal = (nominative_phrase(head) + descriptor[len(head):] if head else descriptor) + core_normal
-    opening = next((q for q in reversed(normal) if q in CLOSING_QUOTES), None)
-    if opening and normal.count(opening) > normal.count(CLOSING_QUOTES[opening]) - (opening == '"'):
-        normal += CLOSING_QUOTES[opening]
-    return normal, core_normal
+    return normal + _closing_quote(normal), core_normal
+
+
+def _closing_quote(name: str) -> str:
+    """The quote that closes the last one `name` opens and leaves open ("газета «Труд" -> "»"), else ""."""
+    if name.count('"') % 2:
+        return '"'
+    position, quote = max((name.rfind(q), q) for q in "«„“")
+    return CLOSING_QUOTES[quote] if position >= 0 and CLOSING_QUOTES[quote] not in name[position + 1:] else ""
 
 
 def _org_key(normal: pl.Expr) -> pl.Expr:
