@@ -9,6 +9,7 @@ from pipelines.cleaning import clean_documents
 from pipelines.cleaning.dates import parse_dateline
 from pipelines.cleaning.furniture import MIN_WORDS_BEFORE_COMMENTS, before_comments, is_furniture_line
 from pipelines.cleaning.html import clean_html
+from pipelines.cleaning.language import detect_language
 from pipelines.cleaning.text import clean_plain_text
 
 BBC_LIKE = """BBC NEWS | Politics
@@ -234,3 +235,12 @@ def test_a_control_character_in_a_page_is_dropped_not_a_failed_cleaning():
     article = clean_html(f"<html><head><title>Budget approved</title></head><body><article><h1>Budget approved</h1>"
                          f"<p>{paragraph}</p>\x07<p>{paragraph}</p></article></body></html>")
     assert "The council approved the new budget" in article.text and "\x07" not in article.text
+
+
+def test_a_short_cyrillic_brief_is_told_by_its_letters():
+    # Too few function words to count, yet plainly Russian (or Belarusian, Ukrainian by their letters).
+    assert detect_language("Путин встретился с Лукашенко в Минске.") == "ru"
+    assert detect_language("Лукашэнка сустрэўся з Пуціным у Маскве сёння.") == "be"
+    assert detect_language("Путін зустрівся з Лукашенком у Мінську сьогодні.") == "uk"
+    assert detect_language("Short English.") is None
+    assert detect_language("Путин") is None

