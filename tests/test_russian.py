@@ -34,7 +34,7 @@ def languages_naming(settings: Settings, entity_id: str) -> set[str]:
 
 
 def test_people_and_places_are_one_entity_across_languages(both_languages):
-    assert dict(fetch(both_languages, "SELECT regexp_extract(path, '(\\w+)\\.txt$', 1), language FROM raw_documents "
+    assert dict(fetch(both_languages, "SELECT regexp_extract(paths[1], '(\\w+)\\.txt$', 1), language FROM raw_documents "
                                       "JOIN articles USING (doc_id)")) == {"en": "en", "ru": "ru"}
     for entity_id in ("PERSON:Sergei Shoigu", "PERSON:Viktor Khrenin", "PERSON:Alexander Lukashenko",
                       "PERSON:Dmitry Peskov", "PERSON:Vladimir Putin", "LOCATION:Moscow", "LOCATION:Belarus",

@@ -41,6 +41,9 @@ SURNAME_STEMS = ("ов", "ев", "ёв", "ин", "ын", "ск", "цк")
 CONSONANTS = "бвгджзклмнпрстфхцчшщ"
 SPAN_SCHEMA = {"doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String, "type": pl.String}
 OPENING_QUOTES = "«„“\""
+# A company's legal form before its name ("ОАО «Газпром»", "ЗАО «Белтрансгаз»"): part of the
+# mention as a reader names it, never of the name the company is shown and merged by.
+LEGAL_FORM = re.compile(r"(?:ОАО|ЗАО|ООО|ПАО|НАО|АО|ОДО|ЧУП|УП|РУП|ФГУП|ГУП|МУП|АНО|НКО)[ \u00a0]+[«„“\"]?")
 CLOSING_QUOTES = {"«": "»", "„": "“", "“": "”", '"': '"'}
 # A word and the spaces after it at the end of a text (the word before a name).
 WORD_BEFORE = re.compile(r"(\w+(?:-\w+)*)[ \u00a0]+$")
@@ -238,11 +241,12 @@ def _article_spans(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
     for start, end, type_ in pieces:
         if type_ == "ORG":
             begin = _descriptor(text, start, _lemmas("russian_org_descriptors"))[0]
-            extended.append((begin, end, type_, start))
-            owned = begin < start and _owning_organisation(text[start:end])
-            extended[-1] = (begin, end, type_, begin if owned else start)
+            legal = LEGAL_FORM.match(text, start, end)
+            name_start = legal.end() if legal and legal.end() < end else start
+            owned = begin < start and _owning_organisation(text[name_start:end])
+            extended.append((begin, end, type_, begin if owned else name_start))
             if owned:
-                extended.append((start, end, type_, start))
+                extended.append((name_start, end, type_, name_start))
         elif type_ == "LOC":
             begin, nouns = _descriptor(text, start, _lemmas("russian_place_descriptors"))
             extended.append((begin if nouns and _apposed(text[start:end], nouns) else start, end, type_, start))
@@ -405,12 +409,14 @@ def person_key(normal: pl.Expr) -> pl.Expr:
 def _nominative_forms(text: str, core: str, type_: str) -> tuple[str, str]:
     """(the mention's nominative form, its name's without the descriptor): "газете «Труд" ->
     ("газета «Труд»", "Труд"), "реки Славянки" -> ("река Славянка", "Славянка"). A quoted name stays
-    as written, and its closing quote comes back."""
+    as written, and its closing quote comes back; a legal form goes ("ОАО «Газпром" -> "Газпром")."""
     if type_ == "PERSON":
         return nominative_person(text), nominative_person(text)
     descriptor = text[:len(text) - len(core)]
     quote = descriptor[-1:] if descriptor.endswith(tuple(OPENING_QUOTES)) else ""
     core_normal = core if quote or core[:1] in OPENING_QUOTES else nominative_phrase(core)
+    if LEGAL_FORM.fullmatch(descriptor):
+        return core_normal, core_normal
     head = descriptor.rstrip(" \u00a0" + OPENING_QUOTES)
     normal = (nominative_phrase(head) + descriptor[len(head):] if head else descriptor) + core_normal
     return normal + _closing_quote(normal), core_normal
