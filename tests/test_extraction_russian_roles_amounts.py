@@ -1,0 +1,57 @@
+"""Unit tests of Russian roles, sums and date mentions (language "ru"), on short sentences
+written for them: a title in any case with the words that depend on it, before the name or in an
+apposition after it; sums with decimal commas, scale words and currency words; dates with
+Russian month names, numeric dates, weekdays and years."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from pipelines.extraction.facts import extract_with_entities
+
+
+def facts_of(*texts: str, published: date | None = None) -> dict[str, pl.DataFrame]:
+    return extract_with_entities(pl.DataFrame(
+        {"doc_id": [f"d{i}" for i in range(len(texts))], "text": list(texts), "language": ["ru"] * len(texts),
+         "published_date": [published] * len(texts)}, schema_overrides={"published_date": pl.Date}))
+
+
+def roles_of(text: str) -> set[tuple[str, str, str | None]]:
+    return {(r["entity_id"], r["role"], r["country"]) for r in facts_of(text)["person_roles"].iter_rows(named=True)}
+
+
+def test_a_role_before_the_name_keeps_its_dependent_words_and_names_its_country():
+    assert roles_of("Министр обороны Беларуси Виктор Хренин провел совещание.") == {
+        ("PERSON:Viktor Khrenin", "Министр обороны Беларуси", "BY")}
+    assert roles_of("Об этом заявил глава МИД России Сергей Лавров.") == {
+        ("PERSON:Sergei Lavrov", "глава МИД России", "RU")}
+
+
+def test_an_apposition_after_the_name_is_a_role_and_a_verb_ends_it():
+    assert roles_of("Виктор Хренин, министр обороны Беларуси, сообщил об учениях.") == {
+        ("PERSON:Viktor Khrenin", "министр обороны Беларуси", "BY")}
+
+
+def test_an_inflected_title_agrees_with_the_name_it_belongs_to():
+    roles = roles_of("Пресс-секретарь президента Беларуси Александра Лукашенко Наталья Эйсмонт сообщила об этом.")
+    assert ("PERSON:Alexander Lukashenko", "президента Беларуси", "BY") in roles
+    assert not any(role.startswith("Пресс-секретарь") for key, role, _ in roles if key.endswith("Lukashenko"))
+
+
+def test_adjectives_that_agree_with_a_title_open_the_role_and_others_do_not():
+    assert roles_of("Генеральный директор компании «Белшина» Иван Петров рассказал о планах.") == {
+        ("PERSON:Ivan Petrov", "Генеральный директор компании «Белшина»", None)}
+    assert roles_of("Реформу, начатую президентом Иваном Петровым, отменили.") == {
+        ("PERSON:Ivan Petrov", "президентом", None)}
+
+
+def test_a_plural_title_and_a_preposition_read_as_a_title_hold_no_role():
+    assert roles_of("Руководители регионов Иван Петров и Олег Сидоров приехали.") == set()
+    assert roles_of("После встречи Иван Петров уехал.") == set()
+
+
+def test_an_apposition_that_runs_into_another_name_is_that_names_role():
+    roles = roles_of("На встрече были Иван Петров, премьер-министр Олег Сидоров и другие.")
+    assert roles == {("PERSON:Oleg Sidorov", "премьер-министр", None)}
