@@ -132,7 +132,8 @@ def load_texts(corpora: Path, part: str) -> list[Text]:
             if kind == "Occupation" and "Position" in slots and "Who" in slots:
                 who = slots["Who"][0]
                 positions = [spans[s] for value in slots["Position"] for s in re.findall(r"\bspan(\d+)", value)]
-                text.occupations.append(Occupation(_chain(chains, who), who, positions, " ".join(slots.get("Where", []))))
+                where = " ".join(slots.get("Where", []))
+                text.occupations.append(Occupation(_chain(chains, who), who, positions, where))
             elif kind == "Meeting":
                 participants = slots.get("Participant", [])
                 text.meetings.append(Meeting([_chain(chains, p) for p in participants], "; ".join(participants)))

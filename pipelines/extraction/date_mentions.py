@@ -118,6 +118,7 @@ def date_mentions(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame
     resolved = pl.when(valid_day).then(pl.date(year, pl.col("month").fill_null(1), pl.col("day").fill_null(1)))
     # A weekday is the last such day up to the published date ("во вторник" in Thursday's news).
     days_back = (published.dt.weekday() - pl.col("weekday") + 7) % 7
-    resolved = pl.when(pl.col("weekday").is_not_null()).then(published - pl.duration(days=days_back)).otherwise(resolved)
+    resolved = (pl.when(pl.col("weekday").is_not_null()).then(published - pl.duration(days=days_back))
+                .otherwise(resolved))
     return found.with_columns(granularity=granularity, resolved_date=resolved).select(
         "doc_id", "start", "end", "text", "resolved_date", "granularity")

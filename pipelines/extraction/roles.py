@@ -388,16 +388,20 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
     last_rows = token_rows(in_articles, named, "end", "end")
     in_name = in_articles.select(token_key().is_in(tokens_within(in_articles, named).implode())).to_series().to_list()
     words = in_articles["token"].to_list()
-    classes = [_russian_word_class(word) for word in words]
+
+    def word_class(row: int) -> int:
+        """Read only near names: the dictionary is asked about those words alone."""
+        return _russian_word_class(words[row])
+
     starts, ends = in_articles["start"].to_list(), in_articles["end"].to_list()
     places = list(zip(in_articles["doc_no"].to_list(), in_articles["sentence"].to_list()))
 
     def within(row: int, anchor: int) -> bool:
-        return 0 <= row < len(words) and places[row] == places[anchor] and not in_name[row] and classes[row] != BREAK
+        return 0 <= row < len(words) and places[row] == places[anchor] and not in_name[row] and word_class(row) != BREAK
 
     def trimmed(first: int, last: int) -> tuple[int, int]:
         """Without the connectors and quotation marks that end no role ("«классическим чемпионом мира»")."""
-        while last > first and (classes[last] == CONNECTOR or words[last] in QUOTES):
+        while last > first and (word_class(last) == CONNECTOR or words[last] in QUOTES):
             if words[last] in ("»", "“", "”", '"') and any(words[row] in ("«", "„", '"') for row in range(first, last)):
                 break
             last -= 1
@@ -406,7 +410,8 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
         return first, last
 
     def agrees(row: int, title: int) -> bool:
-        """An adjective (capitalised as a sentence's first word too: "Генеральный директор") in a case of the title's."""
+        """An adjective in a case of the title's (capitalised as a sentence's first word too:
+        "Генеральный директор")."""
         return (_russian_word_class(words[row].lower()) == ADJECTIVE
                 and (words[row] in ACTING or bool(_cases(words[row]) & _title_cases(words[title]))))
 
@@ -434,7 +439,7 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
         # депутат Украины Мустафа Джемилев"): each opens with a title.
         for _ in range(RUSSIAN_ROLES_BEFORE):
             titles = [row for row in range(run_start, run_end + 1)
-                      if classes[row] == TITLE and _title_cases(words[row]) & (cases or _title_cases(words[row]))]
+                      if word_class(row) == TITLE and _title_cases(words[row]) & (cases or _title_cases(words[row]))]
             if not titles:
                 break
             # A name that may be in the genitive after a title that may not is the holder of the
@@ -449,15 +454,17 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
             while run_start - 1 >= run_end - RUSSIAN_ROLE_REACH and within(run_start - 1, first):
                 run_start -= 1
         opener = last + 1
-        if not (0 <= opener < len(words) and places[opener] == places[last] and words[opener] in RUSSIAN_APPOSITION_OPENERS):
+        if not (0 <= opener < len(words) and places[opener] == places[last]
+                and words[opener] in RUSSIAN_APPOSITION_OPENERS):
             continue
         run_end = opener
         while run_end + 1 <= opener + RUSSIAN_ROLE_REACH and within(run_end + 1, opener):
             run_end += 1
         next_row = run_end + 1
         runs_into_name = 0 <= next_row < len(words) and places[next_row] == places[opener] and in_name[next_row]
-        head = next((row for row in range(opener + 1, run_end + 1) if classes[row] not in (ADJECTIVE, CONNECTOR)), None)
-        if (head is not None and not runs_into_name and classes[head] == TITLE and _title_cases(words[head])
+        head = next((row for row in range(opener + 1, run_end + 1)
+                     if word_class(row) not in (ADJECTIVE, CONNECTOR)), None)
+        if (head is not None and not runs_into_name and word_class(head) == TITLE and _title_cases(words[head])
                 and opening(head, opener + 1) == opener + 1):
             role_start, role_end = trimmed(opener + 1, run_end)
             found.append((doc_id, key, starts[role_start], ends[role_end], sentence))
