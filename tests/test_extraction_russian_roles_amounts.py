@@ -52,6 +52,14 @@ def test_a_plural_title_and_a_preposition_read_as_a_title_hold_no_role():
     assert roles_of("После встречи Иван Петров уехал.") == set()
 
 
+def test_a_verb_of_appointment_puts_the_role_after_the_name():
+    assert roles_of("Иван Петров назначен министром обороны Беларуси.") == {
+        ("PERSON:Ivan Petrov", "министром обороны Беларуси", "BY")}
+    assert roles_of("Олег Сидоров назначен на должность заместителя министра финансов.") == {
+        ("PERSON:Oleg Sidorov", "заместителя министра финансов", None)}
+    assert roles_of("Иван Петров стал богаче.") == set()
+
+
 def test_an_apposition_that_runs_into_another_name_is_that_names_role():
     roles = roles_of("На встрече были Иван Петров, премьер-министр Олег Сидоров и другие.")
     assert roles == {("PERSON:Oleg Sidorov", "премьер-министр", None)}

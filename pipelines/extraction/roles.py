@@ -94,6 +94,13 @@ QUOTES = {"«", "»", '"', "„", "“", "”"}
 # What opens a Russian apposition after a name ("Хренин, министр обороны", "Санников — бывший
 # заместитель министра", "Йоахим Лёв (второй тренер)").
 RUSSIAN_APPOSITION_OPENERS = {",", "—", "–", "-", "("}
+# Verbs that state a role after the name ("Иванов назначен министром обороны", "Петров стал
+# капитаном"): the title after them is in the instrumental, or in the genitive after "на
+# должность" / "на пост".
+RUSSIAN_LINK_VERBS = {"является", "являлся", "являлась", "стал", "стала", "станет", "назначен", "назначена",
+                      "избран", "избрана", "остается", "остаётся", "остался", "осталась", "работает", "работал",
+                      "работала"}
+RUSSIAN_POSTS = {"должность", "пост"}
 # Tokens a Russian role reaches from its name, and adjectives it may open with ("первый
 # заместитель", "чрезвычайный и полномочный посол").
 RUSSIAN_ROLE_REACH = 12
@@ -377,7 +384,8 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
     from its first title word in the name's case (with the adjectives before that title), so
     that in "пресс-секретарь президента Беларуси Александра Лукашенко" Lukashenko's role is
     "президента Беларуси"; and an apposition after the name that opens with a title (perhaps
-    after adjectives) and does not run into another name, whose role it would be."""
+    after adjectives) and does not run into another name, whose role it would be, or the title
+    a verb such as "назначен" puts after the name."""
     schema = {"doc_id": pl.String, "key": pl.String, "start": pl.Int64, "end": pl.Int64, "sentence": pl.Int32}
     named = mentions.filter((pl.col("type") == "PERSON") & pl.col("text").str.contains(CYRILLIC_NAME)
                             & ~pl.col("key").str.contains(CYRILLIC_LETTER))
@@ -455,8 +463,11 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
                 run_start -= 1
         opener = last + 1
         if not (0 <= opener < len(words) and places[opener] == places[last]
-                and words[opener] in RUSSIAN_APPOSITION_OPENERS):
+                and words[opener] in RUSSIAN_APPOSITION_OPENERS | RUSSIAN_LINK_VERBS):
             continue
+        case = "ablt" if words[opener] in RUSSIAN_LINK_VERBS else None
+        if case and opener + 2 < len(words) and words[opener + 1] == "на" and words[opener + 2] in RUSSIAN_POSTS:
+            opener, case = opener + 2, "gent"
         run_end = opener
         while run_end + 1 <= opener + RUSSIAN_ROLE_REACH and within(run_end + 1, opener):
             run_end += 1
@@ -465,7 +476,7 @@ def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame
         head = next((row for row in range(opener + 1, run_end + 1)
                      if word_class(row) not in (ADJECTIVE, CONNECTOR)), None)
         if (head is not None and not runs_into_name and word_class(head) == TITLE and _title_cases(words[head])
-                and opening(head, opener + 1) == opener + 1):
+                and (case is None or case in _title_cases(words[head])) and opening(head, opener + 1) == opener + 1):
             role_start, role_end = trimmed(opener + 1, run_end)
             found.append((doc_id, key, starts[role_start], ends[role_end], sentence))
     return pl.DataFrame(found, schema=schema, orient="row")
