@@ -11,6 +11,8 @@ import re
 
 import polars as pl
 
+from pipelines.extraction.russian import _parses
+
 UNIT_VALUES = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -35,10 +37,45 @@ NUMBER = rf"(?:(?:{DIGITS}){SCALE_SUFFIX}?|(?i:{NUMBER_WORD}))\b(?:\s(?i:{_SCALE
 QUALIFIERS = ("about|around|approximately|roughly|nearly|almost|some|over|more than|less than|fewer than|up to"
               "|at least|at most|under|above|below|an estimated|as many as|as few as|between|from")
 OBJECT_WORD = r"[a-z][a-z’'-]*"
-AMOUNT = (
+ENGLISH_AMOUNT = (
     rf"(?:(?P<qualifier>(?i:{QUALIFIERS}))\s)?(?P<currency>[$€£¥]\s?)?(?P<low>{NUMBER})"
     rf"(?:\s?(?:-|–|to|and)\s?[$€£¥]?(?P<high>{NUMBER}))?(?P<percent>\s?%|\spercent\b|\sper cent\b)?"
 )
+# Russian sums and counts ("1,5 млрд рублей", "$200 млн", "около 7 тыс. военнослужащих", "2,5%"):
+# each form holds a Cyrillic word or a decimal comma, so it never matches English text. A bare
+# number in a Russian article ("300 военнослужащих") is ENGLISH_AMOUNT's match; russian_amounts
+# reads what it counts. "до" and "от" are no qualifiers here: "до 2025 года" is a date.
+RUSSIAN_NUMBER = r"\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?|\d+(?:,\d+)?"
+RUSSIAN_QUALIFIERS = ("около|свыше|более чем|более|менее|почти|порядка|примерно|приблизительно|не менее|не более|"
+                      "не менее чем|не более чем|лишь|всего|как минимум|минимум|максимум|больше|меньше|почти")
+RUSSIAN_SCALES = {"тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3, "тысячу": 1e3, "млн": 1e6, "миллион": 1e6,
+                  "миллиона": 1e6, "миллионов": 1e6, "млрд": 1e9, "миллиард": 1e9, "миллиарда": 1e9,
+                  "миллиардов": 1e9, "трлн": 1e12, "триллион": 1e12, "триллиона": 1e12, "триллионов": 1e12}
+RUSSIAN_SCALE = r"(?:тыс\.|(?:" + "|".join(sorted(RUSSIAN_SCALES, key=len, reverse=True)) + r")\b)"
+# Currency words by their stems, and the country adjectives that name another currency than the
+# word alone ("белорусских рублей" -> BYN; "рублей" alone is the Russian rouble).
+RUSSIAN_CURRENCY_STEMS = {"руб": "RUB", "доллар": "USD", "долл": "USD", "евро": "EUR", "юан": "CNY", "иен": "JPY",
+                          "йен": "JPY", "гривн": "UAH", "тенге": "KZT", "фунт": "GBP", "франк": "CHF", "лир": "TRY",
+                          "рупи": "INR", "злот": "PLN", "лари": "GEL", "драм": "AMD", "манат": "AZN", "сом": "KGS"}
+RUSSIAN_ADJECTIVE_CURRENCIES = {"белорусск": "BYN", "российск": "RUB", "американск": "USD", "канадск": "CAD",
+                                "австралийск": "AUD", "сингапурск": "SGD", "гонконгск": "HKD", "новозеландск": "NZD",
+                                "швейцарск": "CHF", "турецк": "TRY", "индийск": "INR", "пакистанск": "PKR",
+                                "египетск": "EGP", "британск": "GBP", "туркменск": "TMT", "узбекск": "UZS"}
+RUSSIAN_CURRENCY = (r"(?:[а-яё]+(?:ск|цк)(?:ий|ого|ому|им|ом|их|ими|ие)\s)?"
+                    r"(?:руб\.|долл\.|(?:рубл[а-яё]*|доллар[а-я]*|евро|юан[а-яё]*|[ий]ен[аы]?|гривн[а-я]*|тенге|"
+                    r"фунт[а-я]*(?:\sстерлинг[а-я]*)?|франк[а-я]*|лир[аы]?|рупи[а-яё]*|злот[а-яё]*|лари|драм[а-я]*|"
+                    r"манат[а-я]*|сом[а-я]*)\b)(?:\sСША\b)?")
+RUSSIAN_PERCENT = r"\s?%|\sпроцент[а-я]*|\sп\.\s?п\."
+_RUSSIAN_CORE = rf"(?:[$€£¥]\s?)?(?:{RUSSIAN_NUMBER})(?:\s?[-–]\s?(?:{RUSSIAN_NUMBER}))?"
+_RUSSIAN_UNIT = rf"(?:\s{RUSSIAN_CURRENCY}|{RUSSIAN_PERCENT})"
+RUSSIAN_AMOUNT = (
+    rf"(?i:{RUSSIAN_QUALIFIERS})\s{_RUSSIAN_CORE}(?:\s{RUSSIAN_SCALE})?{_RUSSIAN_UNIT}?"  # около 7 тыс.
+    rf"|{_RUSSIAN_CORE}\s{RUSSIAN_SCALE}{_RUSSIAN_UNIT}?"                                   # 1,5 млрд рублей
+    rf"|{_RUSSIAN_CORE}\s{RUSSIAN_CURRENCY}"                                                # 300 рублей
+    rf"|{_RUSSIAN_CORE}\sпроцент[а-я]*"                                                    # 5 процентов
+    rf"|\d+,\d{{1,2}}(?:{RUSSIAN_PERCENT})"                                                # 2,5%
+)
+AMOUNT = f"{RUSSIAN_AMOUNT}|{ENGLISH_AMOUNT}"
 # The words after a number that may name what it counts; read from the text after the match, so
 # they stay free to start the next amount ("seven thousand soldiers and three thousand pieces").
 TAIL = rf"^(?:\s{OBJECT_WORD}){{1,3}}"
@@ -324,7 +361,182 @@ def money_object(before: str, after: str) -> str | None:
     return None
 
 
+# Reading a Russian amount's match again, in parts.
+RUSSIAN_PARTS = re.compile(
+    rf"^(?:(?P<qualifier>(?i:{RUSSIAN_QUALIFIERS}))\s)?(?P<sign>[$€£¥])?\s?(?P<low>\d[\d \u00a0]*(?:[.,]\d+)?)"
+    rf"(?:\s?[-–]\s?[$€£¥]?(?P<high>\d[\d \u00a0]*(?:[.,]\d+)?))?(?:\s(?P<scale>{RUSSIAN_SCALE}))?"
+    rf"(?:\s(?P<currency>{RUSSIAN_CURRENCY})|(?P<percent>{RUSSIAN_PERCENT}))?$")
+RUSSIAN_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*|[^\w\s]|\w+")
+# Words before a number that make it the name of a thing ("статья 5", "№ 12", "рейс 302").
+RUSSIAN_IDENTIFIER = (r"(?:№|\b(?i:номер|номера|номеру|статья|статьи|статье|статью|пункт|пункта|пункте|часть|части|"
+                      r"глава|главы|главе|раздел|раздела|разделе|рейс|рейса|рейсом|маршрут|маршрута|дом|дома|доме|"
+                      r"корпус|квартира|квартиры|кабинет|палата|палаты|протокол|протокола|указ|указа|приказ|приказа|"
+                      r"постановление|постановления|закон|закона)|\bст\.|\bп\.|\bч\.)\s?$")
+# Nouns after a number that count time or a ratio, not things ("5 лет", "в 3 раза").
+RUSSIAN_NOT_OBJECTS = {"год", "лет", "месяц", "неделя", "день", "час", "минута", "секунда", "раз", "век", "сутки",
+                       "процент", "число", "номер", "место", "время", "очко", "балл", "пункт", "градус", "этаж",
+                       "утро", "вечер", "ночь"}
+# Measure nouns whose object is the noun after them ("5 тонн нефти").
+RUSSIAN_MEASURES = {"тонна", "баррель", "штука", "единица", "литр", "гектар", "кубометр", "кубический", "килограмм",
+                    "партия", "вагон", "упаковка", "комплект"}
+# Before a sum, the words that make it the value of the noun phrase before them ("кредит в размере",
+# "товарооборот составил", "контракт на сумму", "призовой фонд — 1 миллион долларов").
+RUSSIAN_VALUE_LINK = (r"\s(?:[—–]|в размере|на сумму|стоимостью|общей стоимостью|объ[её]мом|в объ[её]ме|"
+                      r"составил[аио]?|составля[ею]т|составит|составят|достиг(?:ла|ло|ли)?|оценива[ею]тся в|"
+                      r"обойд[её]тся в|обош[её]л(?:ся|ась|ось)? в)\s(?:(?i:" + RUSSIAN_QUALIFIERS + r")\s)?$")
+# Words of a Russian noun phrase read for an object, at most.
+RUSSIAN_OBJECT_WORDS = 4
+
+
+def _russian_tag(word: str):
+    return _parses(word.lower())[0].tag
+
+
+def _russian_phrase_words(words: list[re.Match], start: int = 0, backwards: bool = False) -> int:
+    """How many of `words` from `start` (read backwards if asked) make a noun phrase: lower-case
+    adjectives and nouns (a capitalised one only first when reading backwards, as the sentence
+    opens), at most RUSSIAN_OBJECT_WORDS; a phrase read forwards ends with a noun."""
+    size, last_noun = 0, 0
+    for index in range(start, len(words)):
+        word = words[index][0]
+        if size == RUSSIAN_OBJECT_WORDS or not re.fullmatch(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*", word):
+            break
+        if word[:1].isupper() and not (backwards and (index + 1 == len(words) or words[index + 1][0] in ".!?")):
+            break
+        tag = _russian_tag(word)
+        if tag.POS not in ("NOUN", "ADJF", "PRTF") or "Apro" in tag:
+            break
+        size += 1
+        last_noun = size if tag.POS == "NOUN" else last_noun
+    return size if backwards else last_noun
+
+
+def russian_count_object(after: str) -> str | None:
+    """What a Russian count counts, as written: the adjectives and the noun right after it
+    ("свыше 300 военнослужащих", "7 тыс. иностранных туристов", "5 тонн нефти"); None for time
+    and ratios ("5 лет", "в 3 раза") or when no noun follows."""
+    words = list(RUSSIAN_WORD.finditer(after[:OBJECT_REACH]))
+    size = 0
+    for index, word in enumerate(words):
+        if not re.fullmatch(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*", word[0]) or word[0][:1].isupper():
+            break
+        tag = _russian_tag(word[0])
+        if tag.POS == "NOUN":
+            size = index + 1
+            break
+        if tag.POS not in ("ADJF", "PRTF") or "Apro" in tag or index == 2:
+            break
+        # An adjective standing for its noun ("300 военнослужащих", "5 раненых").
+        size = index + 1
+    if not size:
+        return None
+    lemma = _parses(words[size - 1][0].lower())[0].normal_form
+    if lemma in RUSSIAN_NOT_OBJECTS:
+        return None
+    if lemma in RUSSIAN_MEASURES:
+        size += _russian_phrase_words(words, size)
+    return after[words[0].start():words[size - 1].end()]
+
+
+def russian_money_object(before: str, after: str) -> str | None:
+    """What a Russian sum is for or is, as written: the phrase after "на" ("2 млрд рублей на
+    строительство школ"), or the noun phrase it is the value of ("кредит в размере 1,5 млрд
+    рублей", "товарооборот составил 2 млрд долларов"); None where the text does not say."""
+    before, after = before.rsplit("\n", 1)[-1], after.split("\n", 1)[0]
+    following = list(RUSSIAN_WORD.finditer(after[:OBJECT_REACH]))
+    if following and following[0][0] == "на":
+        size = _russian_phrase_words(following, 1)
+        if size:
+            return after[following[1].start():following[size].end()]
+    link = re.search(RUSSIAN_VALUE_LINK, before)
+    if link:
+        preceding = list(RUSSIAN_WORD.finditer(before[:link.start()]))[::-1]
+        size = _russian_phrase_words(preceding, backwards=True)
+        if size:
+            return before[preceding[size - 1].start():preceding[0].end()]
+    return None
+
+
+def _russian_number(text: str | None) -> float | None:
+    return None if text is None else float(re.sub(r"[ \u00a0]", "", text).replace(",", "."))
+
+
+def _russian_currency(sign: str | None, word: str | None) -> str | None:
+    """The ISO 4217 code of a sign or a Russian currency word, a country adjective before the word
+    naming another ("белорусских рублей" -> BYN); "США" after dollars is the US dollar."""
+    if sign:
+        return CURRENCY_CODES[sign]
+    if not word:
+        return None
+    words = word.lower().split()
+    base = next((code for stem, code in RUSSIAN_CURRENCY_STEMS.items()
+                 for w in words if w.startswith(stem) and not w.endswith(("ск", "цк"))), None)
+    adjective = next((code for stem, code in RUSSIAN_ADJECTIVE_CURRENCIES.items() if words[0].startswith(stem)), None)
+    return adjective if adjective and len(words) > 1 else base
+
+
+def russian_amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Amounts in Russian articles, in the columns of `amounts`: each match read again in parts
+    (RUSSIAN_PARTS: decimal commas, "тыс."/"млн"/"млрд"/"трлн", currency words in any case); a
+    count keeps the noun it counts (russian_count_object) or is left out, as are numbers that
+    name a thing ("статья 5") or end a range after a year; a sum's object is
+    russian_money_object's."""
+    rows = (matches.join(articles.select("doc_id", "text"), on="doc_id")
+            .with_columns(before=pl.col("text").str.slice((pl.col("start") - OBJECT_REACH).clip(0),
+                                                          pl.col("start").clip(upper_bound=OBJECT_REACH)),
+                          after=pl.col("text").str.slice(pl.col("end"), OBJECT_REACH + 30))
+            .filter(~pl.col("before").str.contains(f"{RUSSIAN_IDENTIFIER}|{RANGE_END}"))
+            .select("doc_id", "start", "match", "before", "after"))
+    found, taken = [], ("", -1)
+    for doc_id, start, match, before, after in rows.iter_rows():
+        # Thousands a space apart are one number ("176 668 заявок"), which ENGLISH_AMOUNT reads as
+        # two: the first takes the rest.
+        if (doc_id, start) <= taken:
+            continue
+        thousands = re.match(r"^(?:[ \u00a0]\d{3})+\b", after) if re.fullmatch(r"\d{1,3}", match) else None
+        if thousands:
+            match, after = match + thousands[0], after[thousands.end():]
+            taken = (doc_id, start + len(match) - 1)
+        parts = RUSSIAN_PARTS.match(match)
+        if parts is None:
+            continue
+        scale = RUSSIAN_SCALES.get((parts["scale"] or "").rstrip("."), 1.0)
+        currency = _russian_currency(parts["sign"], parts["currency"])
+        text, unit, object_ = match, "count", None
+        if parts["percent"]:
+            unit, object_ = "percent", "percent"
+        elif currency:
+            unit, object_ = "money", russian_money_object(before, after)
+        else:
+            object_ = russian_count_object(after)
+            if object_ is None:
+                continue
+            text = match + after[:after.index(object_) + len(object_)]
+        high = _russian_number(parts["high"])
+        found.append((doc_id, start, start + len(text), text, _russian_number(parts["low"]) * scale,
+                      None if high is None else high * scale, (parts["qualifier"] or "").lower() or None,
+                      object_, currency, unit))
+    return pl.DataFrame(found, orient="row", schema={
+        "doc_id": pl.String, "start": pl.Int64, "end": pl.Int64, "text": pl.String, "value": pl.Float64,
+        "value_high": pl.Float64, "qualifier": pl.String, "object": pl.String, "currency": pl.String,
+        "unit": pl.String})
+
+
 def amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
+    """Amount expressions (rows of `pattern_matches` with AMOUNT) to doc_id, start, end, text, value,
+    value_high, qualifier, object, currency, unit; articles whose language is "ru" are read by
+    russian_amounts."""
+    russian = (articles.filter(pl.col("language") == "ru")["doc_id"] if "language" in articles.columns
+               else pl.Series([], dtype=pl.String))
+    in_russian = pl.col("doc_id").is_in(russian.implode())
+    english = english_amounts(matches.filter(~in_russian), articles)
+    if russian.len() == 0:
+        return english
+    found = russian_amounts(matches.filter(in_russian), articles.filter(in_russian))
+    return pl.concat([english, found.select(english.columns).cast(english.schema)]).sort("doc_id", "start")
+
+
+def english_amounts(matches: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
     """Amount expressions (rows of `pattern_matches` with AMOUNT) to doc_id, start, end, text, value,
     value_high, qualifier, object, currency, unit. A number with no counted object, unit or
     currency is left out, and so is a number that names a thing ("chapter 11") or ends a range

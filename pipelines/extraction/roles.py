@@ -6,7 +6,13 @@ and connectors right before a name ("Deputy Defense Minister of Russia Viktor Go
 apposition right after the name ("Gennadiy Lepeshko, head of the Standing Commission ...",
 "Krista Varady, a professor of nutrition at the University of Illinois Chicago"). Runs are window
 logic over the token table; appositions are read with a regular expression from the few tokens
-after the names that a comma follows."""
+after the names that a comma follows.
+
+Russian roles ("министр обороны Беларуси Виктор Хренин", "Хренин, министр обороны Беларуси")
+open with a title word in any of its inflected forms, perhaps after adjectives ("первый
+заместитель"), and take the words that depend on it (nouns and adjectives in any case, names,
+"и", "по", "в", "на", "при") up to the name, or after the name up to a comma, a verb or other
+punctuation (`_russian_roles`)."""
 
 from __future__ import annotations
 
@@ -18,7 +24,8 @@ import polars as pl
 
 from pipelines.extraction.amounts import STOP_WORDS
 from pipelines.extraction.entities import STARTERS
-from pipelines.extraction.gazetteer import census_names, speech_verbs, word_list
+from pipelines.extraction.gazetteer import census_names, places, speech_verbs, word_list
+from pipelines.extraction.russian import NAME_PARTS, _parses
 from pipelines.extraction.tokens import (ABBREVIATIONS, char_offset, neighbour, shifted, token_key, token_rows,
                                          tokens_within)
 
@@ -72,6 +79,36 @@ APPOSITION_WORDS = 16
 # A credential or an acronym read as a name ("Scott Keatley, R.D., ...", "expert HR services"): it
 # holds no role.
 CREDENTIAL = r"^(?:(?:[A-Z]\.)+[A-Z]?|[A-Z]{1,4})$"
+# Russian: a person named in Cyrillic letters whose key the Russian recogniser wrote in Latin
+# ones (russian.py), whose roles _russian_roles reads.
+CYRILLIC_NAME = r"^[А-ЯЁ]"
+CYRILLIC_LETTER = r"[А-Яа-яЁё]"
+# Prefixes a Russian title keeps its role with ("экс-премьер", "вице-президент").
+RUSSIAN_TITLE_PREFIXES = ("экс-", "вице-")
+# Words a Russian role runs through between its title and the name ("министр связи и
+# коммуникаций", "министр по чрезвычайным ситуациям", "посол Италии в Грузии").
+RUSSIAN_CONNECTORS = {"и", "по", "в", "на", "при"}
+# Words before a title that make it an acting one ("временно исполняющий обязанности губернатора").
+ACTING = {"временно", "исполняющий", "исполняющая", "исполняющего", "исполняющему", "исполняющим", "обязанности"}
+QUOTES = {"«", "»", '"', "„", "“", "”"}
+# What opens a Russian apposition after a name ("Хренин, министр обороны", "Санников — бывший
+# заместитель министра", "Йоахим Лёв (второй тренер)").
+RUSSIAN_APPOSITION_OPENERS = {",", "—", "–", "-", "("}
+# Verbs that state a role after the name ("Иванов назначен министром обороны", "Петров стал
+# капитаном"): the title after them is in the instrumental, or in the genitive after "на
+# должность" / "на пост".
+RUSSIAN_LINK_VERBS = {"является", "являлся", "являлась", "стал", "стала", "станет", "назначен", "назначена",
+                      "избран", "избрана", "остается", "остаётся", "остался", "осталась", "работает", "работал",
+                      "работала"}
+RUSSIAN_POSTS = {"должность", "пост"}
+# Tokens a Russian role reaches from its name, and adjectives it may open with ("первый
+# заместитель", "чрезвычайный и полномочный посол").
+RUSSIAN_ROLE_REACH = 12
+RUSSIAN_PREMODIFIERS = 3
+# Roles, separated by commas, a run before a Russian name may hold.
+RUSSIAN_ROLES_BEFORE = 2
+# Classes of the words of a Russian role (_russian_word_class).
+TITLE, ADJECTIVE, NOUN, NAME, CONNECTOR, BREAK = range(6)
 
 
 @cache
@@ -277,10 +314,179 @@ def _appositions(tokens: pl.DataFrame, people: pl.DataFrame) -> pl.DataFrame:
                                        "sentence": pl.Int32}, orient="row")
 
 
+@cache
+def russian_role_forms() -> frozenset[str]:
+    """Every inflected form of the Russian title words (pipelines/data/russian_occupations.txt),
+    from pymorphy2's dictionary, lower case, also with "е" for "ё" as news often writes it."""
+    forms = set()
+    for lemma in word_list("russian_occupations"):
+        parses = [p for p in _parses(lemma) if p.tag.POS == "NOUN" and p.normal_form == lemma] or _parses(lemma)[:1]
+        forms |= {form.word for parse in parses for form in parse.lexeme} | {lemma}
+    return frozenset(forms | {form.replace("ё", "е") for form in forms})
+
+
+def _russian_title(token: str) -> str | None:
+    """The form of a Russian title word `token` is, without its prefix ("Экс-премьера" ->
+    "премьера"), or None."""
+    lower = token.lower()
+    bare = next((lower.removeprefix(p) for p in RUSSIAN_TITLE_PREFIXES if lower.startswith(p)), lower)
+    forms = russian_role_forms()
+    return lower if lower in forms else bare if bare in forms else None
+
+
+@cache
+def _russian_word_class(token: str) -> int:
+    """What a word may be in a Russian role: a title word, an adjective that may open it, a noun
+    or name that may depend on it, a connector, or a word that ends it (verbs, pronouns,
+    numbers, punctuation). A capitalised word is a name's or a sentence's first."""
+    if _russian_title(token) and _parses(token)[0].tag.POS in ("NOUN", "ADJF", "PRTF"):
+        return TITLE
+    if token in RUSSIAN_CONNECTORS:
+        return CONNECTOR
+    if token in ACTING:
+        return ADJECTIVE
+    if token in QUOTES or token[:1].isupper():
+        return NAME
+    if not re.fullmatch(r"[а-яё]+(?:-[а-яё]+)*", token):
+        return BREAK
+    tag = _parses(token)[0].tag
+    if tag.POS in ("ADJF", "PRTF") and "Apro" not in tag:
+        return ADJECTIVE
+    return NOUN if tag.POS == "NOUN" else BREAK
+
+
+@cache
+def _title_cases(token: str) -> frozenset[str]:
+    """The cases a Russian title word may be in, in the singular ("министра": genitive or
+    accusative; "руководители", a plural, none: a group's title is no person's role)."""
+    title = _russian_title(token)
+    return frozenset(p.tag.case for p in _parses(title)
+                     if p.tag.POS in ("NOUN", "ADJF", "PRTF") and p.tag.number == "sing" and p.tag.case)
+
+
+@cache
+def _cases(token: str) -> frozenset[str]:
+    return frozenset(p.tag.case for p in _parses(token.lower()) if p.tag.case)
+
+
+@cache
+def _name_cases(word: str) -> frozenset[str] | None:
+    """The cases the first word of a Russian name may be in, None when any (an indeclinable or
+    unknown name: "Лукашенко", "Ху")."""
+    parses = [p for p in _parses(word) if any(part in p.tag for part in NAME_PARTS)]
+    if not parses or any("Fixd" in p.tag for p in parses):
+        return None
+    return frozenset(p.tag.case for p in parses)
+
+
+def _russian_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
+    """Roles of the people named in Cyrillic letters: the run of role words right before the name
+    from its first title word in the name's case (with the adjectives before that title), so
+    that in "пресс-секретарь президента Беларуси Александра Лукашенко" Lukashenko's role is
+    "президента Беларуси"; and an apposition after the name that opens with a title (perhaps
+    after adjectives) and does not run into another name, whose role it would be, or the title
+    a verb such as "назначен" puts after the name."""
+    schema = {"doc_id": pl.String, "key": pl.String, "start": pl.Int64, "end": pl.Int64, "sentence": pl.Int32}
+    named = mentions.filter((pl.col("type") == "PERSON") & pl.col("text").str.contains(CYRILLIC_NAME)
+                            & ~pl.col("key").str.contains(CYRILLIC_LETTER))
+    if named.height == 0:
+        return pl.DataFrame(schema=schema)
+    in_articles = tokens.filter(pl.col("doc_id").is_in(named["doc_id"].unique().implode()))
+    first_rows = token_rows(in_articles, named, "start", "start")
+    last_rows = token_rows(in_articles, named, "end", "end")
+    in_name = in_articles.select(token_key().is_in(tokens_within(in_articles, named).implode())).to_series().to_list()
+    words = in_articles["token"].to_list()
+
+    def word_class(row: int) -> int:
+        """Read only near names: the dictionary is asked about those words alone."""
+        return _russian_word_class(words[row])
+
+    starts, ends = in_articles["start"].to_list(), in_articles["end"].to_list()
+    places = list(zip(in_articles["doc_no"].to_list(), in_articles["sentence"].to_list()))
+
+    def within(row: int, anchor: int) -> bool:
+        return 0 <= row < len(words) and places[row] == places[anchor] and not in_name[row] and word_class(row) != BREAK
+
+    def trimmed(first: int, last: int) -> tuple[int, int]:
+        """Without the connectors and quotation marks that end no role ("«классическим чемпионом мира»")."""
+        while last > first and (word_class(last) == CONNECTOR or words[last] in QUOTES):
+            if words[last] in ("»", "“", "”", '"') and any(words[row] in ("«", "„", '"') for row in range(first, last)):
+                break
+            last -= 1
+        while first < last and words[first] in QUOTES:
+            first += 1
+        return first, last
+
+    def agrees(row: int, title: int) -> bool:
+        """An adjective in a case of the title's (capitalised as a sentence's first word too:
+        "Генеральный директор")."""
+        return (_russian_word_class(words[row].lower()) == ADJECTIVE
+                and (words[row] in ACTING or bool(_cases(words[row]) & _title_cases(words[title]))))
+
+    def opening(title: int, floor: int) -> int:
+        """The first of the adjectives before a title that agree with it ("чрезвычайный и
+        полномочный посол", not "начатую президентом")."""
+        first = title
+        while (first - 1 >= floor and title - first < RUSSIAN_PREMODIFIERS
+               and (agrees(first - 1, title) or (words[first - 1] == "и" and first - 2 >= floor
+                                                 and agrees(first - 2, title)))):
+            first -= 1
+        return first
+
+    found = []
+    for (doc_id, key, text, sentence), first, last in zip(named.select("doc_id", "key", "text", "sentence").iter_rows(),
+                                                          first_rows, last_rows):
+        if first < 0 or last < 0:
+            continue
+        run_start = first
+        while run_start - 1 >= first - RUSSIAN_ROLE_REACH and within(run_start - 1, first):
+            run_start -= 1
+        cases = _name_cases(text.split(" ", 1)[0])
+        run_end = first - 1
+        # Roles before a name may be several, a comma between them ("лидер Меджлиса, народный
+        # депутат Украины Мустафа Джемилев"): each opens with a title.
+        for _ in range(RUSSIAN_ROLES_BEFORE):
+            titles = [row for row in range(run_start, run_end + 1)
+                      if word_class(row) == TITLE and _title_cases(words[row]) & (cases or _title_cases(words[row]))]
+            if not titles:
+                break
+            # A name that may be in the genitive after a title that may not is the holder of the
+            # genitive title that depends on it ("пресс-секретарь президента Александра Лукашенко").
+            genitive = [row for row in titles if "gent" in _title_cases(words[row])]
+            head = genitive[0] if cases and "gent" in cases and genitive and genitive[0] != titles[0] else titles[0]
+            role_start, role_end = trimmed(opening(head, run_start), run_end)
+            found.append((doc_id, key, starts[role_start], ends[role_end], sentence))
+            if role_start != run_start or not within(run_start - 2, first) or words[run_start - 1] != ",":
+                break
+            run_end = run_start = run_start - 2
+            while run_start - 1 >= run_end - RUSSIAN_ROLE_REACH and within(run_start - 1, first):
+                run_start -= 1
+        opener = last + 1
+        if not (0 <= opener < len(words) and places[opener] == places[last]
+                and words[opener] in RUSSIAN_APPOSITION_OPENERS | RUSSIAN_LINK_VERBS):
+            continue
+        case = "ablt" if words[opener] in RUSSIAN_LINK_VERBS else None
+        if case and opener + 2 < len(words) and words[opener + 1] == "на" and words[opener + 2] in RUSSIAN_POSTS:
+            opener, case = opener + 2, "gent"
+        run_end = opener
+        while run_end + 1 <= opener + RUSSIAN_ROLE_REACH and within(run_end + 1, opener):
+            run_end += 1
+        next_row = run_end + 1
+        runs_into_name = 0 <= next_row < len(words) and places[next_row] == places[opener] and in_name[next_row]
+        head = next((row for row in range(opener + 1, run_end + 1)
+                     if word_class(row) not in (ADJECTIVE, CONNECTOR)), None)
+        if (head is not None and not runs_into_name and word_class(head) == TITLE and _title_cases(words[head])
+                and (case is None or case in _title_cases(words[head])) and opening(head, opener + 1) == opener + 1):
+            role_start, role_end = trimmed(opener + 1, run_end)
+            found.append((doc_id, key, starts[role_start], ends[role_end], sentence))
+    return pl.DataFrame(found, schema=schema, orient="row")
+
+
 def person_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """One row per role stated for a person in an article: doc_id, key (the person's merge key),
     role, start, end, sentence. Roles must contain a title word. An apposition that holds the
-    title of a name inside it ("X, Deputy Director Jones and ...") is that name's, not X's."""
+    title of a name inside it ("X, Deputy Director Jones and ...") is that name's, not X's.
+    People named in Cyrillic letters take their Russian roles too (_russian_roles)."""
     people = _role_holders(tokens, _people(mentions))
     before = _roles_before(tokens, people)
     after = _appositions(tokens, people)
@@ -288,13 +494,47 @@ def person_roles(tokens: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
               .filter((pl.col("b_start") < pl.col("end")) & (pl.col("start") < pl.col("b_end")))
               .select("doc_id", "start").unique())
     after = after.join(theirs, on=["doc_id", "start"], how="anti")
-    return (pl.concat([before, after.with_columns(pl.col("sentence").cast(before.schema["sentence"]))])
+    sentence_type = before.schema["sentence"]
+    return (pl.concat([before, after.with_columns(pl.col("sentence").cast(sentence_type)),
+                       _russian_roles(tokens, mentions).with_columns(pl.col("sentence").cast(sentence_type))])
             .unique(["doc_id", "key", "start"]).sort("doc_id", "start"))
+
+
+@cache
+def russian_nationalities() -> dict[str, str]:
+    """Russian country adjectives in their dictionary form -> country (russian_nationalities.txt)."""
+    return dict(line.split("|") for line in word_list("russian_nationalities"))
+
+
+@cache
+def _russian_place_countries() -> dict[str, str]:
+    """Cyrillic names of places in the gazetteer -> country."""
+    cyrillic = places().filter((pl.col("type") == "LOCATION") & pl.col("alias").str.contains(CYRILLIC_LETTER))
+    return dict(cyrillic.select("alias", "country").drop_nulls().unique("alias", keep="first").iter_rows())
+
+
+@cache
+def russian_country(phrase: str) -> str | None:
+    """The country the first place or country adjective of a Russian phrase names, by its words'
+    dictionary forms ("министр обороны Беларуси" -> BY, "глава МИД России" -> RU, "главный тренер
+    белорусской сборной" -> BY), or None."""
+    place_countries, adjectives = _russian_place_countries(), russian_nationalities()
+    for word in re.findall(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*", phrase):
+        if word in place_countries:
+            return place_countries[word]
+        for parse in _parses(word)[:2]:
+            normal = parse.normal_form
+            country = (place_countries.get(normal[:1].upper() + normal[1:]) if word[:1].isupper()
+                       else adjectives.get(normal) if parse.tag.POS == "ADJF" else None)
+            if country:
+                return country
+    return None
 
 
 def with_role_details(roles: pl.DataFrame, articles: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
     """Roles with their text, the organisation named in them and the country they tie to: a
-    place or nationality named in the role, else the organisation's own country."""
+    place or nationality named in the role, else the organisation's own country; a Russian role
+    also the country its words name (russian_country: "МИД России", "белорусской сборной")."""
     inner = (
         roles.select("doc_id", "start", "end").join(
             mentions.select("doc_id", "type", "key", "country", m_start="start", m_end="end"), on="doc_id")
@@ -309,13 +549,19 @@ def with_role_details(roles: pl.DataFrame, articles: pl.DataFrame, mentions: pl.
                     org_country=pl.col("org_name").list.eval(
                         pl.element().replace_strict(organisation_countries(), default=None)).list.drop_nulls().list.first())
                 .drop("org_name"))
-    return (
+    detailed = (
         roles.join(articles.select("doc_id", "text"), on="doc_id")
         .with_columns(role=pl.col("text").str.slice(pl.col("start"), pl.col("end") - pl.col("start")))
         .drop("text")
         .join(inner, on=["doc_id", "start"], how="left")
         .join(org_text, left_on=["doc_id", "organisation_key"], right_on=["doc_id", "key"], how="left")
-        .with_columns(country=pl.coalesce("place_country", "org_country"))
+    )
+    russian = detailed.filter(pl.col("role").str.contains(CYRILLIC_LETTER))["role"].unique().to_list()
+    named_countries = pl.DataFrame({"role": russian, "named_country": [russian_country(role) for role in russian]},
+                                   schema={"role": pl.String, "named_country": pl.String})
+    return (
+        detailed.join(named_countries, on="role", how="left")
+        .with_columns(country=pl.coalesce("place_country", "org_country", "named_country"))
         .select("doc_id", "key", "role", "organisation_key", "country", "start", "end", "sentence")
     )
 
