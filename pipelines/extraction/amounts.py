@@ -66,8 +66,11 @@ RUSSIAN_CURRENCY = (r"(?:[а-яё]+(?:ск|цк)(?:ий|ого|ому|им|ом|
                     r"фунт[а-я]*(?:\sстерлинг[а-я]*)?|франк[а-я]*|лир[аы]?|рупи[а-яё]*|злот[а-яё]*|лари|драм[а-я]*|"
                     r"манат[а-я]*|сом[а-я]*)\b)(?:\sСША\b)?")
 RUSSIAN_PERCENT = r"\s?%|\sпроцент[а-я]*|\sп\.\s?п\."
-_RUSSIAN_CORE = rf"(?:[$€£¥]\s?)?(?:{RUSSIAN_NUMBER})(?:\s?[-–]\s?(?:{RUSSIAN_NUMBER}))?"
-_RUSSIAN_UNIT = rf"(?:\s{RUSSIAN_CURRENCY}|{RUSSIAN_PERCENT})"
+# A range: "3–5", "7—9", "от 100 до 200".
+_RUSSIAN_CORE = (rf"(?:от\s)?(?:[$€£¥]\s?)?(?:{RUSSIAN_NUMBER})"
+                 rf"(?:\s?[-–—]\s?(?:{RUSSIAN_NUMBER})|\sдо\s(?:{RUSSIAN_NUMBER}))?")
+# "2 млн. долларов": the scale's full stop before the currency.
+_RUSSIAN_UNIT = rf"(?:\.?\s{RUSSIAN_CURRENCY}|{RUSSIAN_PERCENT})"
 RUSSIAN_AMOUNT = (
     rf"(?i:{RUSSIAN_QUALIFIERS})\s{_RUSSIAN_CORE}(?:\s{RUSSIAN_SCALE})?{_RUSSIAN_UNIT}?"  # около 7 тыс.
     rf"|{_RUSSIAN_CORE}\s{RUSSIAN_SCALE}{_RUSSIAN_UNIT}?"                                   # 1,5 млрд рублей
@@ -363,9 +366,9 @@ def money_object(before: str, after: str) -> str | None:
 
 # Reading a Russian amount's match again, in parts.
 RUSSIAN_PARTS = re.compile(
-    rf"^(?:(?P<qualifier>(?i:{RUSSIAN_QUALIFIERS}))\s)?(?P<sign>[$€£¥])?\s?(?P<low>\d[\d \u00a0]*(?:[.,]\d+)?)"
-    rf"(?:\s?[-–]\s?[$€£¥]?(?P<high>\d[\d \u00a0]*(?:[.,]\d+)?))?(?:\s(?P<scale>{RUSSIAN_SCALE}))?"
-    rf"(?:\s(?P<currency>{RUSSIAN_CURRENCY})|(?P<percent>{RUSSIAN_PERCENT}))?$")
+    rf"^(?:(?P<qualifier>(?i:{RUSSIAN_QUALIFIERS}))\s)?(?:от\s)?(?P<sign>[$€£¥])?\s?(?P<low>\d[\d \u00a0]*(?:[.,]\d+)?)"
+    rf"(?:(?:\s?[-–—]\s?|\sдо\s)[$€£¥]?(?P<high>\d[\d \u00a0]*(?:[.,]\d+)?))?(?:\s(?P<scale>{RUSSIAN_SCALE}))?"
+    rf"(?:\.?\s(?P<currency>{RUSSIAN_CURRENCY})|(?P<percent>{RUSSIAN_PERCENT}))?$")
 RUSSIAN_WORD = re.compile(r"[А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*|[^\w\s]|\w+")
 # Words before a number that make it the name of a thing ("статья 5", "№ 12", "рейс 302").
 RUSSIAN_IDENTIFIER = (r"(?:№|\b(?i:номер|номера|номеру|статья|статьи|статье|статью|пункт|пункта|пункте|часть|части|"
@@ -383,7 +386,13 @@ RUSSIAN_MEASURES = {"тонна", "баррель", "штука", "единиц�
 # "товарооборот составил", "контракт на сумму", "призовой фонд — 1 миллион долларов").
 RUSSIAN_VALUE_LINK = (r"\s(?:[—–]|в размере|на сумму|стоимостью|общей стоимостью|объ[её]мом|в объ[её]ме|"
                       r"составил[аио]?|составля[ею]т|составит|составят|достиг(?:ла|ло|ли)?|оценива[ею]тся в|"
-                      r"обойд[её]тся в|обош[её]л(?:ся|ась|ось)? в)\s(?:(?i:" + RUSSIAN_QUALIFIERS + r")\s)?$")
+                      r"обойд[её]тся в|обош[её]л(?:ся|ась|ось)? в)\s(?:(?:уже|ещё|еще|всего|лишь)\s)?"
+                      r"(?:(?i:" + RUSSIAN_QUALIFIERS + r")\s)?$")
+# "задолженности, которая составляет ...": the sum is the value of the noun the relative word refers to.
+RUSSIAN_RELATIVE = re.compile(r",\s(?:котор(?:ый|ая|ое|ые))\s*$")
+# "за транзит газа 200 млн долларов", "200 млн долларов за транзит": what the money pays for.
+RUSSIAN_PAID_FOR = re.compile(r"\bза\s([^,.;:!?«»]{1,80})$")
+RUSSIAN_PAID_FOR_REST = r"\s*(?:(?:в|во|на|из|через)\s[А-Яа-яЁё-]+\s*)?"
 # Words of a Russian noun phrase read for an object, at most.
 RUSSIAN_OBJECT_WORDS = 4
 
@@ -404,7 +413,8 @@ def _russian_phrase_words(words: list[re.Match], start: int = 0, backwards: bool
         if word[:1].isupper() and not (backwards and (index + 1 == len(words) or words[index + 1][0] in ".!?")):
             break
         tag = _russian_tag(word)
-        if tag.POS not in ("NOUN", "ADJF", "PRTF") or "Apro" in tag:
+        # "В 2010 году прибыль составила ...": a word of time ends the phrase.
+        if tag.POS not in ("NOUN", "ADJF", "PRTF") or "Apro" in tag or _parses(word.lower())[0].normal_form in RUSSIAN_NOT_OBJECTS:
             break
         size += 1
         last_noun = size if tag.POS == "NOUN" else last_noun
@@ -439,21 +449,37 @@ def russian_count_object(after: str) -> str | None:
 
 
 def russian_money_object(before: str, after: str) -> str | None:
-    """What a Russian sum is for or is, as written: the phrase after "на" ("2 млрд рублей на
-    строительство школ"), or the noun phrase it is the value of ("кредит в размере 1,5 млрд
-    рублей", "товарооборот составил 2 млрд долларов"); None where the text does not say."""
+    """What a Russian sum is for or is, as written: the phrase after "на" or "за" ("2 млрд рублей
+    на строительство школ"), the noun phrase it is the value of ("кредит в размере 1,5 млрд
+    рублей", "товарооборот составил 2 млрд долларов", "задолженности, которая составляет ..."), or
+    what "за" before it says it pays for ("за транзит газа 200 млн долларов"); None where the
+    text does not say."""
     before, after = before.rsplit("\n", 1)[-1], after.split("\n", 1)[0]
     following = list(RUSSIAN_WORD.finditer(after[:OBJECT_REACH]))
-    if following and following[0][0] == "на":
+    if following and following[0][0] in ("на", "за"):
         size = _russian_phrase_words(following, 1)
         if size:
             return after[following[1].start():following[size].end()]
     link = re.search(RUSSIAN_VALUE_LINK, before)
     if link:
-        preceding = list(RUSSIAN_WORD.finditer(before[:link.start()]))[::-1]
+        linked = before[:link.start()]
+        relative = RUSSIAN_RELATIVE.search(linked)
+        preceding = list(RUSSIAN_WORD.finditer(linked[:relative.start()] if relative else linked))[::-1]
         size = _russian_phrase_words(preceding, backwards=True)
+        if relative and size:
+            # The noun the relative word refers to, with its adjectives: the last noun before the comma.
+            size = 1 + next((i for i, w in enumerate(preceding[1:size]) if _russian_tag(w[0]).POS == "NOUN"), size - 1)
         if size:
             return before[preceding[size - 1].start():preceding[0].end()]
+    paid_for = RUSSIAN_PAID_FOR.search(before)
+    if paid_for:
+        phrase = paid_for.group(1)
+        words = list(RUSSIAN_WORD.finditer(phrase))
+        size = _russian_phrase_words(words)
+        # The phrase runs up to the sum, but for where ("в Европу"); "за год" is when, not what for.
+        if size and re.fullmatch(RUSSIAN_PAID_FOR_REST, phrase[words[size - 1].end():]) \
+                and _parses(words[0][0].lower())[0].normal_form not in RUSSIAN_NOT_OBJECTS:
+            return phrase[words[0].start():words[size - 1].end()]
     return None
 
 

@@ -109,6 +109,7 @@ SUBORDINATORS = ["who", "whom", "whose", "which", "where", "when", "while", "whe
 CLAUSE_JOINS = ["and", "but", "yet", "so", "и", "а", "но", "однако"]
 # Relative words whose antecedent, the name right before them, is the clause's subject or place.
 RELATIVE_SUBJECTS = ["who", "which", "that", "который", "которая", "которое", "которые"]
+PLURAL_RELATIVE = "которые"
 # Russian event words (pipelines/data/russian_event_triggers.txt) in every form of these parts of
 # speech; drills are "учения" in the plural (the singular is a doctrine).
 RUSSIAN_PARTS_OF_SPEECH = ("VERB", "GRND", "INFN", "PRTS", "NOUN", "ADJF")
@@ -317,21 +318,28 @@ def _clauses(tokens: pl.DataFrame) -> pl.DataFrame:
                       antecedent_end=pl.when(previous == ",").then(_adjacent("end", 2)).otherwise(_adjacent("end", 1)))
         .with_columns(segment=(pl.col("opener") | pl.col("joins") | (pl.col("token") == ",")).cum_sum().over(sentence),
                       main=pl.col("joins").cum_sum().over(sentence))
+        .with_columns(antecedent_clause=pl.col("main").shift(1).over(sentence))
         .with_columns(subordinate=pl.col("opener").first().over(*sentence, "segment"),
                       opener=word.first().over(*sentence, "segment"),
-                      antecedent_end=pl.col("antecedent_end").first().over(*sentence, "segment"))
+                      antecedent_end=pl.col("antecedent_end").first().over(*sentence, "segment"),
+                      antecedent_clause=pl.col("antecedent_clause").first().over(*sentence, "segment"))
         .select("doc_id", "start", "end",
                 clause=pl.when("subordinate").then(pl.col("segment") + 10_000).otherwise("main"),
                 opener=pl.when("subordinate").then("opener"),
-                antecedent_end=pl.when("subordinate").then("antecedent_end"))
+                antecedent_end=pl.when("subordinate").then("antecedent_end"),
+                antecedent_clause=pl.when("subordinate").then("antecedent_clause"))
     )
 
 
 def _in_scope() -> pl.Expr:
     """Whether a mention belongs to its event's clause, or is the antecedent of the relative word
-    that opens it ("Tony Blair, who met ...")."""
+    that opens it ("Tony Blair, who met ..."); the plural "которые" has the names of the clause
+    before it up to there ("Миллер и Озерец, которые встречаются")."""
+    plural_antecedent = ((pl.col("opener") == PLURAL_RELATIVE) & (pl.col("clause") == pl.col("antecedent_clause"))
+                         & (pl.col("end") <= pl.col("antecedent_end")))
     return ((pl.col("clause") == pl.col("event_clause"))
-            | (pl.col("opener").is_in(RELATIVE_SUBJECTS) & (pl.col("end") == pl.col("antecedent_end")))).fill_null(False)
+            | (pl.col("opener").is_in(RELATIVE_SUBJECTS) & (pl.col("end") == pl.col("antecedent_end")))
+            | plural_antecedent).fill_null(False)
 
 
 def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, clauses: pl.DataFrame,
@@ -360,6 +368,7 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
         agency=(_adjacent("token", 1).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 2) == ","))
         | ((_adjacent("token", 1) == "«") & _adjacent("token", 2).is_in(RUSSIAN_NEWS_SOURCES) & (_adjacent("token", 3) == ",")),
         verb_after=_adjacent("token", -1).is_in(verbs),
+        and_after=_adjacent("token", -1) == "и",
         author=_adjacent("token", -1).is_in(verbs + AUTHOR_NEXT),
         # "..., X said." or "..., X said in a statement" / "on Monday".
         clause_ends_after_verb=_adjacent("token", -2).is_in([".", "!", "?", ",", "in", "on", "at", "earlier", "later"])
@@ -371,7 +380,8 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
         mentions.join(cues.select("doc_id", "start", "according_to_before", "comma_before", "venue_before", "and_before",
                                   "news_source_before", "agency", "russian_locative_before"),
                       on=["doc_id", "start"], how="left")
-        .join(cues.select("doc_id", "end", "verb_after", "author", "clause_ends_after_verb"), on=["doc_id", "end"], how="left")
+        .join(cues.select("doc_id", "end", "verb_after", "and_after", "author", "clause_ends_after_verb"), on=["doc_id", "end"],
+              how="left")
         .join(clauses.select("doc_id", "start", "clause"), on=["doc_id", "start"], how="left")
         .join(as_sentences.with_columns(as_sentence=pl.lit(True)), on=["doc_id", "sentence"], how="left")
         .filter(~pl.col("agency").fill_null(False))
@@ -391,7 +401,7 @@ def _actors(tokens: pl.DataFrame, mentions: pl.DataFrame, events: pl.DataFrame, 
             + pl.when((pl.col("kind") == "visit") & (pl.col("end") > pl.col("trigger_start"))).then(10).otherwise(0))
     before_trigger = pl.col("end") <= pl.col("trigger_start")
     visitor = (pl.col("type") == "PERSON") & (before_trigger | pl.col("trigger").str.contains(r"^\p{Cyrillic}"))
-    scope = ["doc_id", "sentence", "kind", "event_clause", "opener", "antecedent_end"]
+    scope = ["doc_id", "sentence", "kind", "event_clause", "opener", "antecedent_end", "antecedent_clause"]
     others = (
         events.filter(pl.col("kind") != "meeting").select(*scope, "trigger", "trigger_start", "place_entity_id")
         .join(candidates, on=["doc_id", "sentence"])
@@ -421,9 +431,11 @@ def _meeting_actors(meetings: pl.DataFrame, candidates: pl.DataFrame) -> pl.Data
     the actor."""
     pairs = (
         meetings.select("doc_id", "sentence", "kind", "trigger", "trigger_start", "trigger_end", "body", "group_subject",
-                        "event_clause", "opener", "antecedent_end")
-        .join(candidates.filter(~pl.col("source")), on=["doc_id", "sentence"])
-        .filter(_in_scope())
+                        "event_clause", "opener", "antecedent_end", "antecedent_clause")
+        .join(candidates, on=["doc_id", "sentence"])
+        # "«...», — сказал Шойгу на встрече с Хрениным": who speaks at the meeting takes part in it.
+        .filter(_in_scope() & (~pl.col("source") | (pl.col("news_source_before").fill_null(False)
+                                                     & (pl.col("end") <= pl.col("trigger_start")))))
         .sort("doc_id", "sentence", "start")
     )
     group = ["doc_id", "sentence", "kind"]
@@ -439,8 +451,11 @@ def _meeting_actors(meetings: pl.DataFrame, candidates: pl.DataFrame) -> pl.Data
     # "X and Y": the next name starts five characters after this one ends ("X и Y": three, "и"
     # before it). Two objects need a meeting noun ("talks between X and Y"): a verb's objects
     # meet its subject ("meets FDA and ASA guidelines" is no meeting).
-    joined = ((pl.col("start") - pl.col("end").shift(1).over(group)) == len(" and ")) \
-        | (((pl.col("start") - pl.col("end").shift(1).over(group)) == len(" и ")) & pl.col("and_before").fill_null(False))
+    gap = pl.col("start") - pl.col("end").shift(1).over(group)
+    # ... or, in Russian, after "и" and the second one's titles ("Миллер и министр энергетики Белоруссии Озерец").
+    titled = pl.col("and_after").shift(1).over(group).fill_null(False) & (gap <= RUSSIAN_ARGUMENT_REACH) \
+        & pl.col("trigger").str.contains(r"^\p{Cyrillic}")
+    joined = (gap == len(" and ")) | ((gap == len(" и ")) & pl.col("and_before").fill_null(False)) | titled
     joined_next = joined.shift(-1).over(group)
     noun_object = pl.col("object") & ~pl.col("trigger").is_in(MEETING_VERBS)
     flagged = pairs.with_columns(subject=subject, object=object_).with_columns(
@@ -496,7 +511,8 @@ def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) ->
         .group_by("doc_id", "sentence", "kind")
         .agg(pl.col("trigger", "trigger_end", "body", "trigger_start").first())
         .join(clauses.select("doc_id", trigger_start="start", event_clause="clause", opener="opener",
-                             antecedent_end="antecedent_end"), on=["doc_id", "trigger_start"], how="left")
+                             antecedent_end="antecedent_end", antecedent_clause="antecedent_clause"),
+              on=["doc_id", "trigger_start"], how="left")
     )
     found = found.join(
         found.join(groups, on=["doc_id", "sentence", "event_clause"]).filter(pl.col("group_start") < pl.col("trigger_start"))

@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from pipelines.extraction.amounts import STOP_WORDS
-from pipelines.extraction.entities import STARTERS
+from pipelines.extraction.entities import STARTERS, organisation_name
 from pipelines.extraction.gazetteer import census_names, places, speech_verbs, word_list
 from pipelines.extraction.russian import NAME_PARTS, _parses
 from pipelines.extraction.tokens import (ABBREVIATIONS, char_offset, neighbour, shifted, token_key, token_rows,
@@ -544,10 +544,14 @@ def with_role_details(roles: pl.DataFrame, articles: pl.DataFrame, mentions: pl.
         .agg(organisation_key=pl.col("key").filter(pl.col("type") == "ORGANIZATION").first(),
              place_country=pl.col("country").filter(pl.col("type").is_in(["LOCATION", "NATIONALITY"])).drop_nulls().first())
     )
+    # An organisation's country by any of its names, or the English name a Russian one is an alias of
+    # ("Газпром" is Gazprom's).
+    names = [pl.col("text"), *([pl.col("normal")] if "normal" in mentions.columns else [])]
     org_text = (mentions.filter(pl.col("type") == "ORGANIZATION").group_by("doc_id", "key")
-                .agg(org_name=pl.col("text")).with_columns(
+                .agg(org_name=pl.concat_list(names).explode()).with_columns(
                     org_country=pl.col("org_name").list.eval(
-                        pl.element().replace_strict(organisation_countries(), default=None)).list.drop_nulls().list.first())
+                        pl.coalesce(organisation_name(pl.element()), pl.element())
+                        .replace_strict(organisation_countries(), default=None)).list.drop_nulls().list.first())
                 .drop("org_name"))
     detailed = (
         roles.join(articles.select("doc_id", "text"), on="doc_id")

@@ -25,7 +25,7 @@ def shifted(column: str, n: int) -> pl.Expr:
 def token_table(articles: pl.DataFrame) -> pl.DataFrame:
     """One row per token (word or punctuation mark): doc_no, doc_id, token_no, token, chunk (the
     token with the space before it), start, end, sentence. A sentence ends at ".", "!" or "?"
-    (not after an abbreviation) or a line break."""
+    (not after an abbreviation, nor between digits) or a line break."""
     chunks = (
         articles.select(pl.int_range(pl.len(), dtype=pl.Int32).alias("doc_no"), "doc_id",
                         chunk=pl.col("text").str.extract_all(SPACED_TOKEN))
@@ -39,7 +39,9 @@ def token_table(articles: pl.DataFrame) -> pl.DataFrame:
     )
     # Not after an abbreviation or an initial ("George W. Bush", "N.J."): those stops end no sentence.
     after_abbreviation = shifted("token", 1).is_in(ABBREVIATIONS) | shifted("token", 1).str.contains(r"^\p{Lu}$")
-    ends = pl.col("token").is_in(SENTENCE_END) & ~after_abbreviation.fill_null(False)
+    # Nor a stop between digits ("3.5 million", "28.11.2025").
+    inside_number = shifted("token", 1).str.contains(r"^\d+$") & shifted("chunk", -1).str.contains(r"^\d")
+    ends = pl.col("token").is_in(SENTENCE_END) & ~(after_abbreviation | inside_number).fill_null(False)
     starts = (shifted("ends", 1) | pl.col("new_line")).fill_null(False) & (pl.col("token_no") > 0)
     return (
         chunks.with_columns(ends=ends)
