@@ -31,7 +31,7 @@ from pipelines.cleaning.text import clean_plain_text, normalise_line
 # shapes, datelines of HTML pages, HTML menus and cookie walls rejected. 4: HTML pages vote by the
 # kind they declare, titles from the h1, authors from JSON-LD and bylines, fewer wrong dates, and
 # plain-text lines kept by a learned classifier.
-CLEANING_VERSION = "4"
+CLEANING_VERSION = "5"
 MIN_ARTICLE_WORDS = 5
 # A line that opens or closes documents this many times in one batch is site furniture.
 REPEATED_LINE_MIN_DOCUMENTS = 3
