@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DIR = Path(__file__).parent / "data" / "sample"
 EXPECTED = json.loads((Path(__file__).parent / "data" / "seeds_expected.json").read_text())
 SEED_FILES = sorted(name for name in EXPECTED if not name.startswith("_"))
+# The sample's English articles, for tests that edit their text; the sample also holds a Russian one.
+ENGLISH_SEED_FILES = [name for name in SEED_FILES if EXPECTED[name].get("language", "en") == "en"]
 # Every table and view the sql/ directory defines: each must be an asset.
 WAREHOUSE_OBJECTS = [object_name(f) for f in sql_files(TABLES_DIR) + sql_files(VIEWS_DIR)]
 

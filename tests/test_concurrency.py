@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import fetch, run_job, snapshot, varied_article
+from conftest import SEED_FILES, fetch, run_job, snapshot, varied_article
 from pipelines.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def test_run_succeeds_while_another_process_reads(settings):
     out, err = reader.communicate(timeout=60)
     assert reader.returncode == 0, err
     assert int(out) > 10
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(43,)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(40 + len(SEED_FILES),)]
 
 
 def test_sql_command_never_waits_for_a_writer(settings):
@@ -86,7 +86,7 @@ def test_sql_command_never_waits_for_a_writer(settings):
     writer.wait(timeout=30)
     assert query.returncode == 0, query.stdout + query.stderr
     assert "waiting" not in query.stdout
-    assert "articles=3" in query.stdout  # the published snapshot, untouched by the writer
+    assert f"articles={len(SEED_FILES)}" in query.stdout  # the published snapshot, untouched by the writer
 
 
 def test_a_refresh_that_waits_for_another_writer_says_so_and_then_writes(settings):
@@ -141,10 +141,10 @@ def test_killed_run_leaves_the_warehouse_whole_and_the_next_run_completes(settin
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stdout + again.stderr
     assert "died without finishing" in again.stdout
-    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(1503,)]
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(1503,)]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(1500 + len(SEED_FILES),)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(1500 + len(SEED_FILES),)]
     assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
-    assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM articles") == [(1503,)]
+    assert fetch(settings, "SELECT count(DISTINCT doc_id) FROM articles") == [(1500 + len(SEED_FILES),)]
 
 
 @pytest.mark.slow
@@ -172,6 +172,6 @@ def test_a_full_disk_fails_the_run_in_one_line_and_leaves_the_warehouse_as_it_wa
         assert len(failure) == 1 and failure[0].startswith("Step ingest failed:") and "No space left on device" in failure[0]
         assert "Traceback" not in run.stdout + run.stderr
         published = Settings(raw_dir=settings.raw_dir, warehouse=small / settings.warehouse.name)
-        assert fetch(published, "SELECT count(*) FROM articles") == [(3,)]
+        assert fetch(published, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]
     finally:
         subprocess.run(["umount", str(small)], check=False)

@@ -41,7 +41,7 @@ def test_any_sequence_of_runs_equals_a_fresh_build(settings, tmp_path, monkeypat
     add_varied(settings.raw_dir, range(6))
     (settings.raw_dir / "broken.html").write_bytes(b"\x89PNG\r\n\x1a\n not an article")
     run_job(settings)
-    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(9,)]
+    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(len(SEED_FILES) + 6,)]
     assert fetch(settings, "SELECT count(*) FROM articles WHERE near_duplicate_of IS NOT NULL") == [(0,)]
 
     seed = settings.raw_dir / "varied" / "article_0002.html"
@@ -137,7 +137,7 @@ def test_unchanged_files_are_not_read_and_a_no_op_run_writes_nothing(settings, m
     (settings.raw_dir / "varied" / "article_0005.html").write_text(varied_article(5))
     run_job(settings)
     assert sorted(Path(p).name for p in read) == ["article_0001.html", "article_0005.html"]
-    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(6,)]
+    assert fetch(settings, "SELECT count(*) FROM article_extractions") == [(len(SEED_FILES) + 3,)]
     assert fetch(settings, "SELECT modified_ns FROM raw_files WHERE path = 'varied/article_0001.html'") == [
         (touched.stat().st_mtime_ns,)]
 
@@ -171,8 +171,8 @@ def test_staged_facts_of_an_interrupted_run_are_used_by_the_next(settings, tmp_p
         run_job(settings)
     assert snapshot(settings) == before  # a failed run publishes nothing
     with reading(working_copy(settings.warehouse)) as con:  # where the refresh did write its articles
-        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(13,)]
-        assert con.execute("SELECT count(*) FROM article_extractions").fetchall() == [(8,)]
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(len(SEED_FILES) + 10,)]
+        assert con.execute("SELECT count(*) FROM article_extractions").fetchall() == [(len(SEED_FILES) + 5,)]
     monkeypatch.setattr(derive, "_write", real_write)
     summary = derive_facts(settings, log=lambda message: None)
     assert (summary.resumed, summary.extracted) == (5, 0)
@@ -196,11 +196,11 @@ def test_killed_facts_step_leaves_the_facts_whole_and_the_next_run_completes(set
     time.sleep(1.0)
     os.killpg(run.pid, signal.SIGKILL)  # the run and its extraction workers, mid-extraction
     run.wait()
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]  # nothing of the killed run is published
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]  # nothing of the killed run is published
     with reading(working_copy(settings.warehouse)) as con:  # the refresh committed, the facts did not
-        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(403,)]
-        assert con.execute("SELECT count(*) FROM article_extractions").fetchall() == [(3,)]
-        assert con.execute("SELECT count(DISTINCT doc_id) FROM entity_mentions").fetchall() == [(3,)]
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(400 + len(SEED_FILES),)]
+        assert con.execute("SELECT count(*) FROM article_extractions").fetchall() == [(len(SEED_FILES),)]
+        assert con.execute("SELECT count(DISTINCT doc_id) FROM entity_mentions").fetchall() == [(len(SEED_FILES),)]
     again = subprocess.run([sys.executable, "-m", "pipelines.cli", "run"], cwd=ROOT, env=env,
                            capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stdout + again.stderr

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import content_snapshot, fetch, run_job
+from conftest import SEED_FILES, content_snapshot, fetch, run_job
 from pipelines.assets.checks import check_specs, lake_checks
 from pipelines.invariants import INVARIANTS, constraint_invariants, offending_rows
 from pipelines.lake import Lake, lake_ddl
@@ -41,7 +41,7 @@ def test_a_changed_file_replaces_its_rows_in_the_lake(lake_settings):
     first.write_text(first.read_text() + "\nThe talks will continue in Minsk next week, the ministry said.\n")
     result = run_job(lake_settings)
     after = {doc_id for (doc_id,) in fetch(lake_settings, "SELECT doc_id FROM articles")}
-    assert len(after) == 3 and len(before - after) == 1 and len(after - before) == 1
+    assert len(after) == len(SEED_FILES) and len(before - after) == 1 and len(after - before) == 1
     gone = (before - after).pop()
     assert fetch(lake_settings, "SELECT count(*) FROM entity_mentions WHERE doc_id = ?", [gone]) == [(0,)]
     assert all(check.passed for check in result.get_asset_check_evaluations())
@@ -120,7 +120,7 @@ def test_a_plan_that_read_the_lake_before_another_plan_committed_plans_again(lak
     monkeypatch.setattr(shards, "read_and_plan", read_then_let_another_plan_commit)
     plan = shards.plan_lake_refresh(lake_settings, shards=2)
     other = other[0]
-    assert other.summary.new_documents == 3 and other.conflicts == 0
+    assert other.summary.new_documents == len(SEED_FILES) and other.conflicts == 0
     assert plan.conflicts == 1 and plan.summary.new_documents == 0
-    assert fetch(lake_settings, "SELECT count(*), count(DISTINCT doc_id) FROM raw_documents") == [(3, 3)]
-    assert fetch(lake_settings, "SELECT count(*), count(DISTINCT key) FROM work_queue WHERE stage = 'clean'") == [(3, 3)]
+    assert fetch(lake_settings, "SELECT count(*), count(DISTINCT doc_id) FROM raw_documents") == [(len(SEED_FILES), len(SEED_FILES))]
+    assert fetch(lake_settings, "SELECT count(*), count(DISTINCT key) FROM work_queue WHERE stage = 'clean'") == [(len(SEED_FILES), len(SEED_FILES))]

@@ -8,7 +8,7 @@ from datetime import date
 
 import duckdb
 
-from conftest import EXPECTED, ROOT, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot, warc_bytes
+from conftest import ENGLISH_SEED_FILES, EXPECTED, ROOT, SEED_FILES, WAREHOUSE_OBJECTS, fetch, run_job, snapshot, warc_bytes
 from pipelines.warehouse import working_copy
 
 DEEP_HTML = "<html><body>" + "<div>" * 100_000 + "<p>deep</p>" + "</div>" * 100_000 + "</body></html>"
@@ -25,8 +25,8 @@ GOOD_HTML = """<html lang="en"><head><title>Minsk hosts CIS defence talks | Exam
 
 def test_sample_run_fills_every_table_and_view(settings):
     result = run_job(settings)
-    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(3,)]
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(len(SEED_FILES),)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]
     assert fetch(settings, "SELECT count(*) FROM rejected_documents") == [(0,)]
     titles = {row[0] for row in fetch(settings, "SELECT title FROM articles")}
     assert titles == {EXPECTED[name]["title"] for name in SEED_FILES}
@@ -36,8 +36,8 @@ def test_sample_run_fills_every_table_and_view(settings):
     materialized = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
     assert set(materialized) == set(WAREHOUSE_OBJECTS)
     assert len(WAREHOUSE_OBJECTS) == 21
-    assert materialized["articles"]["dagster/row_count"].value == 3
-    assert materialized["articles"]["new"].value == 3
+    assert materialized["articles"]["dagster/row_count"].value == len(SEED_FILES)
+    assert materialized["articles"]["new"].value == len(SEED_FILES)
     assert "| doc |" in materialized["articles"]["preview"].value
     uncommented = fetch(settings, "SELECT table_name, column_name FROM duckdb_columns() "
                                   "WHERE NOT internal AND (comment IS NULL OR comment = '') AND table_name NOT IN "
@@ -66,13 +66,13 @@ def test_changed_file_replaces_its_rows_and_deleted_file_keeps_them(settings):
     assert fetch(settings, "SELECT count(*) FROM raw_documents WHERE doc_id = ?", [old_id]) == [(0,)]
     texts = fetch(settings, "SELECT a.text FROM articles a JOIN raw_documents r USING (doc_id) WHERE list_contains(r.paths, ?)", [first])
     assert len(texts) == 1 and "193 search sites" in texts[0][0]
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]  # the deleted file's article stays
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]  # the deleted file's article stays
 
 
 def test_copies_share_one_document_and_near_duplicates_point_to_the_earliest(settings):
     run_job(settings)
-    seed = settings.raw_dir / SEED_FILES[2]
-    original = fetch(settings, "SELECT doc_id FROM raw_documents WHERE list_contains(paths, ?)", [SEED_FILES[2]])[0][0]
+    seed = settings.raw_dir / ENGLISH_SEED_FILES[2]
+    original = fetch(settings, "SELECT doc_id FROM raw_documents WHERE list_contains(paths, ?)", [ENGLISH_SEED_FILES[2]])[0][0]
     shutil.copy(seed, settings.raw_dir / "copy_of_seed.txt")
     near = seed.read_text().replace("Back to top button", "Back to top").replace("quickly as possible.", "quickly as possible!")
     (settings.raw_dir / "near_copy.txt").write_text(near)
@@ -144,8 +144,8 @@ def test_new_cleaning_version_recleans_stored_documents(settings, monkeypatch):
     monkeypatch.setattr(pipelines.cleaning, "CLEANING_VERSION", "next")
     monkeypatch.setattr(pipelines.refresh, "CLEANING_VERSION", "next")
     run_job(settings)
-    assert fetch(settings, "SELECT cleaning_version, count(*) FROM articles GROUP BY ALL") == [("next", 3)]
-    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(3,)]
+    assert fetch(settings, "SELECT cleaning_version, count(*) FROM articles GROUP BY ALL") == [("next", len(SEED_FILES))]
+    assert fetch(settings, "SELECT count(*) FROM raw_documents") == [(len(SEED_FILES),)]
 
 
 def test_xhtml_page_declaring_its_encoding_is_cleaned(settings):
@@ -167,7 +167,7 @@ def test_a_fact_table_from_an_older_version_is_rebuilt_with_the_new_columns(sett
         con.execute("CREATE TABLE amounts (doc_id VARCHAR, start INTEGER, \"end\" INTEGER, text VARCHAR, value DOUBLE, "
                     "value_high DOUBLE, qualifier VARCHAR, object VARCHAR, sentence INTEGER)")
     run_job(settings)
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]
     assert fetch(settings, "SELECT count(*) FROM amounts WHERE unit IN ('count', 'money', 'percent')")[0][0] > 0
 
 
@@ -260,4 +260,4 @@ def test_a_warehouse_from_a_newer_duckdb_is_named_and_rebuilt_from_raw(settings,
     assert "Moved the old warehouse files to" in capsys.readouterr().out
     kept = list(settings.warehouse.parent.glob("news.duckdb.before-rebuild-*/news.duckdb"))
     assert [file.read_bytes() for file in kept] == [newer]
-    assert fetch(settings, "SELECT count(*) FROM articles") == [(3,)]
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]
