@@ -46,15 +46,16 @@ RUSSIAN_DATE = (
     rf"|{RUSSIAN_MONTH_LEAD}{RUSSIAN_MONTH}(?:\s{YEAR}|{RUSSIAN_RELATIVE_YEAR})?\b"  # в ноябре прошлого года
     rf"|{WEEKDAY_LEAD}{RUSSIAN_WEEKDAY}\b"                          # в понедельник / во вторник
 )
-# The Russian forms come first: they never match English text, and "28 ноября" must not be read
-# as the number 28.
-DATE = RUSSIAN_DATE + "|" + (
+ENGLISH_DATE = (
     rf"{MONTH}\s{DAY}(?:,?\s{YEAR})?\b"          # June 24 / June 24, 2025
     rf"|{DAY}\s(?:of\s)?{MONTH}(?:,?\s{YEAR})?\b"  # 28 November 2025
     rf"|{MONTH},?\s{YEAR}\b"                        # February 2022
     rf"|{MONTH_LEAD}(?:{MONTH}\s{DAY}(?:,?\s{YEAR})?|{MONTH},?\s{YEAR}|{MONTH})\b"  # since June 22, in May
     rf"|{YEAR}\b"                                   # 2023
 )
+# The Russian forms come first: "28 ноября" must not be read as the number 28. English articles
+# are searched with ENGLISH_DATE alone (facts.extract_facts): the Russian forms never match them.
+DATE = RUSSIAN_DATE + "|" + ENGLISH_DATE
 # A yearless date more than half a year from the publication date belongs to the neighbouring year.
 HALF_YEAR_DAYS = 183
 

@@ -476,13 +476,12 @@ def _meeting_actors(meetings: pl.DataFrame, candidates: pl.DataFrame) -> pl.Data
     )
 
 
-def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame) -> pl.DataFrame:
+def events(tokens: pl.DataFrame, mentions: pl.DataFrame, dates: pl.DataFrame, russian: bool = False) -> pl.DataFrame:
     """Events from `mentions` (with entity ids) and `dates` (date_mentions with sentence): doc_id,
     sentence, kind, trigger, name, actor_entity_ids, place_entity_id, event_date, date_text,
     start, end, sentence_text. A meeting needs two different actors (or a named group meeting
-    someone); a visit needs the place visited and someone visiting it."""
-    # Russian event words are looked for only in a batch with Cyrillic text.
-    russian = tokens["token"].str.contains(r"\p{Cyrillic}").any()
+    someone); a visit needs the place visited and someone visiting it. Russian event words are
+    looked for only when the batch holds `russian` articles."""
     triggered = pl.concat([_triggers(tokens), _russian_triggers(tokens)]) if russian else _triggers(tokens)
     in_event_sentences = tokens.join(triggered.select("doc_id", "sentence").unique(), on=["doc_id", "sentence"],
                                      how="semi", maintain_order="left")

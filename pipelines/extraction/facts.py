@@ -13,9 +13,9 @@ from contextlib import contextmanager
 
 import polars as pl
 
-from pipelines.extraction.amounts import AMOUNT, amounts
+from pipelines.extraction.amounts import AMOUNT, ENGLISH_AMOUNT, amounts
 from pipelines.extraction.coreference import nominal_mentions, pronoun_mentions, titled_mentions
-from pipelines.extraction.date_mentions import DATE, date_mentions
+from pipelines.extraction.date_mentions import DATE, ENGLISH_DATE, date_mentions
 from pipelines.extraction.events import events
 from pipelines.extraction.gazetteer import places
 from pipelines.extraction.integrity import article_violations
@@ -67,7 +67,9 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         nominal_mentions(tokens, articles, named, countries).select(list(MENTION_SCHEMA)).with_columns(**not_a_name),
         titled_mentions(tokens, articles, named, roles).select(list(MENTION_SCHEMA)).with_columns(**not_a_name),
     ]).sort("doc_id", "start"))
-    numbers = pattern_matches(articles, f"{DATE}|{AMOUNT}")
+    # English text is searched without the Russian forms, which cannot match it (and cost time).
+    numbers = pl.concat([pattern_matches(articles.filter(~in_russian), f"{ENGLISH_DATE}|{ENGLISH_AMOUNT}"),
+                         pattern_matches(russian, f"{DATE}|{AMOUNT}")]).sort("doc_id", "start")
     is_date = pl.col("match").str.contains(f"^(?:{DATE})$")
     dates = with_sentence(date_mentions(numbers.filter(is_date), articles), tokens)
     quoted = quotes(articles, tokens, mentions)
@@ -81,7 +83,7 @@ def extract_facts(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "quotes": quoted,
         "amounts": with_sentence(amounts(numbers.filter(~is_date), articles), tokens),
         "date_mentions": dates,
-        "events": events(tokens, mentions, dates),
+        "events": events(tokens, mentions, dates, russian=russian.height > 0),
     }
 
 
