@@ -115,3 +115,27 @@ def test_a_lone_inflected_surname_takes_the_full_name_of_the_article(facts):
     names = entities(facts, "surname")
     assert set(names.values()) >= {"PERSON:Alexei Ratmansky"}
     assert not any(v.startswith("PERSON:Ratmansk") for v in names.values())
+
+
+RECOGNISER_TEXTS = [
+    "Премьер-министр Дмитрий Медведев (ранее — президент) прибыл в Санкт-Петербург 5.03.2012 в 10:30.",
+    "Компания «Газпром» заплатила ОАО «Белтрансгаз» $2,5 млрд, т.е. на 1/3 больше! Глава «Яндекса» — Аркадий Волож.",
+    "Рост составил 5. 3 процента пришлось на Минск -то есть... Yahoo! сообщила об этом :-) в среду",
+    "",
+    "   ",
+]
+
+
+def test_the_recogniser_reads_the_tokens_and_finds_the_spans_natasha_would():
+    from razdel import tokenize
+
+    from pipelines.extraction.russian import _recogniser, _tokens, natasha_spans
+
+    for text in RECOGNISER_TEXTS:
+        assert _tokens(text) == [(token.start, token.stop, token.text) for token in tokenize(text)]
+    articles = pl.DataFrame({"doc_id": [str(i) for i in range(len(RECOGNISER_TEXTS))], "text": RECOGNISER_TEXTS})
+    spans = natasha_spans(articles)
+    expected = [(str(i), span.start, span.stop, span.type)
+                for i, text in enumerate(RECOGNISER_TEXTS[:3]) for span in _recogniser()(text).spans]
+    assert spans.select("doc_id", "start", "end", "type").rows() == expected
+    assert {"Дмитрий Медведев", "Санкт-Петербург"} <= set(spans["text"])
