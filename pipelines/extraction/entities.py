@@ -140,7 +140,7 @@ def article_entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame)
     # A name in its nominative form ("Андрей Белоусов" for "Андреем Белоусовым") is one of its
     # aliases too, and an organisation shows it.
     normals = pl.col("normal").filter(pl.col("is_name"))
-    return (
+    table = (
         mentions.group_by("doc_id", "entity_id")
         .agg(type=pl.col("type").first(), key=pl.col("key").first(), country=pl.col("country").drop_nulls().first(),
              aliases=pl.concat_list(names, normals).explode().unique().sort(),
@@ -151,7 +151,12 @@ def article_entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame)
         .join(gazetteer, left_on="name", right_on="alias", how="left")
         # Coordinates belong to places only: a person called Kennedy is not in Bogota.
         .with_columns([pl.when(pl.col("type") == "LOCATION").then(pl.col(c)).alias(c) for c in ("latitude", "longitude")])
-        .with_columns(latin_name=latin(pl.col("name")))
+    )
+    # Only Cyrillic names need a Latin spelling: the others are their own.
+    cyrillic = table.filter(pl.col("name").str.contains(r"\p{Cyrillic}")).select("name").unique()
+    return (
+        table.join(cyrillic.with_columns(latin_name=latin(pl.col("name"))), on="name", how="left")
+        .with_columns(latin_name=pl.coalesce("latin_name", "name"))
         .select("doc_id", "entity_id", "name", "latin_name", "type", "country", "latitude", "longitude", "aliases")
         .sort("doc_id", "entity_id")
     )

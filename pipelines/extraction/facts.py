@@ -153,8 +153,9 @@ def extract_in_batches(batches: Iterable[pl.DataFrame], workers: int) -> Iterato
         return
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         # Start every worker now, with one polars thread each (workers x threads = cores, not
-        # cores squared), and build the gazetteers in all of them at once.
-        with _environment(POLARS_MAX_THREADS="1"):
+        # cores squared) and one BLAS thread (the Russian recogniser's matrix products: a second
+        # thread only spins on a busy machine), and build the gazetteers in all of them at once.
+        with _environment(POLARS_MAX_THREADS="1", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1"):
             for started in [pool.submit(_start_worker) for _ in range(workers)]:
                 started.result()
         pending = deque()
