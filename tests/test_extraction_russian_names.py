@@ -25,6 +25,7 @@ TEXTS = {
     "run together": "Об этом сказал руководитель комитета Джоэл Саймон (Joel Simon) журналистам.",
     "union": "Министры иностранных дел Европейского союза собрались в Люксембурге.",
     "surname": "Балетмейстер Алексей Ратманский поставил спектакль. С Ратманским работали лучшие артисты.",
+    "undeclined": "Бастиан Швайнштайгер завершил карьеру. Решение Бастиана Швайнштайгера удивило болельщиков.",
 }
 
 
@@ -139,3 +140,8 @@ def test_the_recogniser_reads_the_tokens_and_finds_the_spans_natasha_would():
                 for i, text in enumerate(RECOGNISER_TEXTS[:3]) for span in _recogniser()(text).spans]
     assert spans.select("doc_id", "start", "end", "type").rows() == expected
     assert {"Дмитрий Медведев", "Санкт-Петербург"} <= set(spans["text"])
+
+
+def test_a_full_name_the_dictionary_cannot_decline_joins_its_nominative_in_the_article(facts):
+    ids = facts["entity_mentions"].filter((pl.col("doc_id") == "undeclined") & (pl.col("type") == "PERSON"))["entity_id"]
+    assert set(ids) == {"PERSON:Bastian Shvainshtaiger"}

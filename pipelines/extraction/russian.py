@@ -513,6 +513,28 @@ def _org_key(normal: pl.Expr) -> pl.Expr:
     return normal.str.to_lowercase().str.extract_all(r"\p{L}+").list.sort().list.join(" ")
 
 
+def _undeclined_names(people: pl.DataFrame) -> pl.DataFrame:
+    """doc_id, normal, declined_key: full names the dictionary could not put in the nominative
+    ("Бастиана Швайнштайгера", a word of it unknown) that spell, word for word with case endings
+    (one to three letters), another full name of the same article ("Бастиан Швайнштайгер"), and
+    that person's key. Known names are left to the dictionary ("Александра Петрова" may be his wife)."""
+    rows = []
+    for (doc_id,), names in people.select("doc_id", "normal", "person").unique().group_by("doc_id"):
+        full = [(normal.split(), key) for normal, key in names.select("normal", "person").iter_rows() if " " in normal]
+        for words, _ in full:
+            if all(_known_name_word(word) for word in words):
+                continue
+            bases = {key for base, key in full if len(base) == len(words) and base != words and all(
+                word.startswith(stem) and len(word) - len(stem) <= 3 for word, stem in zip(words, base))}
+            if len(bases) == 1:
+                rows.append((doc_id, " ".join(words), bases.pop()))
+    return pl.DataFrame(rows, schema={"doc_id": pl.String, "normal": pl.String, "declined_key": pl.String}, orient="row")
+
+
+def _known_name_word(word: str) -> bool:
+    return any(p.is_known and any(part in p.tag for part in NAME_PARTS) for p in _parses(word))
+
+
 def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     """Mentions by name in Russian `articles` (doc_id, text), typed PERSON, ORGANIZATION or
     LOCATION, with merge keys and places' countries, in MENTION_SCHEMA plus `normal` (the
@@ -535,6 +557,8 @@ def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFra
         text=pl.col("surface"))
     # A person's full key, for the mentions of their surname alone in the same article.
     keyed = placed.with_columns(person=pl.when(is_person).then(person_key(pl.col("normal"))))
+    keyed = (keyed.join(_undeclined_names(keyed.filter(is_person)), on=["doc_id", "normal"], how="left")
+             .with_columns(person=pl.when(is_person).then(pl.coalesce("declined_key", "person"))).drop("declined_key"))
     surnames = (keyed.filter(is_person & pl.col("person").str.contains(" "))
                 .select("doc_id", surname=pl.col("person").str.extract(r"(\S+)$"),
                         written=pl.col("normal").str.extract(r"(\S+)$").str.replace(r"(?:[иыо]й|ая|[аяь])$", ""),
