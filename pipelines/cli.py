@@ -102,6 +102,7 @@ def print_table(title: str, header: list[str], rows: list[tuple]) -> None:
 def command_run(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    from pipelines.alerts import root_cause
     from pipelines.definitions import JOB_NAME, build_definitions, job_from_environment, rederive_config
 
     settings = settings_from(args)
@@ -238,15 +239,6 @@ def command_rebuild(args: argparse.Namespace) -> int:
         console.print(f"Moved the old warehouse files to {folder}: delete it once the rebuilt warehouse is what you need.",
                       highlight=False, soft_wrap=True)
     return command_run(args)
-
-
-def root_cause(error) -> str:
-    """The first line of the innermost error of a Dagster step failure ("AttributeError: ..."),
-    not Dagster's own wrapper ("Error occurred while executing op ...")."""
-    while error.cause is not None:
-        error = error.cause
-    lines = error.message.strip().splitlines()
-    return lines[0] if lines else error.cls_name
 
 
 def result_of(con, sql: str) -> tuple[list[str], list[tuple]]:

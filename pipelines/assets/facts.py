@@ -13,7 +13,7 @@ from pipelines.extraction.facts import EXTRACTION_VERSION
 from pipelines.invariants import produced_by
 from pipelines.publishing import failed_since, publish_if_sound
 from pipelines.refresh import Progress, run_lock
-from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
+from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource, freshness_policy
 from pipelines.warehouse import reading, tables, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "facts"]
@@ -38,7 +38,8 @@ def left_out_by_reason(con) -> dg.MetadataValue:
         # Skippable: a run with no new, changed or removed article materializes none of them, so
         # the views downstream do not run either.
         dg.AssetSpec(table.name, deps=table.upstream, kinds={"duckdb", "polars"}, group_name=GROUP,
-                     description=table.description, code_version=EXTRACTION_VERSION, skippable=True)
+                     description=table.description, code_version=EXTRACTION_VERSION, skippable=True,
+                     freshness_policy=freshness_policy(table))
         for table in PRODUCED
     ],
     check_specs=check_specs(CHECKED),
