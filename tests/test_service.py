@@ -1,0 +1,114 @@
+"""The service as deployed (README, "Deploy"): `news-warehouse serve` (Dagster's daemon and
+webserver) in a temporary project refreshes the warehouse through the raw/ sensor, sends a
+failed run to a webhook and an SMTP server that this test runs on loopback, and stops with
+SIGTERM leaving no process behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from conftest import ROOT, SAMPLE_DIR, SEED_FILES, fetch
+from pipelines.definitions import JOB_NAME
+from pipelines.screenshot import free_port, wait_for
+from pipelines.serve import group_members
+from pipelines.services import descendants
+from pipelines.settings import Settings
+from pipelines.warehouse import working_copy
+
+SCRIPTS = Path(sys.executable).parent
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not all((SCRIPTS / name).exists() for name in ("dagster-daemon", "dagster-webserver")),
+                       reason="dagster-daemon or dagster-webserver is not installed"),
+]
+
+
+def wait_until(what: str, found, seconds: float, log: Path):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = found()
+        if value:
+            return value
+        time.sleep(1)
+    raise AssertionError(f"no {what} within {seconds:.0f} s; the service's log:\n{log.read_text()[-6000:]}")
+
+
+def alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def finished_runs(home: Path, status: dg.DagsterRunStatus) -> list[dg.DagsterRun]:
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        return instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME, statuses=[status]))
+
+
+def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm(tmp_path, webhook_receiver, smtp_receiver):
+    started = time.monotonic()
+    hook_url, posted = webhook_receiver
+    smtp_port, mails = smtp_receiver
+    raw, home, warehouse, port = tmp_path / "raw", tmp_path / "dagster_home", tmp_path / "warehouse" / "news.duckdb", free_port()
+    shutil.copytree(SAMPLE_DIR, raw)
+    env = {**os.environ, "DAGSTER_HOME": str(home), "NEWS_WAREHOUSE_RAW": str(raw), "NEWS_WAREHOUSE_DB": str(warehouse),
+           "NEWS_WAREHOUSE_WORKERS": "1", "NEWS_WAREHOUSE_ALERT_WEBHOOK_URL": hook_url,
+           "NEWS_WAREHOUSE_SMTP_HOST": "127.0.0.1", "NEWS_WAREHOUSE_SMTP_PORT": str(smtp_port),
+           "NEWS_WAREHOUSE_SMTP_SECURITY": "none", "NEWS_WAREHOUSE_ALERT_EMAIL_TO": "oncall@example.org",
+           "NEWS_WAREHOUSE_UI_URL": f"http://127.0.0.1:{port}"}
+    log = tmp_path / "serve.log"
+    with log.open("w") as output:
+        # The documented command, from a working directory of its own (the unit's WorkingDirectory).
+        service = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)], cwd=tmp_path,
+                                   env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/server_info", timeout=120)
+        assert (home / "dagster.yaml").exists()  # made from the project's
+
+        # 1. The sensor sees raw/ and its run fills the warehouse.
+        first = wait_until("successful sensor run", lambda: finished_runs(home, dg.DagsterRunStatus.SUCCESS), 150, log)[0]
+        assert first.tags.get("dagster/sensor_name") == "raw_files_sensor"
+        settings = Settings(raw_dir=raw, warehouse=warehouse)
+        assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]
+
+        # 2. A run fails: the working copy lost its quotes (a tool run against the wrong file,
+        # say), so when a new file arrives the gate's row-count check fails and nothing is published.
+        with duckdb.connect(str(working_copy(warehouse))) as con:
+            con.execute("DELETE FROM quotes")
+        (raw / "new.txt").write_text((SAMPLE_DIR / SEED_FILES[0]).read_text().replace("search", "seek"))
+        failed = wait_until("failed run", lambda: finished_runs(home, dg.DagsterRunStatus.FAILURE), 120, log)[0]
+        wait_until("webhook alert and e-mail", lambda: posted and mails, 60, log)
+        text = posted[0]["text"]
+        assert f"run {failed.run_id[:8]} of refresh_warehouse failed" in text
+        assert "check fact_tables_hold_recorded_rows of article_extractions failed: 1 tables_not_as_recorded" in text
+        link = f"http://127.0.0.1:{port}/runs/{failed.run_id}"
+        assert f"Open the run: {link}" in text
+        with urllib.request.urlopen(link, timeout=10) as page:
+            assert page.status == 200
+        assert mails[0]["To"] == "oncall@example.org" and failed.run_id[:8] in mails[0]["Subject"]
+        assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]  # nothing published
+    finally:
+        # 3. SIGTERM, as systemd stops it: every process it started is gone.
+        started_processes = descendants(service.pid)
+        groups = [pid for pid in started_processes if os.getpgid(pid) == pid] if started_processes else []
+        if service.poll() is None:
+            os.kill(service.pid, signal.SIGTERM)
+        code = service.wait(timeout=60)
+    assert code == 0, log.read_text()[-4000:]
+    assert len(started_processes) >= 4  # the two services and their code servers, at least
+    assert [pid for pid in started_processes if alive(pid)] == []
+    assert len(groups) == 2 and all(group_members(group) == [] for group in groups)  # the daemon's and the webserver's
+    assert len(posted) == 1  # one failure, one alert
+    assert time.monotonic() - started < 180
+    assert "SIGTERM: stopping the services." in log.read_text()
