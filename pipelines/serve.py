@@ -45,16 +45,26 @@ def service_commands(workspace: Path, host: str, port: int) -> list[list[str]]:
             [str(scripts / "dagster-webserver"), "-w", str(workspace), "-h", host, "-p", str(port)]]
 
 
+def _state(stat: Path) -> tuple[str, int] | None:
+    """A process's state letter and process group from its /proc/<pid>/stat; None once it is gone."""
+    try:
+        # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its ')'.
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return fields[0], int(fields[2])
+
+
+def running(pid: int) -> bool:
+    """Whether `pid` is alive (a zombie is not: it only waits to be reaped)."""
+    state = _state(Path(f"/proc/{pid}/stat"))
+    return state is not None and state[0] != "Z"
+
+
 def group_members(group: int) -> list[int]:
-    """The live processes (not zombies) of process group `group`, from /proc."""
-    members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError):
-            # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its ')'.
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == group and fields[0] != "Z":
-                members.append(int(stat.parent.name))
-    return members
+    """The live processes of process group `group`."""
+    return [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat")
+            if (state := _state(stat)) and state[1] == group and state[0] != "Z"]
 
 
 def stop_groups(groups: list[int], seconds: float = STOP_SECONDS) -> None:

@@ -21,7 +21,7 @@ import pytest
 from conftest import ROOT, SAMPLE_DIR, SEED_FILES, fetch
 from pipelines.definitions import JOB_NAME
 from pipelines.screenshot import free_port, wait_for
-from pipelines.serve import group_members
+from pipelines.serve import group_members, running
 from pipelines.services import descendants
 from pipelines.settings import Settings
 from pipelines.warehouse import working_copy
@@ -42,13 +42,6 @@ def wait_until(what: str, found, seconds: float, log: Path):
             return value
         time.sleep(1)
     raise AssertionError(f"no {what} within {seconds:.0f} s; the service's log:\n{log.read_text()[-6000:]}")
-
-
-def alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def finished_runs(home: Path, status: dg.DagsterRunStatus) -> list[dg.DagsterRun]:
@@ -107,7 +100,7 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
         code = service.wait(timeout=60)
     assert code == 0, log.read_text()[-4000:]
     assert len(started_processes) >= 4  # the two services and their code servers, at least
-    assert [pid for pid in started_processes if alive(pid)] == []
+    assert [pid for pid in started_processes if running(pid)] == []
     assert len(groups) == 2 and all(group_members(group) == [] for group in groups)  # the daemon's and the webserver's
     assert len(posted) == 1  # one failure, one alert
     assert time.monotonic() - started < 180
