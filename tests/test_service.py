@@ -18,11 +18,11 @@ import dagster as dg
 import duckdb
 import pytest
 
-from conftest import ROOT, SAMPLE_DIR, SEED_FILES, fetch
+from conftest import SAMPLE_DIR, SEED_FILES, fetch, varied_article
 from pipelines.definitions import JOB_NAME
 from pipelines.screenshot import free_port, wait_for
 from pipelines.serve import group_members, running
-from pipelines.services import descendants
+from pipelines.services import children, descendants
 from pipelines.settings import Settings
 from pipelines.warehouse import working_copy
 
@@ -49,22 +49,39 @@ def finished_runs(home: Path, status: dg.DagsterRunStatus) -> list[dg.DagsterRun
         return instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME, statuses=[status]))
 
 
+def start_service(folder: Path, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """`news-warehouse serve` as the unit starts it, from a working directory of its own."""
+    with log.open("a") as output:
+        return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)], cwd=folder,
+                                env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop_service(service: subprocess.Popen) -> tuple[int, list[int], list[int]]:
+    """SIGTERM, as systemd stops it: its exit status, the processes it had started, and those it
+    had started itself (the daemon and the webserver, each leading its process group)."""
+    started, services = descendants(service.pid), children(service.pid)
+    if service.poll() is None:
+        os.kill(service.pid, signal.SIGTERM)
+    return service.wait(timeout=60), started, services
+
+
+def service_environment(tmp_path: Path, port: int, **settings: str) -> dict[str, str]:
+    return {**os.environ, "DAGSTER_HOME": str(tmp_path / "dagster_home"), "NEWS_WAREHOUSE_RAW": str(tmp_path / "raw"),
+            "NEWS_WAREHOUSE_DB": str(tmp_path / "warehouse" / "news.duckdb"), "NEWS_WAREHOUSE_WORKERS": "1",
+            "NEWS_WAREHOUSE_UI_URL": f"http://127.0.0.1:{port}", **settings}
+
+
 def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm(tmp_path, webhook_receiver, smtp_receiver):
     started = time.monotonic()
     hook_url, posted = webhook_receiver
     smtp_port, mails = smtp_receiver
     raw, home, warehouse, port = tmp_path / "raw", tmp_path / "dagster_home", tmp_path / "warehouse" / "news.duckdb", free_port()
     shutil.copytree(SAMPLE_DIR, raw)
-    env = {**os.environ, "DAGSTER_HOME": str(home), "NEWS_WAREHOUSE_RAW": str(raw), "NEWS_WAREHOUSE_DB": str(warehouse),
-           "NEWS_WAREHOUSE_WORKERS": "1", "NEWS_WAREHOUSE_ALERT_WEBHOOK_URL": hook_url,
-           "NEWS_WAREHOUSE_SMTP_HOST": "127.0.0.1", "NEWS_WAREHOUSE_SMTP_PORT": str(smtp_port),
-           "NEWS_WAREHOUSE_SMTP_SECURITY": "none", "NEWS_WAREHOUSE_ALERT_EMAIL_TO": "oncall@example.org",
-           "NEWS_WAREHOUSE_UI_URL": f"http://127.0.0.1:{port}"}
+    env = service_environment(tmp_path, port, NEWS_WAREHOUSE_ALERT_WEBHOOK_URL=hook_url, NEWS_WAREHOUSE_SMTP_HOST="127.0.0.1",
+                              NEWS_WAREHOUSE_SMTP_PORT=str(smtp_port), NEWS_WAREHOUSE_SMTP_SECURITY="none",
+                              NEWS_WAREHOUSE_ALERT_EMAIL_TO="oncall@example.org")
     log = tmp_path / "serve.log"
-    with log.open("w") as output:
-        # The documented command, from a working directory of its own (the unit's WorkingDirectory).
-        service = subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)], cwd=tmp_path,
-                                   env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    service = start_service(tmp_path, env, port, log)
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", timeout=120)
         assert (home / "dagster.yaml").exists()  # made from the project's
@@ -92,12 +109,8 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
         assert mails[0]["To"] == "oncall@example.org" and failed.run_id[:8] in mails[0]["Subject"]
         assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]  # nothing published
     finally:
-        # 3. SIGTERM, as systemd stops it: every process it started is gone.
-        started_processes = descendants(service.pid)
-        groups = [pid for pid in started_processes if os.getpgid(pid) == pid] if started_processes else []
-        if service.poll() is None:
-            os.kill(service.pid, signal.SIGTERM)
-        code = service.wait(timeout=60)
+        # 3. SIGTERM: every process it started is gone.
+        code, started_processes, groups = stop_service(service)
     assert code == 0, log.read_text()[-4000:]
     assert len(started_processes) >= 4  # the two services and their code servers, at least
     assert [pid for pid in started_processes if running(pid)] == []
@@ -105,3 +118,31 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
     assert len(posted) == 1  # one failure, one alert
     assert time.monotonic() - started < 180
     assert "SIGTERM: stopping the services." in log.read_text()
+
+
+def test_a_run_in_flight_when_the_service_stops_is_failed_then_retried_at_the_next_start(tmp_path):
+    """Stopped mid-run (systemctl stop, a reboot), the run is marked failed rather than left
+    STARTED, and the restarted service runs it again (run_retries) to success."""
+    port, home, log = free_port(), tmp_path / "dagster_home", tmp_path / "serve.log"
+    (tmp_path / "raw").mkdir()
+    for n in range(30):  # enough articles that the run is still going when it is stopped
+        (tmp_path / "raw" / f"article-{n}.html").write_text(varied_article(n))
+    env = service_environment(tmp_path, port)
+    service = start_service(tmp_path, env, port, log)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/server_info", timeout=120)
+        wait_until("run in flight", lambda: finished_runs(home, dg.DagsterRunStatus.STARTED), 150, log)
+    finally:
+        code, _, _ = stop_service(service)
+    assert code == 0
+    interrupted = finished_runs(home, dg.DagsterRunStatus.FAILURE)
+    assert len(interrupted) == 1 and not finished_runs(home, dg.DagsterRunStatus.STARTED), log.read_text()[-4000:]
+    service = start_service(tmp_path, env, port, log)
+    try:
+        retried = wait_until("successful retry", lambda: finished_runs(home, dg.DagsterRunStatus.SUCCESS), 150, log)[0]
+    finally:
+        code, _, _ = stop_service(service)
+    assert code == 0
+    assert retried.parent_run_id == interrupted[0].run_id
+    settings = Settings(raw_dir=tmp_path / "raw", warehouse=tmp_path / "warehouse" / "news.duckdb")
+    assert fetch(settings, "SELECT count(*) FROM articles") == [(30,)]
