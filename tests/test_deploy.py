@@ -15,6 +15,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+import yaml
 
 from conftest import ROOT
 from pipelines.cli import main, print_freshness, reclaim_runs_of_a_stopped_service
@@ -76,9 +77,7 @@ def test_the_instance_queues_one_run_at_a_time_retries_crashed_runs_and_purges_o
         assert instance.get_settings("retention")["sensor"]["purge_after_days"]["skipped"] == 7
 
 
-def test_postgres_storage_is_one_setting_away(tmp_path, monkeypatch):
-    import yaml
-
+def test_postgres_storage_is_one_setting_away():
     config = yaml.safe_load(instance_config((ROOT / "dagster_home" / "dagster.yaml").read_text(), postgres=True))
     assert config["storage"] == {"postgres": {"postgres_url": {"env": "NEWS_WAREHOUSE_DAGSTER_PG_URL"}}}
     assert "storage" not in yaml.safe_load(instance_config("run_monitoring: {enabled: true}\n", postgres=False))
@@ -110,14 +109,19 @@ def test_a_dagster_home_gets_postgres_storage_and_runs_land_there(tmp_path, monk
         assert len(instance.get_runs()) == 1
 
 
-def test_a_run_left_in_flight_by_a_stopped_service_is_failed_and_cli_runs_left_alone():
+def test_a_run_left_in_flight_by_a_stopped_service_is_failed_then_retried_and_cli_runs_left_alone():
+    from dagster._daemon.auto_run_reexecution.auto_run_reexecution import should_retry
+
     job = dg.GraphDefinition("refresh").to_job(name="refresh_warehouse")
-    with dg.instance_for_test() as instance:
+    retries = yaml.safe_load((ROOT / "dagster_home" / "dagster.yaml").read_text())["run_retries"]
+    with dg.instance_for_test(overrides={"run_retries": retries}) as instance:
         service_run = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED)
         cli_run = instance.create_run_for_job(job, status=dg.DagsterRunStatus.STARTED, tags={"news_warehouse/pid": "1"})
         assert reclaim_runs_of_a_stopped_service(instance) == [service_run.run_id]
         assert instance.get_run_by_id(service_run.run_id).status == dg.DagsterRunStatus.FAILURE
         assert instance.get_run_by_id(cli_run.run_id).status == dg.DagsterRunStatus.STARTED
+        # What the daemon's run retries decide for it: no step failed, so it is run again.
+        assert should_retry(instance.get_run_by_id(service_run.run_id), instance)
 
 
 def test_status_says_stale_or_fresh(capsys):
