@@ -62,11 +62,16 @@ daily AS (
     SELECT type, entity, row_number() OVER (PARTITION BY type ORDER BY sum(mentions) DESC, entity) AS rank
     FROM daily
     GROUP BY type, entity
+), days AS (
+    -- every day some article has: a top entity not named that day counts 0 there
+    SELECT DISTINCT day FROM period
 )
-SELECT d.type, d.entity, d.day, d.mentions
-FROM daily d JOIN ranked r USING (type, entity)
+SELECT r.type, r.entity, days.day, coalesce(d.mentions, 0) AS mentions
+FROM ranked r
+CROSS JOIN days
+LEFT JOIN daily d ON d.type = r.type AND d.entity = r.entity AND d.day = days.day
 WHERE r.rank <= {top_entities}
-ORDER BY d.type, r.rank, d.day""",
+ORDER BY r.type, r.rank, days.day""",
     "outlets": """WITH {period},
 top AS (
     SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS articles
@@ -148,7 +153,8 @@ SECTION_TITLES = {
     "stories": "Stories many outlets ran",
 }
 SECTION_NOTES = {
-    "attention": f"The {TOP_ENTITIES} most mentioned people, organisations and places of the period, each day's mentions.",
+    "attention": f"The {TOP_ENTITIES} most mentioned people, organisations and places of the period, and their "
+                 "mentions on each day that has articles.",
     "outlets": f"Articles each outlet published per day (the {TOP_OUTLETS} busiest outlets; the rest together).",
     "meetings": "People and organisations reported meeting (events of kind 'meeting'): a line joins two who met, "
                 "thicker for more meetings; point at its middle for the sentence and click to read it below.",
@@ -396,8 +402,10 @@ def _charts(briefing: Briefing) -> dict[str, object]:
 
     s = briefing.sections
     charts: dict[str, object] = {}
-    day_axis = alt.X("day:T", title="day", axis=alt.Axis(format="%d %b", labelAngle=0),
-                     scale=alt.Scale(domain=[briefing.start.isoformat(), briefing.end.isoformat()]))
+    # One tick a day for a week or a month (not Vega's noon ticks labelled twice), Vega's own beyond.
+    ticks = {"tickCount": {"interval": "day", "step": 1}} if briefing.days <= 31 else {}
+    day_axis = alt.X("day:T", title="day", axis=alt.Axis(format="%d %b", labelAngle=0, **ticks),
+                     scale=alt.Scale(type="utc", domain=[briefing.start.isoformat(), briefing.end.isoformat()]))
 
     attention = s["attention"].frame
     if not attention.is_empty():
@@ -417,11 +425,10 @@ def _charts(briefing: Briefing) -> dict[str, object]:
     if not outlets.is_empty():
         charts["outlets"] = (alt.Chart(alt.Data(values=records(outlets)), width=900, height=260)
                              .mark_bar()
-                             .encode(x=alt.X("day:T", title="day", timeUnit="yearmonthdate",
-                                             axis=alt.Axis(format="%d %b", labelAngle=0)),
+                             .encode(x=alt.X("day:O", title="day", axis=alt.Axis(labelAngle=0)),
                                      y=alt.Y("sum(articles):Q", title="articles"),
                                      color=alt.Color("outlet:N", title="outlet"),
-                                     tooltip=["outlet:N", alt.Tooltip("day:T", format="%Y-%m-%d"), "articles:Q"]))
+                                     tooltip=["outlet:N", "day:O", "articles:Q"]))
 
     nodes, edges = network(s["meetings"].frame)
     if not nodes.is_empty():
@@ -452,12 +459,12 @@ def _charts(briefing: Briefing) -> dict[str, object]:
     places = s["places"].frame
     if not places.is_empty():
         borders = (alt.Chart(alt.Data(values=world_borders(), format=alt.DataFormat(property="features", type="json")))
-                   .mark_geoshape(fill="#eef0f3", stroke="#b8bec9", strokeWidth=0.5))
+                   .mark_geoshape(fill="#eef0f3", stroke="#b8bec9", strokeWidth=0.5, clip=True))
         circles = (alt.Chart(alt.Data(values=records(places))).mark_circle(color="#c2185b", opacity=0.6, stroke="white")
                    .encode(longitude="longitude:Q", latitude="latitude:Q",
                            size=alt.Size("mentions:Q", scale=alt.Scale(range=[30, 1500]), title="mentions"),
                            tooltip=["place:N", "country:N", "mentions:Q", "articles:Q"]))
-        charts["places"] = (alt.layer(borders, circles).project(type="equalEarth")
+        charts["places"] = (alt.layer(borders, circles).project(type="equalEarth", fit=_map_extent(places))
                             .properties(width=900, height=470))
 
     quotes = s["quotes"].frame
@@ -473,11 +480,13 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         rows = records(money.with_row_index("rank", offset=1).with_columns(
             label=pl.format("{}. {}", pl.col("rank"), pl.col("as_written")),
             largest=pl.coalesce("value_high", "value"), currency=pl.col("currency").fill_null("?")))
+        values = [r["largest"] for r in rows if r["largest"] and r["largest"] > 0]
+        log = bool(values) and len(values) == len(rows) and max(values) / min(values) > 1000  # orders of magnitude apart
         charts["money"] = (alt.Chart(alt.Data(values=rows), width=700)
                            .mark_bar()
                            .encode(y=alt.Y("label:N", sort=None, title=None),
-                                   x=alt.X("largest:Q", title="value in its currency (symmetric log scale)",
-                                           scale=alt.Scale(type="symlog")),
+                                   x=alt.X("largest:Q", title=f"value in its currency{' (log scale)' if log else ''}",
+                                           scale=alt.Scale(type="log", zero=False, nice=False) if log else alt.Scale()),
                                    color=alt.Color("currency:N", title="currency"),
                                    tooltip=["as_written:N", "largest:Q", "currency:N", "object:N", "outlet:N",
                                             alt.Tooltip("day:T", format="%Y-%m-%d"), "title:N"]))
@@ -492,6 +501,18 @@ def _charts(briefing: Briefing) -> dict[str, object]:
                                      tooltip=["title:N", "outlets:Q", "articles:Q", "outlet_names:N",
                                               "first_seen:N", "last_seen:N"]))
     return charts
+
+
+def _map_extent(places: pl.DataFrame) -> dict:
+    """What the map's projection fits: the places' bounding box, widened to at least 40° by 25°
+    around its middle (a single city is not a whole map), as a GeoJSON MultiPoint."""
+    lon, lat = places["longitude"], places["latitude"]
+    west, east, south, north = lon.min(), lon.max(), lat.min(), lat.max()
+    half_width, half_height = max((east - west) / 2 * 1.15, 20), max((north - south) / 2 * 1.15, 12.5)
+    middle_lon, middle_lat = (west + east) / 2, (south + north) / 2
+    corners = [[max(-180, middle_lon - half_width), max(-85, middle_lat - half_height)],
+               [min(180, middle_lon + half_width), min(85, middle_lat + half_height)]]
+    return {"type": "Feature", "geometry": {"type": "MultiPoint", "coordinates": corners}, "properties": {}}
 
 
 def _numbers(key: str, frame: pl.DataFrame) -> str:
