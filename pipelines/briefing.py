@@ -401,7 +401,18 @@ def _charts(briefing: Briefing) -> dict[str, object]:
     import altair as alt
 
     s = briefing.sections
-    charts: dict[str, object] = {}
+    charts: dict[str, tuple[object, dict[str, object]]] = {}
+    datasets: dict[str, object] = {}
+
+    def data(name: str, values, **kwargs):
+        """Rows by name: the spec refers to them and gets them after Altair's validation, which
+        would otherwise walk every datum (seconds for tens of thousands of rows)."""
+        datasets[name] = values
+        return alt.NamedData(name=name, **kwargs)
+
+    def keep(key: str, chart) -> None:
+        charts[key] = (chart, dict(datasets))
+        datasets.clear()
     # One tick a day for a week or a month (not Vega's noon ticks labelled twice), Vega's own beyond.
     ticks = {"tickCount": {"interval": "day", "step": 1}} if briefing.days <= 31 else {}
     day_axis = alt.X("day:T", title="day", axis=alt.Axis(format="%d %b", labelAngle=0, **ticks),
@@ -414,16 +425,16 @@ def _charts(briefing: Briefing) -> dict[str, object]:
             rows = records(attention.filter(pl.col("type") == entity_type))
             if not rows:
                 continue
-            panels.append(alt.Chart(alt.Data(values=rows), title=label, width=900, height=170)
+            panels.append(alt.Chart(data(f"attention_{entity_type.lower()}", rows), title=label, width=900, height=170)
                           .mark_line(point=True)
                           .encode(x=day_axis, y=alt.Y("mentions:Q", title="mentions"),
                                   color=alt.Color("entity:N", title=label, sort=None),
                                   tooltip=["entity:N", alt.Tooltip("day:T", format="%Y-%m-%d"), "mentions:Q"]))
-        charts["attention"] = alt.vconcat(*panels).resolve_scale(color="independent")
+        keep("attention", alt.vconcat(*panels).resolve_scale(color="independent"))
 
     outlets = s["outlets"].frame
     if not outlets.is_empty():
-        charts["outlets"] = (alt.Chart(alt.Data(values=records(outlets)), width=900, height=260)
+        keep("outlets", alt.Chart(data("outlets", records(outlets)), width=900, height=260)
                              .mark_bar()
                              .encode(x=alt.X("day:O", title="day", axis=alt.Axis(labelAngle=0)),
                                      y=alt.Y("sum(articles):Q", title="articles"),
@@ -435,42 +446,43 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         scale_x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-1.25, 1.25]))
         scale_y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[-1.15, 1.15]))
         edge_rows = records(edges.with_columns(href=pl.format("#meeting-{}", pl.col("meeting"))))
-        lines = (alt.Chart(alt.Data(values=edge_rows)).mark_rule(color="#8a94a6", opacity=0.7)
+        edge_data = data("meetings_edges", edge_rows)
+        lines = (alt.Chart(edge_data).mark_rule(color="#8a94a6", opacity=0.7)
                  .encode(x=scale_x, y=scale_y, x2="x2:Q", y2="y2:Q",
                          strokeWidth=alt.StrokeWidth("meetings:Q", scale=alt.Scale(range=[1, 6]), legend=None)))
-        middles = (alt.Chart(alt.Data(values=edge_rows)).mark_point(shape="diamond", size=60, filled=True,
+        middles = (alt.Chart(edge_data).mark_point(shape="diamond", size=60, filled=True,
                                                                     color="#8a94a6", cursor="pointer")
                    .encode(x=alt.X("mx:Q", axis=None), y=alt.Y("my:Q", axis=None), href="href:N",
                            tooltip=[alt.Tooltip("a:N", title="who"), alt.Tooltip("b:N", title="met"),
                                     alt.Tooltip("meetings:Q"), alt.Tooltip("place:N"),
                                     alt.Tooltip("sentence:N"), alt.Tooltip("title:N", title="article"),
                                     alt.Tooltip("outlet:N"), alt.Tooltip("day:T", format="%Y-%m-%d")]))
-        node_rows = records(nodes)
-        points = (alt.Chart(alt.Data(values=node_rows)).mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
+        node_data = data("meetings_nodes", records(nodes))
+        points = (alt.Chart(node_data).mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
                   .encode(x=scale_x, y=scale_y,
                           size=alt.Size("meetings:Q", scale=alt.Scale(range=[80, 900]), title="meetings"),
                           color=alt.Color("type:N", title="type",
                                           scale=alt.Scale(domain=["PERSON", "ORGANIZATION"], range=["#d95f02", "#1b9e77"])),
                           tooltip=["name:N", "type:N", "meetings:Q"]))
-        labels = (alt.Chart(alt.Data(values=node_rows)).mark_text(dy=-12, fontSize=11, color="#1d2330")
+        labels = (alt.Chart(node_data).mark_text(dy=-12, fontSize=11, color="#1d2330")
                   .encode(x=scale_x, y=scale_y, text="name:N"))
-        charts["meetings"] = alt.layer(lines, middles, points, labels).properties(width=900, height=560)
+        keep("meetings", alt.layer(lines, middles, points, labels).properties(width=900, height=560))
 
     places = s["places"].frame
     if not places.is_empty():
-        borders = (alt.Chart(alt.Data(values=world_borders(), format=alt.DataFormat(property="features", type="json")))
+        borders = (alt.Chart(data("world", world_borders(), format=alt.DataFormat(property="features", type="json")))
                    .mark_geoshape(fill="#eef0f3", stroke="#b8bec9", strokeWidth=0.5, clip=True))
-        circles = (alt.Chart(alt.Data(values=records(places))).mark_circle(color="#c2185b", opacity=0.6, stroke="white")
+        circles = (alt.Chart(data("places", records(places))).mark_circle(color="#c2185b", opacity=0.6, stroke="white")
                    .encode(longitude="longitude:Q", latitude="latitude:Q",
                            size=alt.Size("mentions:Q", scale=alt.Scale(range=[30, 1500]), title="mentions"),
                            tooltip=["place:N", "country:N", "mentions:Q", "articles:Q"]))
-        charts["places"] = (alt.layer(borders, circles).project(type="equalEarth", fit=_map_extent(places))
+        keep("places", alt.layer(borders, circles).project(type="equalEarth", fit=_map_extent(places))
                             .properties(width=900, height=470))
 
     quotes = s["quotes"].frame
     if not quotes.is_empty():
         speakers = quotes.unique("speaker", keep="first", maintain_order=True).select("rank", "speaker", "quotes")
-        charts["quotes"] = (alt.Chart(alt.Data(values=records(speakers)), width=700)
+        keep("quotes", alt.Chart(data("speakers", records(speakers)), width=700)
                             .mark_bar(color="#4c78a8")
                             .encode(y=alt.Y("speaker:N", sort=None, title=None), x=alt.X("quotes:Q", title="quotes"),
                                     tooltip=["speaker:N", "quotes:Q"]))
@@ -482,7 +494,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
             largest=pl.coalesce("value_high", "value"), currency=pl.col("currency").fill_null("?")))
         values = [r["largest"] for r in rows if r["largest"] and r["largest"] > 0]
         log = bool(values) and len(values) == len(rows) and max(values) / min(values) > 1000  # orders of magnitude apart
-        charts["money"] = (alt.Chart(alt.Data(values=rows), width=700)
+        keep("money", alt.Chart(data("money", rows), width=700)
                            .mark_bar()
                            .encode(y=alt.Y("label:N", sort=None, title=None),
                                    x=alt.X("largest:Q", title=f"value in its currency{' (log scale)' if log else ''}",
@@ -495,7 +507,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
     if not stories.is_empty():
         rows = records(stories.with_row_index("rank", offset=1).with_columns(
             label=pl.format("{}. {}", pl.col("rank"), pl.col("title").str.slice(0, 70))))
-        charts["stories"] = (alt.Chart(alt.Data(values=rows), width=700)
+        keep("stories", alt.Chart(data("stories", rows), width=700)
                              .mark_bar(color="#72b7b2")
                              .encode(y=alt.Y("label:N", sort=None, title=None), x=alt.X("outlets:Q", title="outlets"),
                                      tooltip=["title:N", "outlets:Q", "articles:Q", "outlet_names:N",
@@ -572,7 +584,8 @@ def render_briefing(briefing: Briefing, generated_at: datetime | None = None, wa
             parts.append(f'<section id="{key}" data-rows="{section.frame.height}"><h2>{esc(section.title)}</h2>')
             parts.append(f'<p class="note">{esc(SECTION_NOTES[key])}</p>')
             if key in charts:
-                specs[key] = charts[key].to_dict()
+                chart, values = charts[key]
+                specs[key] = {**chart.to_dict(), "datasets": values}
                 parts.append(f'<div class="chart" id="chart-{key}" data-chart="{key}"></div>')
                 parts.append(_numbers(key, section.frame))
             else:
