@@ -138,7 +138,8 @@ SELECT coalesce(g.title, '(untitled)') AS title, len(g.outlets) AS outlets, g.ar
        array_to_string(g.outlets, ', ') AS outlet_names, g.first_published, g.last_published,
        CAST(g.first_seen AS DATE) AS first_seen, CAST(g.last_seen AS DATE) AS last_seen
 FROM near_duplicate_groups g
-WHERE g.first_doc_id IN (SELECT coalesce(a.near_duplicate_of, a.doc_id) FROM articles a JOIN period p USING (doc_id))
+WHERE len(g.outlets) >= 2  -- one outlet's reprints and corrections are not a story others ran
+  AND g.first_doc_id IN (SELECT coalesce(a.near_duplicate_of, a.doc_id) FROM articles a JOIN period p USING (doc_id))
 ORDER BY outlets DESC, g.articles DESC, g.first_seen, g.first_doc_id
 LIMIT {top_stories}""",
 }
@@ -162,7 +163,8 @@ SECTION_NOTES = {
     "quotes": f"The {TOP_SPEAKERS} speakers quoted most often, with up to {QUOTES_EACH} of their latest quotes each.",
     "money": "Sums of money the articles state, largest first, with what they are for when the text says. "
              "Each in its own currency: not converted, so compare within a currency.",
-    "stories": "One story's renderings, reprints and corrections (near-duplicate groups), by how many outlets ran it.",
+    "stories": "Stories two or more outlets ran (near-duplicate groups: one story's renderings, reprints and "
+               "corrections), by how many outlets ran them.",
 }
 
 
@@ -460,7 +462,8 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         node_data = data("meetings_nodes", records(nodes))
         points = (alt.Chart(node_data).mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
                   .encode(x=scale_x, y=scale_y,
-                          size=alt.Size("meetings:Q", scale=alt.Scale(range=[80, 900]), title="meetings"),
+                          size=alt.Size("meetings:Q", scale=alt.Scale(range=[80, 900], zero=False), title="meetings",
+                                       legend=alt.Legend(tickMinStep=1, format="d")),
                           color=alt.Color("type:N", title="type",
                                           scale=alt.Scale(domain=["PERSON", "ORGANIZATION"], range=["#d95f02", "#1b9e77"])),
                           tooltip=["name:N", "type:N", "meetings:Q"]))
@@ -484,7 +487,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         speakers = quotes.unique("speaker", keep="first", maintain_order=True).select("rank", "speaker", "quotes")
         keep("quotes", alt.Chart(data("speakers", records(speakers)), width=700)
                             .mark_bar(color="#4c78a8")
-                            .encode(y=alt.Y("speaker:N", sort=None, title=None), x=alt.X("quotes:Q", title="quotes"),
+                            .encode(y=alt.Y("speaker:N", sort=None, title=None), x=alt.X("quotes:Q", title="quotes", axis=alt.Axis(tickMinStep=1, format="d")),
                                     tooltip=["speaker:N", "quotes:Q"]))
 
     money = s["money"].frame
@@ -509,7 +512,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
             label=pl.format("{}. {}", pl.col("rank"), pl.col("title").str.slice(0, 70))))
         keep("stories", alt.Chart(data("stories", rows), width=700)
                              .mark_bar(color="#72b7b2")
-                             .encode(y=alt.Y("label:N", sort=None, title=None), x=alt.X("outlets:Q", title="outlets"),
+                             .encode(y=alt.Y("label:N", sort=None, title=None), x=alt.X("outlets:Q", title="outlets", axis=alt.Axis(tickMinStep=1, format="d")),
                                      tooltip=["title:N", "outlets:Q", "articles:Q", "outlet_names:N",
                                               "first_seen:N", "last_seen:N"]))
     return charts
