@@ -383,6 +383,24 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
+def serve_briefings(settings: Settings, port: int) -> tuple[str, subprocess.Popen]:
+    """Serve the briefing folder on loopback from a child process that ends with this one (the UI
+    links each run's page there: a browser will not follow a file:// link from a web page): its
+    URL and the process."""
+    import ctypes
+    import signal
+
+    from pipelines.assets.briefing import briefing_folder
+
+    folder = briefing_folder(settings.warehouse)
+    folder.mkdir(parents=True, exist_ok=True)
+    libc = ctypes.CDLL(None)
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: libc.prctl(1, signal.SIGTERM))  # PR_SET_PDEATHSIG: ends with `dg dev`
+    return f"http://127.0.0.1:{port}/", server
+
+
 def command_ui(args: argparse.Namespace) -> int:
     if port_in_use(args.port):
         console.print(f"[red]error:[/red] port {args.port} is already in use (another `news-warehouse ui`?); "
@@ -394,6 +412,9 @@ def command_ui(args: argparse.Namespace) -> int:
     # directory's before `dg dev` starts in the project's (it finds the project by its pyproject.toml).
     settings = Settings.from_env()
     os.environ["NEWS_WAREHOUSE_RAW"], os.environ["NEWS_WAREHOUSE_DB"] = str(settings.raw_dir), str(settings.warehouse)
+    if not port_in_use(args.port + 1):
+        os.environ["NEWS_WAREHOUSE_BRIEFING_URL"] = serve_briefings(settings, args.port + 1)[0]
+        console.print(f"Briefing pages: {os.environ['NEWS_WAREHOUSE_BRIEFING_URL']}latest.html", highlight=False)
     os.chdir(PROJECT_ROOT)
     dg = shutil.which("dg") or "dg"
     os.execvp(dg, [dg, "dev", "-p", str(args.port)])
@@ -464,7 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     briefing.add_argument("--open", action="store_true", help="open the page in the default browser")
     briefing.add_argument("--out", help="folder for the page (default: briefing/ beside the warehouse)")
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
-    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--port", type=int, default=3000, help="the UI's port; the briefing pages are served on the next")
     for command in (run, rebuild, sql, shell, status, briefing):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import urllib.request
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -19,8 +20,8 @@ import pytest
 from conftest import OUTLETS, SAMPLE_DIR, fetch, run_job, varied_article
 from pipelines.briefing import (SECTION_SQL, briefing_tables, force_layout, network, render_briefing,
                                 summary_markdown)
-from pipelines.cli import main
-from pipelines.screenshot import CHROMIUM
+from pipelines.cli import main, serve_briefings
+from pipelines.screenshot import CHROMIUM, free_port, wait_for
 from pipelines.settings import Settings
 from pipelines.warehouse import reading
 
@@ -135,12 +136,23 @@ def test_the_asset_and_the_cli_write_the_page(tmp_path, capsys):
     raw = tmp_path / "raw"
     shutil.copytree(SAMPLE_DIR, raw)
     settings = Settings(raw_dir=raw, warehouse=tmp_path / "warehouse" / "news.duckdb", workers=2)
-    result = run_job(settings)
+    result = run_job(replace(settings, briefing_url="http://127.0.0.1:3001/"))
     metadata = {e.asset_key.to_user_string(): e.materialization.metadata
                 for e in result.get_asset_materialization_events()}["briefing"]
     latest = Path(metadata["path"].value)
     assert latest == settings.warehouse.parent / "briefing" / "latest.html"
     assert latest.read_text() == Path(metadata["page"].value).read_text()
+    # The UI links the page where `news-warehouse ui` serves it; the server gives the file.
+    assert metadata["open"].value == "http://127.0.0.1:3001/latest.html"
+    assert metadata["open_this_run"].value == "http://127.0.0.1:3001/" + Path(metadata["page"].value).name
+    url, server = serve_briefings(settings, free_port())
+    try:
+        wait_for(url + "latest.html", timeout=30)
+        with urllib.request.urlopen(url + "latest.html") as response:
+            assert response.read().decode() == latest.read_text()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
     assert "**" in metadata["summary"].value and "Top people" in metadata["summary"].value
     out = tmp_path / "pages"
     assert main(["briefing", "--warehouse", str(settings.warehouse), "--days", "3", "--out", str(out)]) == 0

@@ -37,8 +37,13 @@ def briefing(context: dg.AssetExecutionContext, config: BriefingConfig, warehous
     page = render_briefing(tables, generated_at=stamp, warehouse=str(settings.target))
     dated, latest = write_briefing(page, briefing_folder(settings.warehouse), stamp)
     context.log.info(f"Briefing of {tables.articles} articles written to {dated} and {latest}")
+    links = {}
+    if settings.briefing_url:  # served (news-warehouse ui): a click away in the UI
+        base = settings.briefing_url.rstrip("/")
+        links = {"open": dg.MetadataValue.url(f"{base}/{latest.name}"), "open_this_run": dg.MetadataValue.url(f"{base}/{dated.name}")}
     return dg.MaterializeResult(metadata={
         "summary": dg.MetadataValue.md(summary_markdown(tables)),
+        **links,
         "path": dg.MetadataValue.path(str(latest)),
         "page": dg.MetadataValue.path(str(dated)),
         "articles": dg.MetadataValue.int(tables.articles),
