@@ -22,6 +22,9 @@ class Settings:
     shards: int = 8
     # The Celery broker (redis://host:port/0) whose workers run the steps; None: in this process.
     celery_broker: str | None = None
+    # Where the briefing/ folder beside the warehouse is served over HTTP (`news-warehouse ui` serves
+    # it), so the briefing asset's metadata links its page; None: the metadata gives its path only.
+    briefing_url: str | None = None
 
     @property
     def target(self) -> Path | Lake:
@@ -34,7 +37,8 @@ class Settings:
         NEWS_WAREHOUSE_LAKE (a DuckLake catalog: `postgres:dbname=news host=...` or a file path)
         switches the warehouse to that lake, with its Parquet files under NEWS_WAREHOUSE_LAKE_DATA
         (default: lake-data/ beside the DuckDB file), its refresh in NEWS_WAREHOUSE_SHARDS shards;
-        NEWS_WAREHOUSE_CELERY_BROKER (redis://...) runs the job's steps on Celery workers."""
+        NEWS_WAREHOUSE_CELERY_BROKER (redis://...) runs the job's steps on Celery workers;
+        NEWS_WAREHOUSE_BRIEFING_URL is where the briefing pages are served."""
         defaults = cls()
         warehouse = Path(os.environ.get("NEWS_WAREHOUSE_DB", defaults.warehouse)).absolute()
         catalog = os.environ.get("NEWS_WAREHOUSE_LAKE")
@@ -47,4 +51,5 @@ class Settings:
             lake=Lake(catalog, data_path) if catalog else None,
             shards=int(os.environ.get("NEWS_WAREHOUSE_SHARDS", defaults.shards)),
             celery_broker=os.environ.get("NEWS_WAREHOUSE_CELERY_BROKER") or None,
+            briefing_url=os.environ.get("NEWS_WAREHOUSE_BRIEFING_URL") or None,
         )
