@@ -420,6 +420,24 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
+def serve_briefings(settings: Settings, port: int) -> tuple[str, subprocess.Popen]:
+    """Serve the briefing folder on loopback from a child process that ends with this one (the UI
+    links each run's page there: a browser will not follow a file:// link from a web page): its
+    URL and the process."""
+    import ctypes
+    import signal
+
+    from pipelines.assets.briefing import briefing_folder
+
+    folder = briefing_folder(settings.warehouse)
+    folder.mkdir(parents=True, exist_ok=True)
+    libc = ctypes.CDLL(None)
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: libc.prctl(1, signal.SIGTERM))  # PR_SET_PDEATHSIG: ends with `dg dev`
+    return f"http://127.0.0.1:{port}/", server
+
+
 def command_ui(args: argparse.Namespace) -> int:
     if port_in_use(args.port):
         console.print(f"[red]error:[/red] port {args.port} is already in use (another `news-warehouse ui`?); "
@@ -431,6 +449,9 @@ def command_ui(args: argparse.Namespace) -> int:
     # directory's before `dg dev` starts in the project's (it finds the project by its pyproject.toml).
     settings = Settings.from_env()
     os.environ["NEWS_WAREHOUSE_RAW"], os.environ["NEWS_WAREHOUSE_DB"] = str(settings.raw_dir), str(settings.warehouse)
+    if not port_in_use(args.port + 1):
+        os.environ["NEWS_WAREHOUSE_BRIEFING_URL"] = serve_briefings(settings, args.port + 1)[0]
+        console.print(f"Briefing pages: {os.environ['NEWS_WAREHOUSE_BRIEFING_URL']}latest.html", highlight=False)
     os.chdir(PROJECT_ROOT)
     dg = shutil.which("dg") or "dg"
     os.execvp(dg, [dg, "dev", "-p", str(args.port)])
@@ -478,6 +499,33 @@ def command_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_briefing(args: argparse.Namespace) -> int:
+    """Write the briefing page of the published snapshot (read-only) beside the warehouse, as
+    the `briefing` asset does after a run, and open it in a browser if asked."""
+    from datetime import UTC, datetime
+
+    from pipelines.assets.briefing import briefing_folder
+    from pipelines.briefing import briefing_tables, render_briefing, write_briefing
+    from pipelines.warehouse import reading
+
+    if args.days < 1:
+        console.print("[red]error:[/red] --days must be at least 1", highlight=False)
+        return 2
+    settings = settings_from(args)
+    stamp = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
+    with reading(settings.target, on_wait=lambda msg: console.print(f"[yellow]{msg}[/yellow]")) as con:
+        tables = briefing_tables(con, args.days)
+    page = render_briefing(tables, generated_at=stamp, warehouse=str(settings.target))
+    dated, latest = write_briefing(page, Path(args.out) if args.out else briefing_folder(settings.warehouse), stamp)
+    period = f"{tables.start} to {tables.end}" if tables.end else "an empty warehouse"
+    console.print(f"Briefing of {tables.articles} articles ({period}): {dated} (also {latest.name})", highlight=False)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(latest.absolute().as_uri())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="news-warehouse", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -497,16 +545,21 @@ def main(argv: list[str] | None = None) -> int:
     screenshot.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "ui-asset-graph.png"))
     worker = sub.add_parser("worker", help="serve the steps of runs on the Celery executor (scale-out)")
     worker.add_argument("--concurrency", type=int, default=1, help="steps this machine runs at once (default 1)")
+    briefing = sub.add_parser("briefing", help="write the briefing page (HTML, offline) of the published warehouse")
+    briefing.add_argument("--days", type=int, default=7, help="days up to the latest article's day (default 7)")
+    briefing.add_argument("--open", action="store_true", help="open the page in the default browser")
+    briefing.add_argument("--out", help="folder for the page (default: briefing/ beside the warehouse)")
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
-    ui.add_argument("--port", type=int, default=3000)
+    ui.add_argument("--port", type=int, default=3000, help="the UI's port; the briefing pages are served on the next")
     serve = sub.add_parser("serve", help="run Dagster's daemon and webserver as one service until SIGTERM (README, Deploy)")
     serve.add_argument("--host", default="127.0.0.1", help="the webserver's address (0.0.0.0: every interface)")
     serve.add_argument("--port", type=int, default=3000)
-    for command in (run, rebuild, sql, shell, status):
+    for command in (run, rebuild, sql, shell, status, briefing):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)
     handlers = {"run": command_run, "rebuild": command_rebuild, "sql": command_sql, "shell": command_shell, "status": command_status,
-                "screenshot": command_screenshot, "ui": command_ui, "worker": command_worker, "serve": command_serve}
+                "screenshot": command_screenshot, "ui": command_ui, "worker": command_worker,
+                "briefing": command_briefing, "serve": command_serve}
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback

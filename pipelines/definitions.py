@@ -1,4 +1,4 @@
-"""The Dagster code location: assets for every table and view, checks, job, schedule, sensor."""
+"""The Dagster code location: assets for every table and view and the briefing page, checks, job, schedule, sensor."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import dagster as dg
 import yaml
 
+from pipelines.assets.briefing import briefing
 from pipelines.assets.checks import lake_checks
 from pipelines.assets.facts import facts
 from pipelines.assets.ingest import ingest
@@ -76,7 +77,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
     )
     schedule, sensor = build_automation(job)
     return dg.Definitions(
-        assets=[sharded_refresh, views] if settings.lake else [ingest, facts, views],
+        assets=[sharded_refresh, views, briefing] if settings.lake else [ingest, facts, views, briefing],
         # A file's checks are the writing steps' own (ingest, facts); a lake's run after its refresh.
         asset_checks=lake_checks() if settings.lake else [],
         jobs=[job],

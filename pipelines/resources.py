@@ -34,6 +34,8 @@ class WarehouseResource(dg.ConfigurableResource):
     lake_catalog: str = ""
     lake_data_path: str = ""
     shards: int = Settings.shards
+    # Where the briefing pages are served (Settings.briefing_url); empty: not served.
+    briefing_url: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> WarehouseResource:
@@ -41,13 +43,13 @@ class WarehouseResource(dg.ConfigurableResource):
         return cls(raw_dir=str(settings.raw_dir), path=str(settings.warehouse),
                    workers=settings.workers, max_bytes=settings.max_bytes,
                    lake_catalog=lake.catalog if lake else "", lake_data_path=lake.data_path if lake else "",
-                   shards=settings.shards)
+                   shards=settings.shards, briefing_url=settings.briefing_url or "")
 
     def settings(self) -> Settings:
         return Settings(raw_dir=Path(self.raw_dir), warehouse=Path(self.path),
                         workers=self.workers, max_bytes=self.max_bytes,
                         lake=Lake(self.lake_catalog, self.lake_data_path) if self.lake_catalog else None,
-                        shards=self.shards)
+                        shards=self.shards, briefing_url=self.briefing_url or None)
 
 
 class LoggingProgress(Progress):

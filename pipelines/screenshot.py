@@ -81,6 +81,51 @@ def browser_page():
             browser.close()
 
 
+@contextmanager
+def offline_page():
+    """A page of headless Chromium (fresh profile) that cannot reach the network: the context is
+    offline and every request but file:, data: and blob: ones is aborted and listed. Yields (page,
+    console messages and page errors as (type, text), blocked URLs)."""
+    from playwright.sync_api import sync_playwright
+
+    messages: list[tuple[str, str]] = []
+    blocked: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(("file:", "data:", "blob:")):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(offline=True, viewport={"width": 1300, "height": 900})
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("console", lambda message: messages.append((message.type, message.text)))
+            page.on("pageerror", lambda error: messages.append(("pageerror", str(error))))
+            yield page, messages, blocked
+        finally:
+            browser.close()
+
+
+def open_briefing(page, path: Path, timeout: float = 60000) -> None:
+    """Open a briefing page and wait until every chart is drawn (or the page has none)."""
+    page.goto(path.absolute().as_uri(), wait_until="load")
+    page.wait_for_function("!document.getElementById('briefing-specs') || window.briefingCharts !== undefined",
+                           timeout=timeout)
+    page.evaluate("window.briefingCharts ? window.briefingCharts.then(() => true) : true")
+
+
+def capture_briefing(path: Path, out: Path) -> None:
+    """A picture of the top of a briefing page (the README's)."""
+    with offline_page() as (page, _, _):
+        open_briefing(page, path)
+        page.screenshot(path=str(out), clip={"x": 0, "y": 0, "width": 1300, "height": 2400}, full_page=True)
+
+
 def capture_asset_graph(page, timeout_error, base: str, assets: list[str], out: Path) -> None:
     """Open the lineage page, wait until every asset is drawn, and save a picture of it."""
     page.goto(f"{base}/asset-groups", wait_until="networkidle")

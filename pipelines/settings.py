@@ -45,6 +45,9 @@ class Settings:
     shards: int = 8
     # The Celery broker (redis://host:port/0) whose workers run the steps; None: in this process.
     celery_broker: str | None = None
+    # Where the briefing/ folder beside the warehouse is served over HTTP (`news-warehouse ui` serves
+    # it), so the briefing asset's metadata links its page; None: the metadata gives its path only.
+    briefing_url: str | None = None
     # A warehouse with no successful refresh for this long is stale (UI, status, alert).
     stale_after: timedelta = timedelta(hours=2)
     alerting: Alerting = field(default_factory=Alerting)
@@ -63,7 +66,8 @@ class Settings:
         NEWS_WAREHOUSE_LAKE (a DuckLake catalog: `postgres:dbname=news host=...` or a file path)
         switches the warehouse to that lake, with its Parquet files under NEWS_WAREHOUSE_LAKE_DATA
         (default: lake-data/ beside the DuckDB file), its refresh in NEWS_WAREHOUSE_SHARDS shards;
-        NEWS_WAREHOUSE_CELERY_BROKER (redis://...) runs the job's steps on Celery workers.
+        NEWS_WAREHOUSE_CELERY_BROKER (redis://...) runs the job's steps on Celery workers;
+        NEWS_WAREHOUSE_BRIEFING_URL is where the briefing pages are served.
         The service's: NEWS_WAREHOUSE_STALE_HOURS; alerts to NEWS_WAREHOUSE_ALERT_WEBHOOK_URL and
         by e-mail through NEWS_WAREHOUSE_SMTP_HOST, _PORT, _SECURITY, _USER, _PASSWORD, from
         NEWS_WAREHOUSE_ALERT_EMAIL_FROM to NEWS_WAREHOUSE_ALERT_EMAIL_TO (comma-separated), linking
@@ -80,6 +84,7 @@ class Settings:
             lake=Lake(catalog, data_path) if catalog else None,
             shards=int(os.environ.get("NEWS_WAREHOUSE_SHARDS", defaults.shards)),
             celery_broker=os.environ.get("NEWS_WAREHOUSE_CELERY_BROKER") or None,
+            briefing_url=os.environ.get("NEWS_WAREHOUSE_BRIEFING_URL") or None,
             stale_after=timedelta(hours=float(os.environ.get("NEWS_WAREHOUSE_STALE_HOURS", 2))),
             alerting=alerting_from_env(),
             dagster_postgres_url=os.environ.get("NEWS_WAREHOUSE_DAGSTER_PG_URL") or None,

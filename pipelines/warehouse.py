@@ -365,12 +365,13 @@ class Table:
     description: str
     derived: bool
     ddl: str
+    preview: str  # a SELECT of its rows as a person reads them (names, titles, dates before ids), for the UI
 
 
 @cache
 def tables() -> tuple[Table, ...]:
     """Every table, in load order, from the headers of sql/tables/*.sql ("-- name: what it holds",
-    "-- Producer: <asset>", "-- Upstream: a, b", "-- Derived: ...")."""
+    "-- Producer: <asset>", "-- Upstream: a, b", "-- Derived: ...", "-- Preview: SELECT ...")."""
     found = []
     for ddl_file in sql_files(TABLES_DIR):
         ddl = ddl_file.read_text()
@@ -383,6 +384,7 @@ def tables() -> tuple[Table, ...]:
             description=header[name][0].upper() + header[name][1:],
             derived=DERIVED_MARKER in ddl,
             ddl=ddl,
+            preview=header["Preview"],
         ))
     return tuple(found)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 from datetime import date
 
@@ -34,11 +35,21 @@ def test_sample_run_fills_every_table_and_view(settings):
         ("BelTA", date(2025, 11, 28), 1)]
     assert all(check.passed for check in result.get_asset_check_evaluations())
     materialized = {e.asset_key.to_user_string(): e.materialization.metadata for e in result.get_asset_materialization_events()}
-    assert set(materialized) == set(WAREHOUSE_OBJECTS)
+    # Every table and view, and the briefing page downstream of the views.
+    assert set(materialized) == {*WAREHOUSE_OBJECTS, "briefing"}
     assert len(WAREHOUSE_OBJECTS) == 21
     assert materialized["articles"]["dagster/row_count"].value == len(SEED_FILES)
     assert materialized["articles"]["new"].value == len(SEED_FILES)
-    assert "| doc |" in materialized["articles"]["preview"].value
+    # Every preview leads with what a person reads, and none shows a whole 64-character id.
+    previews = {name: metadata["preview"].value for name, metadata in materialized.items() if "preview" in metadata}
+    assert set(previews) == set(WAREHOUSE_OBJECTS)
+    assert not [name for name, preview in previews.items() if re.search(r"\b[0-9a-f]{64}\b", preview)]
+    leading = {name: preview.splitlines()[0].split("|")[1].strip() for name, preview in previews.items()}
+    assert (leading["articles"], leading["quotes"], leading["person_roles"], leading["entities"]) == (
+        "title", "speaker", "person", "canonical_name")
+    assert (leading["quotes_by_speaker"], leading["who_met_whom"], leading["people_with_roles"]) == (
+        "speaker", "person", "person")
+    assert any(EXPECTED[name]["title"][:40] in previews["articles"] for name in SEED_FILES)
     uncommented = fetch(settings, "SELECT table_name, column_name FROM duckdb_columns() "
                                   "WHERE NOT internal AND (comment IS NULL OR comment = '') AND table_name NOT IN "
                                   "(SELECT view_name FROM duckdb_views())")

@@ -187,3 +187,11 @@ def test_cluster_builder_separates_words_used_in_different_contexts():
     index = [words.index(w) for w in towns + people]
     assignment, _ = clusters_module.spherical_kmeans(vectors[index], 2, np.random.default_rng(0))
     assert len(set(assignment[:4])) == 1 and len(set(assignment[4:])) == 1 and assignment[0] != assignment[4]
+
+
+def test_a_name_never_opens_on_the_stop_of_the_title_before_it():
+    # Found reading the corpus sweep's previews: ". Marsha Blackburn", ". Rand Paul" as people.
+    facts = facts_of("The plan would fail, said Sen. Rand Paul on Tuesday. Rep. Marsha Blackburn agreed.")
+    names = mentions(facts, "PERSON")
+    assert "Rand Paul" in names and "Marsha Blackburn" in names
+    assert not [name for name in mentions(facts) if not name[0].isalnum()]

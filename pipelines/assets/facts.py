@@ -64,7 +64,7 @@ def facts(context: dg.AssetExecutionContext, config: FactsConfig, warehouse: War
                          f"({summary.resumed} from an interrupted run, {len(summary.left_out)} left out), "
                          f"of {summary.removed} removed")
         with reading(working_copy(settings.target)) as con:
-            metadata = {table.name: describe(con, table.name) for table in PRODUCED}
+            metadata = {table.name: describe(con, table) for table in PRODUCED}
             metadata["article_extractions"]["left_out_by_reason"] = left_out_by_reason(con)
         for table in (t for t in PRODUCED if dg.AssetKey(t.name) in context.selected_asset_keys):
             yield dg.MaterializeResult(asset_key=table.name, metadata={

@@ -20,12 +20,6 @@ from pipelines.warehouse import reading, tables, unpublished_since, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "ingest"]
 CHECKED = produced_by("ingest")
-PREVIEW_COLUMNS = {
-    "raw_files": "path, size_bytes, file_hash[:12] AS hash, read_at",
-    "raw_documents": "doc_id[:12] AS doc, paths, format, encoding, size_bytes, first_seen",
-    "articles": "doc_id[:12] AS doc, outlet, title, published_date, dateline_place, word_count, cleaning_method",
-    "rejected_documents": "path, stage, reason, first_seen",
-}
 
 
 def rejections_by_reason(con) -> dg.MetadataValue:
@@ -59,7 +53,7 @@ def ingest(context: dg.AssetExecutionContext, warehouse: WarehouseResource,
         "rejected_documents": {"rejected_this_run": summary.rejected_added},
     }
     with reading(working_copy(settings.target)) as con:
-        metadata = {t.name: {**describe(con, t.name, PREVIEW_COLUMNS[t.name]), **counts[t.name]} for t in PRODUCED}
+        metadata = {t.name: {**describe(con, t), **counts[t.name]} for t in PRODUCED}
         metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
         offending = offending_rows(con, CHECKED)
         examples = {i.name: offending_examples(con, i) for i in CHECKED if offending[i.name]}

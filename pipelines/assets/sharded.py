@@ -14,7 +14,7 @@ from datetime import datetime
 
 import dagster as dg
 
-from pipelines.assets.ingest import PREVIEW_COLUMNS, rejections_by_reason
+from pipelines.assets.ingest import rejections_by_reason
 from pipelines.assets.preview import describe
 from pipelines.cleaning import CLEANING_VERSION
 from pipelines.extraction.facts import EXTRACTION_VERSION
@@ -95,7 +95,7 @@ def finish_shards(context: dg.OpExecutionContext, plan: dict, shards: list[dict]
         "rejected_documents": {"rejected_this_run": plan["rejected"] + totals["rejected"]},
     }
     with reading(settings.lake) as con:
-        metadata = {t.name: describe(con, t.name, PREVIEW_COLUMNS.get(t.name, "*")) for t in PRODUCED}
+        metadata = {t.name: describe(con, t) for t in PRODUCED}
         metadata["rejected_documents"]["by_reason"] = rejections_by_reason(con)
     for table in PRODUCED:
         yield dg.Output(None, output_name=table.name, metadata={

@@ -38,6 +38,7 @@ HEADLINE_MIN_WORDS = 4
 # Lower-case words that join the capitalised words of one name.
 NAME_CONNECTORS = ["of", "the", "de", "du", "da", "del", "der", "van", "von", "al", "bin", "ibn", "la", "le", "and",
                    "&", "'", "’", "s", ".", "-", "for", "on", "y", "upon"]
+PUNCTUATION_CONNECTORS = [c for c in NAME_CONNECTORS if not c.isalpha()]
 # Capitalised words that are never a name on their own: sentence openers, pronouns, months, days.
 # ("May" stays: Theresa May is "May" on her own.)
 FUNCTION_CAPITALS = sorted(set(STARTERS) | {
@@ -407,8 +408,12 @@ def tagged_spans(segments: pl.DataFrame, labels: pl.Series) -> pl.DataFrame:
         begins=pl.col("begins") | (pl.col("type") != shifted("type", 1)).fill_null(True)
         | (pl.col("segment") != shifted("segment", 1)).fill_null(True),
     ).filter(pl.col("type") != "")
+    # A name does not open on punctuation: the "." of "Sen. Rand Paul" or "A.O. Smith" tagged with
+    # the name after it is left out of the span.
+    leading_punctuation = (~pl.col("token").is_in(PUNCTUATION_CONNECTORS)).cum_sum().over("span") == 0
     return (
         labelled.with_columns(span=pl.col("begins").cum_sum())
+        .filter(~leading_punctuation)
         .group_by("span", maintain_order=True)
         .agg(pl.col("doc_no", "doc_id", "sentence", "type", "start", "prev1", "prev2").first(),
              pl.col("end", "following").last(),

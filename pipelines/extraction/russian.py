@@ -538,7 +538,7 @@ def _known_name_word(word: str) -> bool:
 def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFrame:
     """Mentions by name in Russian `articles` (doc_id, text), typed PERSON, ORGANIZATION or
     LOCATION, with merge keys and places' countries, in MENTION_SCHEMA plus `normal` (the
-    nominative form). A person named by surname alone takes the key of the person of the article
+    nominative form; an organisation's without its descriptor). A person named by surname alone takes the key of the person of the article
     whose full name ends in that surname."""
     spans = product_spans(articles)
     if spans.height == 0:
@@ -579,5 +579,8 @@ def russian_mentions(articles: pl.DataFrame, tokens: pl.DataFrame) -> pl.DataFra
         .when(is_place).then(pl.coalesce("place_name", latin(pl.col("core_normal"))))
         .otherwise(pl.coalesce(org_key(organisation_name(pl.col("core_normal"))), _org_key(pl.col("core_normal")))),
         country=pl.when(is_place).then(pl.col("place_country")),
+        # An organisation is called by its name, as English coverage calls it: "Google", not the
+        # "Корпорация Google" of the mention, whose descriptor stays in the span and the aliases.
+        normal=pl.when(pl.col("type") == "ORGANIZATION").then(pl.col("core_normal")).otherwise(pl.col("normal")),
     )
     return with_sentence(mentions, tokens).select(*MENTION_SCHEMA, "normal").sort("doc_id", "start")

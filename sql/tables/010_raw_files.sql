@@ -1,5 +1,6 @@
 -- raw_files: the manifest of what runs saw under raw/, so a run reads only files that changed.
 -- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
+-- Preview: SELECT path, size_bytes, read_at, file_hash[:12] AS hash FROM raw_files
 CREATE TABLE IF NOT EXISTS raw_files (
     path          VARCHAR PRIMARY KEY,
     size_bytes    BIGINT NOT NULL,

@@ -1,5 +1,6 @@
 -- raw_documents: every distinct piece of content found under raw/, keyed by its hash.
 -- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
+-- Preview: SELECT paths, format, source_url, size_bytes, first_seen, doc_id[:12] AS doc FROM raw_documents
 CREATE TABLE IF NOT EXISTS raw_documents (
     doc_id       VARCHAR PRIMARY KEY,
     paths        VARCHAR[] NOT NULL,

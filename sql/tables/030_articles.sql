@@ -1,6 +1,7 @@
 -- articles: the clean article behind each raw document that has one.
 -- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
 -- Upstream: raw_documents.
+-- Preview: SELECT title, outlet, published_date, dateline_place, language, word_count, cleaning_method, doc_id[:12] AS doc FROM articles
 CREATE TABLE IF NOT EXISTS articles (
     doc_id             VARCHAR PRIMARY KEY,
     url                VARCHAR,

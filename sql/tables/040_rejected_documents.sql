@@ -1,6 +1,7 @@
 -- rejected_documents: inputs set aside with the reason, so nothing is dropped silently.
 -- Producer: ingest (pipelines/refresh.py, run by the asset in pipelines/assets/ingest.py).
 -- Upstream: raw_documents.
+-- Preview: SELECT path, stage, reason, first_seen FROM rejected_documents
 CREATE TABLE IF NOT EXISTS rejected_documents (
     path         VARCHAR NOT NULL,
     doc_id       VARCHAR,

@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT a.title, a.outlet, x.article_entities_rows AS entities, x.quotes_rows AS quotes, x.events_rows AS events, x.left_out_reason, x.extraction_version FROM article_extractions x JOIN articles a USING (doc_id)
 CREATE TABLE IF NOT EXISTS article_extractions (
     doc_id                  VARCHAR NOT NULL,
     cleaning_version        VARCHAR NOT NULL,

@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py with pipelines/extraction/entities.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT ae.name, ae.type, ae.country, a.title, a.outlet FROM article_entities ae JOIN articles a USING (doc_id)
 CREATE TABLE IF NOT EXISTS article_entities (
     doc_id      VARCHAR NOT NULL,
     entity_id   VARCHAR NOT NULL,

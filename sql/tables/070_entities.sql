@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: article_entities.
 -- Derived: from article_entities in SQL, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT canonical_name, type, country, latin_name, latitude, longitude FROM entities
 CREATE TABLE IF NOT EXISTS entities (
     entity_id       VARCHAR NOT NULL,
     canonical_name  VARCHAR NOT NULL,

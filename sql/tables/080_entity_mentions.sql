@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles, entities.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT m.text, e.canonical_name AS entity, m.type, a.title, a.outlet FROM entity_mentions m JOIN entities e USING (entity_id) JOIN articles a USING (doc_id)
 CREATE TABLE IF NOT EXISTS entity_mentions (
     doc_id      VARCHAR NOT NULL,
     start       INTEGER NOT NULL,

@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles, entity_mentions.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT e.canonical_name AS speaker, q.quote, a.outlet, a.published_date, a.title FROM quotes q JOIN articles a USING (doc_id) LEFT JOIN entities e ON e.entity_id = q.speaker_entity_id
 CREATE TABLE IF NOT EXISTS quotes (
     doc_id             VARCHAR NOT NULL,
     start              INTEGER NOT NULL,

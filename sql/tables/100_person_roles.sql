@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py with pipelines/extraction/roles.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles, entities.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT p.canonical_name AS person, r.role, o.canonical_name AS organisation, r.country, a.outlet, a.title FROM person_roles r JOIN entities p ON p.entity_id = r.entity_id LEFT JOIN entities o ON o.entity_id = r.organisation_entity_id JOIN articles a ON a.doc_id = r.doc_id
 CREATE TABLE IF NOT EXISTS person_roles (
     doc_id                  VARCHAR NOT NULL,
     entity_id               VARCHAR NOT NULL,

@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py with pipelines/extraction/amounts.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT am.text, am.value, am.currency, am.unit, am.object, a.outlet, a.title FROM amounts am JOIN articles a USING (doc_id)
 CREATE TABLE IF NOT EXISTS amounts (
     doc_id      VARCHAR NOT NULL,
     start       INTEGER NOT NULL,

@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py with pipelines/extraction/date_mentions.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT d.text, d.resolved_date, d.granularity, a.published_date, a.title FROM date_mentions d JOIN articles a USING (doc_id)
 CREATE TABLE IF NOT EXISTS date_mentions (
     doc_id         VARCHAR NOT NULL,
     start          INTEGER NOT NULL,

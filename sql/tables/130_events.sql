@@ -2,6 +2,7 @@
 -- Producer: facts (pipelines/derive.py with pipelines/extraction/events.py, run by the asset in pipelines/assets/facts.py).
 -- Upstream: articles, entity_mentions, date_mentions.
 -- Derived: per article from articles.text, so a change of its columns drops and re-derives every derived table.
+-- Preview: SELECT ev.kind, (SELECT string_agg(e.canonical_name, ', ') FROM entities e WHERE list_contains(ev.actor_entity_ids, e.entity_id)) AS actors, pl.canonical_name AS place, ev.event_date, ev.sentence_text, a.outlet, a.title FROM (SELECT * FROM events LIMIT 5) ev JOIN articles a USING (doc_id) LEFT JOIN entities pl ON pl.entity_id = ev.place_entity_id
 CREATE TABLE IF NOT EXISTS events (
     doc_id            VARCHAR NOT NULL,
     sentence          INTEGER NOT NULL,
