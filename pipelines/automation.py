@@ -18,6 +18,8 @@ SENSOR_INTERVAL_SECONDS = 30
 # A failed run reaches a person within a minute: the failure sensor looks every 15 s.
 FAILURE_ALERT_INTERVAL_SECONDS = 15
 STALENESS_ALERT_INTERVAL_SECONDS = 300
+# Set by Dagster on a failed run that its run retries will run again.
+WILL_RETRY_TAG = "dagster/will_retry"
 # How long the sensor's first tick waits for a busy warehouse before it simply runs.
 KNOWN_PATHS_WAIT_SECONDS = 2
 
@@ -71,9 +73,9 @@ def build_automation(job: dg.JobDefinition) -> tuple[dg.ScheduleDefinition, dg.S
 
 
 def build_alerts(job: dg.JobDefinition, settings: Settings) -> list[dg.SensorDefinition]:
-    """The sensors that tell a person: one per failed run of `job` (its cursor, kept by Dagster,
-    passes each failure once), and one per stale episode (its cursor records the episode already
-    alerted). Without a channel configured they send nothing."""
+    """The sensors that tell a person: one per failed run of `job` that will not be retried (its
+    cursor, kept by Dagster, passes each failure once), and one per stale episode (its cursor
+    records the episode already alerted). Without a channel configured they send nothing."""
     alerting = settings.alerting
 
     @dg.run_failure_sensor(name="run_failure_alert", monitored_jobs=[job],
@@ -83,6 +85,9 @@ def build_alerts(job: dg.JobDefinition, settings: Settings) -> list[dg.SensorDef
     def run_failure_alert(context: dg.RunFailureSensorContext):
         if not alerting.channels:
             return dg.SkipReason("no alert channel configured")
+        if context.dagster_run.tags.get(WILL_RETRY_TAG) == "true":
+            # One alert per failure: the retry's, should it fail too (dagster.yaml, run_retries).
+            return dg.SkipReason(f"run {context.dagster_run.run_id[:8]} will be retried")
         alert = failure_alert(run_failure(context.instance, context.dagster_run), alerting.ui_url)
         reached = deliver(alert, alerting, context.log.error)
         context.log.info(f"Alert for run {context.dagster_run.run_id[:8]} sent by {', '.join(reached) or 'no channel'}")

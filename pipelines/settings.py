@@ -85,10 +85,19 @@ class Settings:
             shards=int(os.environ.get("NEWS_WAREHOUSE_SHARDS", defaults.shards)),
             celery_broker=os.environ.get("NEWS_WAREHOUSE_CELERY_BROKER") or None,
             briefing_url=os.environ.get("NEWS_WAREHOUSE_BRIEFING_URL") or None,
-            stale_after=timedelta(hours=float(os.environ.get("NEWS_WAREHOUSE_STALE_HOURS", 2))),
+            stale_after=stale_after_from_env(),
             alerting=alerting_from_env(),
             dagster_postgres_url=os.environ.get("NEWS_WAREHOUSE_DAGSTER_PG_URL") or None,
         )
+
+
+def stale_after_from_env() -> timedelta:
+    """NEWS_WAREHOUSE_STALE_HOURS (default 2): at least a minute, the shortest window Dagster's
+    freshness policies take."""
+    window = timedelta(hours=float(os.environ.get("NEWS_WAREHOUSE_STALE_HOURS", 2)))
+    if window < timedelta(minutes=1):
+        raise ValueError(f"NEWS_WAREHOUSE_STALE_HOURS is {window.total_seconds():g} s: it must be at least 1 minute (0.017)")
+    return window
 
 
 def alerting_from_env() -> Alerting:

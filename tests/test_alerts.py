@@ -107,6 +107,9 @@ def test_alert_settings_come_from_the_environment(monkeypatch):
     assert settings.alerting.email_to == ("a@example.org", "b@example.org")
     assert (settings.alerting.smtp_port, settings.alerting.smtp_security) == (465, "ssl")
     assert settings.alerting.ui_url == "https://dagster.example"
+    monkeypatch.setenv("NEWS_WAREHOUSE_STALE_HOURS", "0.005")  # 18 s: shorter than Dagster's freshness allows
+    with pytest.raises(ValueError, match="at least 1 minute"):
+        Settings.from_env()
 
 
 @dg.asset
@@ -139,16 +142,30 @@ def test_a_failed_runs_event_log_gives_its_check_and_step(webhook_receiver):
         failure = run_failure(instance, run)
         assert failure.failed_checks == [FailedCheck("shaky_has_rows", "shaky", "shaky_shaky_has_rows", "3 missing_rows, e.g. doc_id=ab")]
         assert failure.failed_steps == {}  # the step failed for its blocking check: the check says why
-        settings = Settings(alerting=Alerting(webhook_url=url, ui_url=UI))
-        sensor = next(s for s in build_alerts(dg.define_asset_job(JOB_NAME), settings) if s.name == "run_failure_alert")
-        failure_event = instance.get_records_for_run(result.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0]
-        context = dg.build_run_status_sensor_context(
-            sensor_name=sensor.name, dagster_event=failure_event.event_log_entry.dagster_event,
-            dagster_instance=instance, dagster_run=run).for_run_failure()
-        sensor(context)
+        failure_alert_sensor(instance, run, url)
         assert len(posted) == 1
         assert "check shaky_has_rows of shaky failed: 3 missing_rows" in posted[0]["text"]
         assert f"{UI}/runs/{result.run_id}" in posted[0]["text"]
+
+
+def failure_alert_sensor(instance, run, webhook_url: str) -> None:
+    """The run failure sensor, as the daemon calls it on the failure of `run`."""
+    settings = Settings(alerting=Alerting(webhook_url=webhook_url, ui_url=UI))
+    sensor = next(s for s in build_alerts(dg.define_asset_job(JOB_NAME), settings) if s.name == "run_failure_alert")
+    failure_event = instance.get_records_for_run(run.run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records[0]
+    sensor(dg.build_run_status_sensor_context(
+        sensor_name=sensor.name, dagster_event=failure_event.event_log_entry.dagster_event,
+        dagster_instance=instance, dagster_run=run).for_run_failure())
+
+
+def test_a_run_that_will_be_retried_is_not_alerted(webhook_receiver):
+    """Its retry is, should it fail too (test_service.py sees that with the daemon's retries)."""
+    url, posted = webhook_receiver
+    with dg.instance_for_test(overrides={"run_retries": {"enabled": True, "max_retries": 1}}) as instance:
+        run = instance.get_run_by_id(tiny_job_run(instance, fail=True).run_id)
+        assert run.tags["dagster/will_retry"] == "true"
+        failure_alert_sensor(instance, run, url)
+        assert posted == []
 
 
 def test_a_failed_step_without_checks_is_named_with_its_cause():

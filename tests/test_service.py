@@ -20,6 +20,7 @@ import duckdb
 import pytest
 
 from conftest import SAMPLE_DIR, SEED_FILES, fetch, varied_article
+from pipelines.cli import main
 from pipelines.definitions import JOB_NAME
 from pipelines.screenshot import free_port, wait_for
 from pipelines.serve import group_members, running
@@ -99,9 +100,12 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
         with duckdb.connect(str(working_copy(warehouse))) as con:
             con.execute("DELETE FROM quotes")
         (raw / "new.txt").write_text((SAMPLE_DIR / SEED_FILES[0]).read_text().replace("search", "seek"))
-        failed = wait_until("failed run", lambda: runs_with_status(home, dg.DagsterRunStatus.FAILURE), 120, log)[0]
+        # The run fails, is retried once (dagster.yaml, run_retries) and fails again: one alert, the retry's.
+        failed = wait_until("failed retry", lambda: [run for run in runs_with_status(home, dg.DagsterRunStatus.FAILURE)
+                                                     if run.parent_run_id], 180, log)[0]
         wait_until("webhook alert and e-mail", lambda: posted and mails, 60, log)
         text = posted[0]["text"]
+        assert failed.parent_run_id[:8] not in "".join(alert["text"] for alert in posted)  # the retried run: no alert
         assert f"run {failed.run_id[:8]} of refresh_warehouse failed" in text
         assert "check fact_tables_hold_recorded_rows of article_extractions failed: 1 tables_not_as_recorded" in text
         link = f"http://127.0.0.1:{port}/runs/{failed.run_id}"
@@ -123,14 +127,23 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
     assert "SIGTERM: stopping the services." in log.read_text()
 
 
-def test_a_run_in_flight_when_the_service_stops_is_failed_then_retried_at_the_next_start(tmp_path):
+def freshness(home: Path, asset: str) -> str | None:
+    """The freshness state the daemon last recorded for `asset` (what the UI shows)."""
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        record = instance.get_freshness_state_records([dg.AssetKey(asset)]).get(dg.AssetKey(asset))
+        return record.freshness_state.value if record else None
+
+
+def test_a_run_in_flight_when_the_service_stops_is_failed_then_retried_and_staleness_shows(tmp_path, monkeypatch, capsys):
     """Stopped mid-run (systemctl stop, a reboot), the run is marked failed rather than left
-    STARTED, and the restarted service runs it again (run_retries) to success."""
+    STARTED, and the restarted service runs it again (run_retries) to success. With a short
+    staleness window, the warehouse then turns stale in Dagster's freshness (the UI) and in
+    `news-warehouse status`."""
     port, home, log = free_port(), tmp_path / "dagster_home", tmp_path / "serve.log"
     (tmp_path / "raw").mkdir()
     for n in range(30):  # enough articles that the run is still going when it is stopped
         (tmp_path / "raw" / f"article-{n}.html").write_text(varied_article(n))
-    env = service_environment(tmp_path, port)
+    env = service_environment(tmp_path, port, NEWS_WAREHOUSE_STALE_HOURS="0.017")  # 61 s, about Dagster's shortest
     service = start_service(tmp_path, env, port, log)
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", timeout=120)
@@ -144,9 +157,16 @@ def test_a_run_in_flight_when_the_service_stops_is_failed_then_retried_at_the_ne
     try:
         retried = wait_until("successful retry", lambda: [run for run in runs_with_status(home, dg.DagsterRunStatus.SUCCESS)
                                                           if run.parent_run_id], 150, log)[0]
+        # No refresh since: the freshness daemon (every 30 s) marks the articles failing.
+        wait_until("stale articles", lambda: freshness(home, "articles") == "FAIL", 120, log)
     finally:
         code, _, _ = stop_service(service)
     assert code == 0
     assert retried.parent_run_id in {run.run_id for run in interrupted}
     settings = Settings(raw_dir=tmp_path / "raw", warehouse=tmp_path / "warehouse" / "news.duckdb")
     assert fetch(settings, "SELECT count(*) FROM articles") == [(30,)]
+    for name in ("DAGSTER_HOME", "NEWS_WAREHOUSE_RAW", "NEWS_WAREHOUSE_DB", "NEWS_WAREHOUSE_STALE_HOURS"):
+        monkeypatch.setenv(name, env[name])
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    assert "Stale: the last successful refresh ended" in capsys.readouterr().out
