@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -20,6 +21,7 @@ import duckdb
 import pytest
 
 from conftest import SAMPLE_DIR, SEED_FILES, fetch, varied_article
+from pipelines.alerts import last_successful_refresh
 from pipelines.cli import main
 from pipelines.definitions import JOB_NAME
 from pipelines.screenshot import free_port, wait_for
@@ -29,6 +31,8 @@ from pipelines.settings import Settings
 from pipelines.warehouse import working_copy
 
 SCRIPTS = Path(sys.executable).parent
+# The in-flight test's staleness window: about the shortest Dagster's freshness policies take.
+STALE_AFTER = timedelta(seconds=61.2)
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not all((SCRIPTS / name).exists() for name in ("dagster-daemon", "dagster-webserver")),
@@ -143,7 +147,7 @@ def test_a_run_in_flight_when_the_service_stops_is_failed_then_retried_and_stale
     (tmp_path / "raw").mkdir()
     for n in range(30):  # enough articles that the run is still going when it is stopped
         (tmp_path / "raw" / f"article-{n}.html").write_text(varied_article(n))
-    env = service_environment(tmp_path, port, NEWS_WAREHOUSE_STALE_HOURS="0.017")  # 61 s, about Dagster's shortest
+    env = service_environment(tmp_path, port, NEWS_WAREHOUSE_STALE_HOURS=str(STALE_AFTER / timedelta(hours=1)))
     service = start_service(tmp_path, env, port, log)
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", timeout=120)
@@ -165,6 +169,11 @@ def test_a_run_in_flight_when_the_service_stops_is_failed_then_retried_and_stale
     assert retried.parent_run_id in {run.run_id for run in interrupted}
     settings = Settings(raw_dir=tmp_path / "raw", warehouse=tmp_path / "warehouse" / "news.duckdb")
     assert fetch(settings, "SELECT count(*) FROM articles") == [(30,)]
+    # `status` measures from the end of the last successful run, which comes seconds after the
+    # articles' materialization that Dagster's freshness measures from.
+    with dg.DagsterInstance.from_config(str(home)) as instance:
+        stale_at = last_successful_refresh(instance, JOB_NAME) + STALE_AFTER
+    time.sleep(max(0.0, (stale_at - datetime.now(UTC)).total_seconds()) + 1)
     for name in ("DAGSTER_HOME", "NEWS_WAREHOUSE_RAW", "NEWS_WAREHOUSE_DB", "NEWS_WAREHOUSE_STALE_HOURS"):
         monkeypatch.setenv(name, env[name])
     capsys.readouterr()
