@@ -155,7 +155,7 @@ SECTION_TITLES = {
 }
 SECTION_NOTES = {
     "attention": f"The {TOP_ENTITIES} most mentioned people, organisations and places of the period, and their "
-                 "mentions on each day that has articles.",
+                 "mentions on each day that has articles (bars when only one day has).",
     "outlets": f"Articles each outlet published per day (the {TOP_OUTLETS} busiest outlets; the rest together).",
     "meetings": "People and organisations reported meeting (events of kind 'meeting'): a line joins two who met, "
                 "thicker for more meetings; point at its middle for the sentence and click to read it below.",
@@ -260,9 +260,49 @@ def network(meetings: pl.DataFrame, max_nodes: int = MAX_NODES) -> tuple[pl.Data
 
 
 def force_layout(n: int, pairs: np.ndarray, iterations: int = 300, seed: int = 0) -> np.ndarray:
-    """Fruchterman-Reingold positions in [-1, 1]² of `n` nodes joined by `pairs` (i, j)."""
+    """Positions in [-1, 1]² of `n` nodes joined by `pairs` (i, j): each connected group laid out
+    on its own (Fruchterman-Reingold), the groups packed in rows, largest first. Laid out together,
+    separate groups push each other to the corners and each shrinks to a knot of labels."""
     if n == 0:
         return np.zeros((0, 2))
+    groups = _components(n, pairs)
+    sides = [math.sqrt(len(g)) for g in groups]  # a group's square grows with its nodes
+    width = max(max(sides), math.sqrt(n) * 1.6)  # the chart is wider than high
+    pos = np.zeros((n, 2))
+    x = y = row_height = 0.0
+    for group, side in zip(groups, sides):
+        if x > 0 and x + side > width:
+            x, y, row_height = 0.0, y + row_height, 0.0
+        index = {node: i for i, node in enumerate(group)}
+        inner = np.array([[index[a], index[b]] for a, b in pairs if a in index], dtype=int).reshape(-1, 2)
+        local = _fruchterman_reingold(len(group), inner, iterations, seed) * 0.4 * side  # margins for labels
+        pos[group] = local + [x + side / 2, -(y + side / 2)]
+        x, row_height = x + side, max(row_height, side)
+    pos -= (pos.max(axis=0) + pos.min(axis=0)) / 2
+    scale = np.abs(pos).max(axis=0)
+    return pos / np.where(scale > 0, scale, 1)
+
+
+def _components(n: int, pairs: np.ndarray) -> list[list[int]]:
+    """The connected groups of nodes, largest first (ties: by their first node)."""
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
+
+
+def _fruchterman_reingold(n: int, pairs: np.ndarray, iterations: int, seed: int) -> np.ndarray:
+    """Positions in [-1, 1]² of one connected group (seeded: the same rows give the same picture)."""
     if n == 1:
         return np.zeros((1, 2))
     rng = np.random.default_rng(seed)
@@ -279,7 +319,6 @@ def force_layout(n: int, pairs: np.ndarray, iterations: int = 300, seed: int = 0
         force = k * k / distance - adjacency * distance * distance / k  # repulsion - attraction
         np.fill_diagonal(force, 0)
         displacement = (delta / distance[..., None] * force[..., None]).sum(axis=1)
-        displacement -= 0.05 * pos  # a little gravity keeps separate components in view
         length = np.maximum(np.linalg.norm(displacement, axis=1), 1e-9)
         pos += displacement / length[:, None] * np.minimum(length, temperature)[:, None]
         temperature = max(0.005, temperature * 0.98)
@@ -420,6 +459,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
     day_axis = alt.X("day:T", title="day", axis=alt.Axis(format="%d %b", labelAngle=0, **ticks),
                      scale=alt.Scale(type="utc", domain=[briefing.start.isoformat(), briefing.end.isoformat()]))
 
+    counts_axis = alt.Axis(tickMinStep=1, format="d")  # whole numbers: no "0.2 quotes"
     attention = s["attention"].frame
     if not attention.is_empty():
         panels = []
@@ -427,11 +467,16 @@ def _charts(briefing: Briefing) -> dict[str, object]:
             rows = records(attention.filter(pl.col("type") == entity_type))
             if not rows:
                 continue
-            panels.append(alt.Chart(data(f"attention_{entity_type.lower()}", rows), title=label, width=900, height=170)
-                          .mark_line(point=True)
-                          .encode(x=day_axis, y=alt.Y("mentions:Q", title="mentions"),
-                                  color=alt.Color("entity:N", title=label, sort=None),
-                                  tooltip=["entity:N", alt.Tooltip("day:T", format="%Y-%m-%d"), "mentions:Q"]))
+            chart = alt.Chart(data(f"attention_{entity_type.lower()}", rows), title=label, width=900, height=170)
+            tooltip = ["entity:N", alt.Tooltip("day:T", format="%Y-%m-%d"), "mentions:Q"]
+            if attention["day"].n_unique() == 1:  # one day has articles: a line would be a column of dots
+                panels.append(chart.mark_bar().encode(
+                    y=alt.Y("entity:N", sort=None, title=None), x=alt.X("mentions:Q", title="mentions", axis=counts_axis),
+                    color=alt.Color("entity:N", title=label, sort=None, legend=None), tooltip=tooltip))
+                continue
+            panels.append(chart.mark_line(point=True).encode(
+                x=day_axis, y=alt.Y("mentions:Q", title="mentions", axis=counts_axis), color=alt.Color("entity:N", title=label, sort=None),
+                tooltip=tooltip))
         keep("attention", alt.vconcat(*panels).resolve_scale(color="independent"))
 
     outlets = s["outlets"].frame
@@ -439,7 +484,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         keep("outlets", alt.Chart(data("outlets", records(outlets)), width=900, height=260)
                              .mark_bar()
                              .encode(x=alt.X("day:O", title="day", axis=alt.Axis(labelAngle=0)),
-                                     y=alt.Y("sum(articles):Q", title="articles"),
+                                     y=alt.Y("sum(articles):Q", title="articles", axis=counts_axis),
                                      color=alt.Color("outlet:N", title="outlet"),
                                      tooltip=["outlet:N", "day:O", "articles:Q"]))
 
@@ -463,7 +508,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         points = (alt.Chart(node_data).mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
                   .encode(x=scale_x, y=scale_y,
                           size=alt.Size("meetings:Q", scale=alt.Scale(range=[80, 900], zero=False), title="meetings",
-                                       legend=alt.Legend(tickMinStep=1, format="d")),
+                                        legend=alt.Legend(values=_legend_counts(nodes["meetings"]), format="d")),
                           color=alt.Color("type:N", title="type",
                                           scale=alt.Scale(domain=["PERSON", "ORGANIZATION"], range=["#d95f02", "#1b9e77"])),
                           tooltip=["name:N", "type:N", "meetings:Q"]))
@@ -487,7 +532,7 @@ def _charts(briefing: Briefing) -> dict[str, object]:
         speakers = quotes.unique("speaker", keep="first", maintain_order=True).select("rank", "speaker", "quotes")
         keep("quotes", alt.Chart(data("speakers", records(speakers)), width=700)
                             .mark_bar(color="#4c78a8")
-                            .encode(y=alt.Y("speaker:N", sort=None, title=None), x=alt.X("quotes:Q", title="quotes", axis=alt.Axis(tickMinStep=1, format="d")),
+                            .encode(y=alt.Y("speaker:N", sort=None, title=None), x=alt.X("quotes:Q", title="quotes", axis=counts_axis),
                                     tooltip=["speaker:N", "quotes:Q"]))
 
     money = s["money"].frame
@@ -512,10 +557,17 @@ def _charts(briefing: Briefing) -> dict[str, object]:
             label=pl.format("{}. {}", pl.col("rank"), pl.col("title").str.slice(0, 70))))
         keep("stories", alt.Chart(data("stories", rows), width=700)
                              .mark_bar(color="#72b7b2")
-                             .encode(y=alt.Y("label:N", sort=None, title=None), x=alt.X("outlets:Q", title="outlets", axis=alt.Axis(tickMinStep=1, format="d")),
+                             .encode(y=alt.Y("label:N", sort=None, title=None), x=alt.X("outlets:Q", title="outlets", axis=counts_axis),
                                      tooltip=["title:N", "outlets:Q", "articles:Q", "outlet_names:N",
                                               "first_seen:N", "last_seen:N"]))
     return charts
+
+
+def _legend_counts(counts: pl.Series) -> list[int]:
+    """Up to four whole counts from the smallest to the largest, for a size legend (Vega's own
+    ticks are fractional: "1, 1.5, 2" for meetings)."""
+    low, high = int(counts.min()), int(counts.max())
+    return sorted({round(low + (high - low) * i / 3) for i in range(4)})
 
 
 def _map_extent(places: pl.DataFrame) -> dict:

@@ -487,14 +487,19 @@ def command_serve(args: argparse.Namespace) -> int:
 
 
 def command_screenshot(args: argparse.Namespace) -> int:
-    """Regenerate the README's picture of the asset graph (needs the `test` extra and chromium)."""
-    from pipelines.screenshot import CHROMIUM, regenerate_readme_picture
+    """Regenerate the README's picture of the asset graph, or of a briefing page (needs the `test`
+    extra and chromium)."""
+    from pipelines.screenshot import CHROMIUM, capture_briefing, regenerate_readme_picture
 
     if not CHROMIUM.exists():
         console.print(f"[red]error:[/red] {CHROMIUM} is missing: apt-get install chromium", highlight=False)
         return 2
-    out = Path(args.out)
-    regenerate_readme_picture(out.absolute())
+    if args.briefing:
+        out = Path(args.out or PROJECT_ROOT / "docs" / "briefing.png")
+        capture_briefing(Path(args.briefing), out.absolute())
+    else:
+        out = Path(args.out or PROJECT_ROOT / "docs" / "ui-asset-graph.png")
+        regenerate_readme_picture(out.absolute())
     console.print(f"Wrote {out}", highlight=False)
     return 0
 
@@ -542,7 +547,8 @@ def main(argv: list[str] | None = None) -> int:
     shell = sub.add_parser("shell", help="an interactive read-only SQL session (history, tables as `sql` prints them)")
     status = sub.add_parser("status", help="row counts, rejected files and the last run")
     screenshot = sub.add_parser("screenshot", help="regenerate the README's picture of the asset graph (headless Chromium)")
-    screenshot.add_argument("--out", default=str(PROJECT_ROOT / "docs" / "ui-asset-graph.png"))
+    screenshot.add_argument("--briefing", metavar="PAGE", help="picture this briefing page instead (docs/briefing.png)")
+    screenshot.add_argument("--out", help="where the picture goes (default: docs/ui-asset-graph.png or docs/briefing.png)")
     worker = sub.add_parser("worker", help="serve the steps of runs on the Celery executor (scale-out)")
     worker.add_argument("--concurrency", type=int, default=1, help="steps this machine runs at once (default 1)")
     briefing = sub.add_parser("briefing", help="write the briefing page (HTML, offline) of the published warehouse")

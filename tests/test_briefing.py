@@ -175,6 +175,11 @@ def test_network_layout_is_deterministic_and_in_view():
     assert nodes.equals(network(meetings)[0])
     xy = force_layout(5, np.array([[0, 1], [1, 2]]))
     assert xy.shape == (5, 2) and np.abs(xy).max() == pytest.approx(1)
+    # Separate groups (a chain, a clique of five, pairs) are packed apart: no knot of labels.
+    clique = [[i, j] for i in range(3, 8) for j in range(i + 1, 8)]
+    xy = force_layout(12, np.array([[0, 1], [1, 2], *clique, [8, 9], [10, 11]]))
+    distances = np.linalg.norm(xy[:, None] - xy[None], axis=-1) + np.eye(12) * 9
+    assert distances.min() > 0.2
     assert network(meetings, max_nodes=2)[0].height == 2
 
 

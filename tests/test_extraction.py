@@ -245,3 +245,18 @@ def test_a_pronoun_inside_a_name_is_part_of_the_name():
     """"He" in "Zheng He" is no second mention of the same span (found by the uniqueness check)."""
     mentions = facts_of("Admiral Zheng He sailed to Africa in 1418. He met the king of Malindi.")["entity_mentions"]
     assert mentions.filter(pl.col("entity_id") == "PERSON:Zheng He").select("start", "text").rows() == [(8, "Zheng He"), (43, "He")]
+
+
+def test_an_entity_is_named_by_its_longest_name_and_not_a_headline_in_capitals():
+    from pipelines.extraction.entities import merge_entities
+
+    rows = pl.DataFrame({
+        "doc_id": ["a", "b", "c"], "entity_id": ["ORGANIZATION:facebook"] * 3,
+        "name": ["FACEBOOK", "Facebook", "FB"], "latin_name": ["FACEBOOK", "Facebook", "FB"],
+        "type": ["ORGANIZATION"] * 3, "country": [None, "US", None],
+        "latitude": [None, None, None], "longitude": [None, None, None],
+        "aliases": [["FACEBOOK"], ["Facebook"], ["FB"]],
+    }, schema_overrides={"country": pl.String, "latitude": pl.Float64, "longitude": pl.Float64})
+    merged = merge_entities(rows)
+    assert merged.select("canonical_name", "latin_name", "country").row(0) == ("Facebook", "Facebook", "US")
+    assert merged["aliases"].to_list() == [["FACEBOOK", "FB", "Facebook"]]

@@ -163,7 +163,8 @@ def article_entity_table(mentions: pl.DataFrame, person_countries: pl.DataFrame)
 
 
 # The entities table from per-article rows ({source}: rows of article_entities): the longest name
-# of an organisation, the country most articles give (ties: alphabetical first), every alias.
+# of an organisation (of two as long, the one not in capitals: "Facebook", not a headline's
+# "FACEBOOK"), the country most articles give (ties: alphabetical first), every alias.
 ENTITIES_SQL = """
 WITH source AS ({source}),
 country_votes AS (
@@ -172,8 +173,8 @@ country_votes AS (
     GROUP BY entity_id
 )
 SELECT entity_id,
-       first(s.name ORDER BY length(s.name) DESC, s.name) AS canonical_name,
-       first(s.latin_name ORDER BY length(s.name) DESC, s.name) AS latin_name,
+       first(s.name ORDER BY length(s.name) DESC, s.name = upper(s.name), s.name) AS canonical_name,
+       first(s.latin_name ORDER BY length(s.name) DESC, s.name = upper(s.name), s.name) AS latin_name,
        first(s.type) AS type,
        any_value(v.country) AS country,
        min(s.latitude) AS latitude,

@@ -29,7 +29,7 @@ from pipelines.extraction.tokens import pattern_matches, token_table, with_sente
 
 # Bump with any change that alters extracted rows: the next run re-derives every article's facts,
 # and the Dagster UI shows the fact assets' code version changed.
-EXTRACTION_VERSION = "2026.12.07.3"
+EXTRACTION_VERSION = "2026.12.07.4"
 # Articles per extraction batch: memory follows this, not the corpus (see bench/extract_speed.py).
 BATCH_SIZE = 250
 # Seconds a batch may take before its articles are extracted one at a time (a batch takes about
