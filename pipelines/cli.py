@@ -420,22 +420,27 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def serve_briefings(settings: Settings, port: int) -> tuple[str, subprocess.Popen]:
-    """Serve the briefing folder on loopback from a child process that ends with this one (the UI
-    links each run's page there: a browser will not follow a file:// link from a web page): its
-    URL and the process."""
-    import ctypes
-    import signal
-
+def briefing_server(settings: Settings, host: str, port: int) -> tuple[list[str], str]:
+    """The command that serves the briefing folder beside the warehouse over HTTP, and its URL:
+    the UI links each run's page there (a browser will not follow a file:// link from a web page)."""
     from pipelines.assets.briefing import briefing_folder
 
     folder = briefing_folder(settings.warehouse)
     folder.mkdir(parents=True, exist_ok=True)
+    return [sys.executable, "-m", "http.server", str(port), "--bind", host, "--directory", str(folder)], f"http://{host}:{port}/"
+
+
+def serve_briefings(settings: Settings, port: int) -> tuple[str, subprocess.Popen]:
+    """The briefing folder served on loopback by a child process that ends with this one (which
+    becomes `dg dev`): its URL and the process."""
+    import ctypes
+    import signal
+
+    command, url = briefing_server(settings, "127.0.0.1", port)
     libc = ctypes.CDLL(None)
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=lambda: libc.prctl(1, signal.SIGTERM))  # PR_SET_PDEATHSIG: ends with `dg dev`
-    return f"http://127.0.0.1:{port}/", server
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: libc.prctl(1, signal.SIGTERM))  # PR_SET_PDEATHSIG
+    return url, server
 
 
 def command_ui(args: argparse.Namespace) -> int:
@@ -483,6 +488,14 @@ def command_serve(args: argparse.Namespace) -> int:
     console.print(f"DAGSTER_HOME={home}; the UI on http://{args.host}:{args.port}; raw/ = {settings.raw_dir}; "
                   f"warehouse = {settings.target}", highlight=False, soft_wrap=True)
     commands = service_commands(PROJECT_ROOT / "workspace.yaml", args.host, args.port)
+    briefing_port = args.briefing_port or args.port + 1
+    if port_in_use(briefing_port):
+        console.print(f"[yellow]Port {briefing_port} is in use: the briefing pages are not served.[/yellow]", highlight=False)
+    else:
+        command, url = briefing_server(settings, args.host, briefing_port)
+        commands.append(command)
+        os.environ.setdefault("NEWS_WAREHOUSE_BRIEFING_URL", url)  # a proxy's address when the env file names one
+        console.print(f"Briefing pages on {url}latest.html", highlight=False)
     return supervise(commands, dict(os.environ), PROJECT_ROOT, lambda message: console.print(message, highlight=False))
 
 
@@ -560,6 +573,7 @@ def main(argv: list[str] | None = None) -> int:
     serve = sub.add_parser("serve", help="run Dagster's daemon and webserver as one service until SIGTERM (README, Deploy)")
     serve.add_argument("--host", default="127.0.0.1", help="the webserver's address (0.0.0.0: every interface)")
     serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--briefing-port", type=int, help="where the briefing pages are served (default: the UI's port + 1)")
     for command in (run, rebuild, sql, shell, status, briefing):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)

@@ -55,10 +55,11 @@ def runs_with_status(home: Path, status: dg.DagsterRunStatus) -> list[dg.Dagster
         return instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME, statuses=[status]))
 
 
-def start_service(folder: Path, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+def start_service(folder: Path, env: dict[str, str], port: int, log: Path, briefing_port: int | None = None) -> subprocess.Popen:
     """`news-warehouse serve` as the unit starts it, from a working directory of its own."""
     with log.open("a") as output:
-        return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port)], cwd=folder,
+        return subprocess.Popen([sys.executable, "-m", "pipelines.cli", "serve", "--port", str(port),
+                                 "--briefing-port", str(briefing_port or free_port())], cwd=folder,
                                 env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
 
 
@@ -86,8 +87,8 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
     env = service_environment(tmp_path, port, NEWS_WAREHOUSE_ALERT_WEBHOOK_URL=hook_url, NEWS_WAREHOUSE_SMTP_HOST="127.0.0.1",
                               NEWS_WAREHOUSE_SMTP_PORT=str(smtp_port), NEWS_WAREHOUSE_SMTP_SECURITY="none",
                               NEWS_WAREHOUSE_ALERT_EMAIL_TO="oncall@example.org")
-    log = tmp_path / "serve.log"
-    service = start_service(tmp_path, env, port, log)
+    log, briefing_port = tmp_path / "serve.log", free_port()
+    service = start_service(tmp_path, env, port, log, briefing_port)
     try:
         wait_for(f"http://127.0.0.1:{port}/server_info", timeout=120)
         assert (home / "dagster.yaml").exists()  # made from the project's
@@ -98,6 +99,9 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
                                                      if run.tags.get("dagster/sensor_name") == "raw_files_sensor"], 150, log)
         settings = Settings(raw_dir=raw, warehouse=warehouse)
         assert fetch(settings, "SELECT count(*) FROM articles") == [(len(SEED_FILES),)]
+        # The run's briefing page is served where the UI links it.
+        with urllib.request.urlopen(f"http://127.0.0.1:{briefing_port}/latest.html", timeout=10) as page:
+            assert page.status == 200 and b"News briefing" in page.read()
 
         # 2. A run fails: the working copy lost its quotes (a tool run against the wrong file,
         # say), so when a new file arrives the gate's row-count check fails and nothing is published.
@@ -124,7 +128,8 @@ def test_the_service_refreshes_from_raw_alerts_a_failed_run_and_stops_on_sigterm
     assert code == 0, log.read_text()[-4000:]
     assert len(started_processes) >= 4  # the two services and their code servers, at least
     assert [pid for pid in started_processes if running(pid)] == []
-    assert len(groups) == 2 and all(group_members(group) == [] for group in groups)  # the daemon's and the webserver's
+    # The daemon's, the webserver's and the briefing pages' server's.
+    assert len(groups) == 3 and all(group_members(group) == [] for group in groups)
     alerted = [re.search(r"run ([0-9a-f]{8}) of", alert["text"]).group(1) for alert in posted]
     assert len(alerted) == len(set(alerted))  # one alert per failed run, never two
     assert time.monotonic() - started < 180
