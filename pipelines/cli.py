@@ -24,14 +24,17 @@ console = Console()
 
 
 def use_project_dagster_home() -> Path:
-    """Point Dagster at ./dagster_home (created from the project's dagster.yaml when missing), so
-    CLI runs, the schedule, the sensor and the UI share one run history."""
+    """Point Dagster at $DAGSTER_HOME or ./dagster_home (its dagster.yaml made from the project's
+    when missing, with PostgreSQL storage when NEWS_WAREHOUSE_DAGSTER_PG_URL is set), so CLI runs,
+    the schedule, the sensor and the UI share one run history."""
+    from pipelines.serve import instance_config
+
     home = Path(os.environ.get("DAGSTER_HOME") or Path("dagster_home").absolute())
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
     template = PROJECT_ROOT / "dagster_home" / "dagster.yaml"
     if not config.exists() and template.exists():
-        shutil.copyfile(template, config)
+        config.write_text(instance_config(template.read_text(), Settings.from_env().dagster_postgres_url is not None))
     os.environ["DAGSTER_HOME"] = str(home)
     return home
 
@@ -61,6 +64,23 @@ def reclaim_abandoned_runs(instance) -> list[str]:
             instance.report_run_failed(run, f"Run abandoned: its process {pid} is gone.")
             instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             reclaimed.append(run.run_id)
+    return reclaimed
+
+
+def reclaim_runs_of_a_stopped_service(instance) -> list[str]:
+    """At the service's start, fail the runs its previous life left in flight without saying so
+    (killed with it: SIGKILL, a power cut): no run worker outlives the service that launched it,
+    so none of them is running. Run retries (dagster.yaml) then start each once more. CLI runs
+    carry their pid and are left to `reclaim_abandoned_runs`."""
+    import dagster as dg
+
+    in_flight = instance.get_runs(filters=dg.RunsFilter(statuses=[
+        dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]))
+    reclaimed = []
+    for run in (run for run in in_flight if PID_TAG not in run.tags):
+        instance.report_run_failed(run, "The service stopped while this run was in flight.")
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        reclaimed.append(run.run_id)
     return reclaimed
 
 
@@ -102,6 +122,7 @@ def print_table(title: str, header: list[str], rows: list[tuple]) -> None:
 def command_run(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    from pipelines.alerts import root_cause
     from pipelines.definitions import JOB_NAME, build_definitions, job_from_environment, rederive_config
 
     settings = settings_from(args)
@@ -240,15 +261,6 @@ def command_rebuild(args: argparse.Namespace) -> int:
     return command_run(args)
 
 
-def root_cause(error) -> str:
-    """The first line of the innermost error of a Dagster step failure ("AttributeError: ..."),
-    not Dagster's own wrapper ("Error occurred while executing op ...")."""
-    while error.cause is not None:
-        error = error.cause
-    lines = error.message.strip().splitlines()
-    return lines[0] if lines else error.cls_name
-
-
 def result_of(con, sql: str) -> tuple[list[str], list[tuple]]:
     """(column names, rows) of one statement, fetched to the end."""
     result = con.execute(sql)
@@ -332,6 +344,8 @@ def command_shell(args: argparse.Namespace) -> int:
 def command_status(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    from pipelines.alerts import last_successful_refresh
+    from pipelines.definitions import JOB_NAME
     from pipelines.warehouse import TABLES_DIR, VIEWS_DIR, object_name, sql_files, working_copy
 
     settings = settings_from(args)
@@ -373,7 +387,30 @@ def command_status(args: argparse.Namespace) -> int:
             console.print(f"Last run: {run.run_id[:8]} {run.job_name} {run.status.value} started {started:%Y-%m-%d %H:%M:%S}")
         else:
             console.print("Last run: none recorded in this DAGSTER_HOME")
+        print_freshness(settings, last_successful_refresh(instance, JOB_NAME))
     return 0
+
+
+def print_freshness(settings: Settings, last_success) -> None:
+    """Whether the warehouse is stale: no successful refresh within NEWS_WAREHOUSE_STALE_HOURS.
+    Measured from the Dagster instance's runs, not the warehouse: a successful run with nothing
+    new writes nothing, so only the run history tells a quiet hour from a stopped service."""
+    from datetime import UTC, datetime
+
+    from pipelines.alerts import stale_since
+
+    window = f"{settings.stale_after.total_seconds() / 3600:g} h"
+    if last_success is None:
+        console.print(f"Freshness: no successful refresh recorded in this DAGSTER_HOME (stale after {window})",
+                      highlight=False)
+        return
+    now = datetime.now(UTC)
+    age = f"{last_success:%Y-%m-%d %H:%M:%S} UTC, {(now - last_success).total_seconds() / 3600:.1f} h ago"
+    if stale_since(last_success, settings.stale_after, now):
+        console.print(f"[red]Stale:[/red] the last successful refresh ended {age} (allowed: {window}); "
+                      f"is the service running?", highlight=False, soft_wrap=True)
+    else:
+        console.print(f"Fresh: the last successful refresh ended {age} (stale after {window})", highlight=False)
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
@@ -383,22 +420,27 @@ def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
         return probe.connect_ex((host, port)) == 0
 
 
-def serve_briefings(settings: Settings, port: int) -> tuple[str, subprocess.Popen]:
-    """Serve the briefing folder on loopback from a child process that ends with this one (the UI
-    links each run's page there: a browser will not follow a file:// link from a web page): its
-    URL and the process."""
-    import ctypes
-    import signal
-
+def briefing_server(settings: Settings, host: str, port: int) -> tuple[list[str], str]:
+    """The command that serves the briefing folder beside the warehouse over HTTP, and its URL:
+    the UI links each run's page there (a browser will not follow a file:// link from a web page)."""
     from pipelines.assets.briefing import briefing_folder
 
     folder = briefing_folder(settings.warehouse)
     folder.mkdir(parents=True, exist_ok=True)
+    return [sys.executable, "-m", "http.server", str(port), "--bind", host, "--directory", str(folder)], f"http://{host}:{port}/"
+
+
+def serve_briefings(settings: Settings, port: int) -> tuple[str, subprocess.Popen]:
+    """The briefing folder served on loopback by a child process that ends with this one (which
+    becomes `dg dev`): its URL and the process."""
+    import ctypes
+    import signal
+
+    command, url = briefing_server(settings, "127.0.0.1", port)
     libc = ctypes.CDLL(None)
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(folder)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              preexec_fn=lambda: libc.prctl(1, signal.SIGTERM))  # PR_SET_PDEATHSIG: ends with `dg dev`
-    return f"http://127.0.0.1:{port}/", server
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              preexec_fn=lambda: libc.prctl(1, signal.SIGTERM))  # PR_SET_PDEATHSIG
+    return url, server
 
 
 def command_ui(args: argparse.Namespace) -> int:
@@ -419,6 +461,42 @@ def command_ui(args: argparse.Namespace) -> int:
     dg = shutil.which("dg") or "dg"
     os.execvp(dg, [dg, "dev", "-p", str(args.port)])
     return 0
+
+
+def command_serve(args: argparse.Namespace) -> int:
+    """Dagster's daemon and webserver over the project's instance until SIGTERM or SIGINT: the
+    schedule, the sensors and the alerts keep running without a terminal (README, "Deploy")."""
+    import dagster as dg
+
+    from pipelines.serve import service_commands, supervise
+
+    if port_in_use(args.port):
+        console.print(f"[red]error:[/red] port {args.port} is already in use", highlight=False)
+        return 2
+    settings = Settings.from_env()
+    home = use_project_dagster_home()
+    if settings.dagster_postgres_url and "postgres_url" not in (home / "dagster.yaml").read_text():
+        console.print(f"[red]error:[/red] NEWS_WAREHOUSE_DAGSTER_PG_URL is set but {home / 'dagster.yaml'} keeps its "
+                      f"storage in SQLite: move that file aside and start again to make it anew with PostgreSQL storage",
+                      highlight=False, soft_wrap=True)
+        return 2
+    # The services' code servers build the definitions from the environment: pin it.
+    os.environ["NEWS_WAREHOUSE_RAW"], os.environ["NEWS_WAREHOUSE_DB"] = str(settings.raw_dir), str(settings.warehouse)
+    with dg.DagsterInstance.get() as instance:
+        for run_id in reclaim_runs_of_a_stopped_service(instance):
+            console.print(f"[yellow]Marked run {run_id[:8]} failed: the service stopped while it ran.[/yellow]")
+    console.print(f"DAGSTER_HOME={home}; the UI on http://{args.host}:{args.port}; raw/ = {settings.raw_dir}; "
+                  f"warehouse = {settings.target}", highlight=False, soft_wrap=True)
+    commands = service_commands(PROJECT_ROOT / "workspace.yaml", args.host, args.port)
+    briefing_port = args.briefing_port or args.port + 1
+    if port_in_use(briefing_port):
+        console.print(f"[yellow]Port {briefing_port} is in use: the briefing pages are not served.[/yellow]", highlight=False)
+    else:
+        command, url = briefing_server(settings, args.host, briefing_port)
+        commands.append(command)
+        os.environ.setdefault("NEWS_WAREHOUSE_BRIEFING_URL", url)  # a proxy's address when the env file names one
+        console.print(f"Briefing pages on {url}latest.html", highlight=False)
+    return supervise(commands, dict(os.environ), PROJECT_ROOT, lambda message: console.print(message, highlight=False))
 
 
 def command_screenshot(args: argparse.Namespace) -> int:
@@ -492,12 +570,16 @@ def main(argv: list[str] | None = None) -> int:
     briefing.add_argument("--out", help="folder for the page (default: briefing/ beside the warehouse)")
     ui = sub.add_parser("ui", help="open the Dagster UI on this project (dagster dev)")
     ui.add_argument("--port", type=int, default=3000, help="the UI's port; the briefing pages are served on the next")
+    serve = sub.add_parser("serve", help="run Dagster's daemon and webserver as one service until SIGTERM (README, Deploy)")
+    serve.add_argument("--host", default="127.0.0.1", help="the webserver's address (0.0.0.0: every interface)")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--briefing-port", type=int, help="where the briefing pages are served (default: the UI's port + 1)")
     for command in (run, rebuild, sql, shell, status, briefing):
         command.add_argument("--warehouse", help="DuckDB file (default: ./warehouse/news.duckdb or $NEWS_WAREHOUSE_DB)")
     args = parser.parse_args(argv)
     handlers = {"run": command_run, "rebuild": command_rebuild, "sql": command_sql, "shell": command_shell, "status": command_status,
                 "screenshot": command_screenshot, "ui": command_ui, "worker": command_worker,
-                "briefing": command_briefing}
+                "briefing": command_briefing, "serve": command_serve}
     try:
         return handlers[args.command](args)
     except Exception as error:  # the CLI's contract: a clear one-line message, not a traceback

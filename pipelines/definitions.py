@@ -15,7 +15,7 @@ from pipelines.assets.facts import facts
 from pipelines.assets.ingest import ingest
 from pipelines.assets.sharded import sharded_refresh
 from pipelines.assets.views import views
-from pipelines.automation import build_automation
+from pipelines.automation import build_alerts, build_automation
 from pipelines.refresh import Progress
 from pipelines.resources import WarehouseResource
 from pipelines.settings import Settings
@@ -82,7 +82,7 @@ def build_definitions(settings: Settings, progress: Progress | None = None) -> d
         asset_checks=lake_checks() if settings.lake else [],
         jobs=[job],
         schedules=[schedule],
-        sensors=[sensor],
+        sensors=[sensor, *build_alerts(job, settings)],
         resources={
             "warehouse": WarehouseResource.from_settings(settings),
             "progress": dg.ResourceDefinition.hardcoded_resource(progress),

@@ -13,6 +13,14 @@ from pipelines.settings import Settings
 WRITER_POOL = "duckdb_writer"
 # One asset group, so the lineage page shows every table and view expanded.
 GROUP = "news_warehouse"
+# Dagster's freshness (the UI's "Freshness" badge, evaluated by the daemon): what analysts read,
+# the articles and the facts, fails when not materialized for NEWS_WAREHOUSE_STALE_HOURS.
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=Settings.from_env().stale_after)
+
+
+def freshness_policy(table) -> dg.FreshnessPolicy | None:
+    """The policy of `articles` and of the fact tables; none for the bookkeeping tables and views."""
+    return FRESHNESS if table.name == "articles" or table.producer == "facts" else None
 
 
 class WarehouseResource(dg.ConfigurableResource):

@@ -102,18 +102,29 @@ class CeleryWorkers:
     def pool_processes(self) -> list[int]:
         """The pids of the processes that run the steps (the children of each worker's Celery
         main process)."""
-        children = []
+        found = []
         for worker in self.processes:
-            for main in _children(worker.pid):
-                children += _children(main)
-        return children
+            for main in children(worker.pid):
+                found += children(main)
+        return found
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except FileNotFoundError:
-        return []
+def children(pid: int) -> list[int]:
+    """The pids of the processes `pid` started, by any of its threads (from /proc), none once it
+    is gone."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except OSError:  # the thread or the process ended meanwhile
+            pass
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process `pid` started, and those they started, down the tree."""
+    found = children(pid)
+    return found + [grandchild for child in found for grandchild in descendants(child)]
 
 
 @contextmanager

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -60,6 +61,57 @@ def postgres_catalog():
         pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
     with postgres_server() as catalog:
         yield catalog
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[tuple[str, list[dict]]]:
+    """An incoming-webhook server on loopback: its URL, and the JSON bodies posted to it."""
+    import http.server
+    import threading
+
+    received: list[dict] = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"ok")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hooks/news", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def smtp_receiver() -> Iterator[tuple[int, list]]:
+    """An SMTP server on loopback (aiosmtpd, the `test` extra): its port, and the messages it got."""
+    from email import message_from_bytes
+
+    from aiosmtpd.controller import Controller
+
+    from pipelines.screenshot import free_port
+
+    received: list = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(message_from_bytes(envelope.content))
+            return "250 OK"
+
+    controller = Controller(Inbox(), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller.port, received
+    finally:
+        controller.stop()
 
 
 def run_job(settings: Settings) -> dg.ExecuteInProcessResult:

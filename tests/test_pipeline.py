@@ -229,7 +229,7 @@ def test_a_failed_step_is_reported_by_its_root_cause():
 
     from dagster._utils.error import serializable_error_info_from_exc_info
 
-    from pipelines.cli import root_cause
+    from pipelines.alerts import root_cause
 
     try:
         try:

@@ -13,11 +13,13 @@ from pipelines.extraction.facts import EXTRACTION_VERSION
 from pipelines.invariants import produced_by
 from pipelines.publishing import failed_since, publish_if_sound
 from pipelines.refresh import Progress, run_lock
-from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
+from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource, freshness_policy
 from pipelines.warehouse import reading, tables, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "facts"]
 CHECKED = produced_by("facts")
+# The metadata key that says how many articles' facts a run derived or removed.
+ARTICLES_CHANGED = "articles_changed"
 
 
 class FactsConfig(dg.Config):
@@ -35,10 +37,10 @@ def left_out_by_reason(con) -> dg.MetadataValue:
 
 @dg.multi_asset(
     specs=[
-        # Skippable: a run with no new, changed or removed article materializes none of them, so
-        # the views downstream do not run either.
+        # Skippable: a subset run may leave some out.
         dg.AssetSpec(table.name, deps=table.upstream, kinds={"duckdb", "polars"}, group_name=GROUP,
-                     description=table.description, code_version=EXTRACTION_VERSION, skippable=True)
+                     description=table.description, code_version=EXTRACTION_VERSION, skippable=True,
+                     freshness_policy=freshness_policy(table))
         for table in PRODUCED
     ],
     check_specs=check_specs(CHECKED),
@@ -62,19 +64,23 @@ def facts(context: dg.AssetExecutionContext, config: FactsConfig, warehouse: War
         context.log.info(f"Facts of {summary.extracted + summary.resumed} articles derived "
                          f"({summary.resumed} from an interrupted run, {len(summary.left_out)} left out), "
                          f"of {summary.removed} removed")
-        with reading(working_copy(settings.target)) as con:
-            metadata = {table.name: describe(con, table) for table in PRODUCED}
-            metadata["article_extractions"]["left_out_by_reason"] = left_out_by_reason(con)
-        for table in (t for t in PRODUCED if dg.AssetKey(t.name) in context.selected_asset_keys):
-            yield dg.MaterializeResult(asset_key=table.name, metadata={
-                **metadata[table.name],
-                "articles_derived": summary.extracted + summary.resumed,
-                "articles_left_out": len(summary.left_out),
-                "articles_removed": summary.removed,
-                "published_seconds": verdict.published_seconds,
-            })
     else:
         context.log.info("No new, changed or removed articles: the facts are up to date.")
+    # Materialized on every refresh that gets here, changed or not: a refresh vouches that the
+    # facts are current, and their freshness policies read the last materialization (the views
+    # downstream look at `articles_changed` and stay as they were when it is 0).
+    with reading(working_copy(settings.target)) as con:
+        metadata = {table.name: describe(con, table) for table in PRODUCED}
+        metadata["article_extractions"]["left_out_by_reason"] = left_out_by_reason(con)
+    for table in (t for t in PRODUCED if dg.AssetKey(t.name) in context.selected_asset_keys):
+        yield dg.MaterializeResult(asset_key=table.name, metadata={
+            **metadata[table.name],
+            ARTICLES_CHANGED: summary.extracted + summary.resumed + summary.removed,
+            "articles_derived": summary.extracted + summary.resumed,
+            "articles_left_out": len(summary.left_out),
+            "articles_removed": summary.removed,
+            "published_seconds": verdict.published_seconds,
+        })
     if verdict.judged:
         selected = {key.name for key in context.selected_asset_check_keys}
         yield from check_results([i for i in CHECKED if i.name in selected], verdict.offending, verdict.examples)

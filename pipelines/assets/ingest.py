@@ -15,7 +15,7 @@ from pipelines.cleaning import CLEANING_VERSION
 from pipelines.invariants import offending_examples, offending_rows, produced_by
 from pipelines.publishing import Verdict, record
 from pipelines.refresh import Progress, refresh_warehouse
-from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource
+from pipelines.resources import GROUP, WRITER_POOL, LoggingProgress, WarehouseResource, freshness_policy
 from pipelines.warehouse import reading, tables, unpublished_since, working_copy
 
 PRODUCED = [table for table in tables() if table.producer == "ingest"]
@@ -31,7 +31,8 @@ def rejections_by_reason(con) -> dg.MetadataValue:
 
 @dg.multi_asset(
     specs=[dg.AssetSpec(table.name, deps=table.upstream, kinds={"duckdb"}, group_name=GROUP,
-                        description=table.description, code_version=CLEANING_VERSION)
+                        description=table.description, code_version=CLEANING_VERSION,
+                        freshness_policy=freshness_policy(table))
            for table in PRODUCED],
     check_specs=check_specs(CHECKED),
     pool=WRITER_POOL,

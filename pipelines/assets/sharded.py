@@ -19,7 +19,7 @@ from pipelines.assets.preview import describe
 from pipelines.cleaning import CLEANING_VERSION
 from pipelines.extraction.facts import EXTRACTION_VERSION
 from pipelines.refresh import Progress
-from pipelines.resources import GROUP, LoggingProgress, WarehouseResource
+from pipelines.resources import GROUP, LoggingProgress, WarehouseResource, freshness_policy
 from pipelines.shards import finish_lake_refresh, plan_lake_refresh, refresh_shard, refresh_shard_apart
 from pipelines.warehouse import reading, tables
 
@@ -106,7 +106,8 @@ def finish_shards(context: dg.OpExecutionContext, plan: dict, shards: list[dict]
 
 @dg.graph_multi_asset(
     outs={table.name: dg.AssetOut(dagster_type=dg.Nothing, is_required=False, description=table.description,
-                                  group_name=GROUP, kinds={"ducklake", "polars"}, code_version=CODE_VERSION)
+                                  group_name=GROUP, kinds={"ducklake", "polars"}, code_version=CODE_VERSION,
+                                  freshness_policy=freshness_policy(table))
           for table in PRODUCED},
 )
 def sharded_refresh():

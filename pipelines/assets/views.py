@@ -2,13 +2,14 @@
 
 They are made in the working copy by pipelines/publishing.py, before the checks judge it and it
 is published, so every published snapshot has every view. This step runs after the facts step
-changed something and reports each view's columns and SQL; in a lake, which has no gate, it
-makes the views itself."""
+and, when it changed something, reports each view's columns, preview and SQL; in a lake, which
+has no gate, it makes the views itself."""
 
 import re
 
 import dagster as dg
 
+from pipelines.assets.facts import ARTICLES_CHANGED
 from pipelines.assets.preview import column_schema, view_preview
 from pipelines.publishing import VIEWS, create_stale_views
 from pipelines.refresh import run_lock
@@ -25,13 +26,27 @@ def referenced_objects(sql: str, known: list[str]) -> list[str]:
 KNOWN = [*table_names(), *(v.name for v in VIEWS)]
 
 
+def facts_unchanged_this_run(context: dg.AssetExecutionContext) -> bool:
+    """Whether this run's facts step reported deriving and removing nothing: the views, and the
+    briefing after them, then stay as they were (a run costs what is new)."""
+    records = context.instance.get_records_for_run(
+        context.run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION).records
+    counts = [value.value for record in records
+              if (value := record.event_log_entry.asset_materialization.metadata.get(ARTICLES_CHANGED)) is not None]
+    return bool(counts) and not any(counts)
+
+
 @dg.multi_asset(
     specs=[dg.AssetSpec(v.name, deps=referenced_objects(v.sql, [k for k in KNOWN if k != v.name]), kinds={"duckdb"},
-                        group_name=GROUP, description=v.description or None) for v in VIEWS],
+                        group_name=GROUP, description=v.description or None, skippable=True) for v in VIEWS],
     pool=WRITER_POOL,
 )
 def views(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
-    """Report each view's columns and SQL (in a lake, create or replace those whose SQL changed first)."""
+    """Report each view's columns and SQL (in a lake, create or replace those whose SQL changed
+    first), unless this run changed no facts."""
+    if facts_unchanged_this_run(context):
+        context.log.info("No facts changed in this run: the views (and the briefing) stay as they were.")
+        return
     settings = warehouse.settings()
     if settings.lake:
         with run_lock(settings.warehouse, context.log.info):
