@@ -22,6 +22,8 @@ from pathlib import Path
 # How long the services get to stop after SIGTERM: a run worker reports its run failed (to be
 # retried) and the code servers shut down in a few seconds. systemd's TimeoutStopSec is longer.
 STOP_SECONDS = 30
+# After SIGKILL: the kernel ends a killed process promptly, but not at once on a busy machine.
+KILL_SECONDS = 5
 POLL_SECONDS = 0.5
 POSTGRES_STORAGE = """
 # Run, event and schedule storage in PostgreSQL (dagster-postgres, the `postgres` extra), at the
@@ -68,16 +70,22 @@ def group_members(group: int) -> list[int]:
 
 
 def stop_groups(groups: list[int], seconds: float = STOP_SECONDS) -> None:
-    """SIGTERM every process of `groups`, then SIGKILL whatever is left after `seconds`."""
+    """SIGTERM every process of `groups`, then SIGKILL whatever is left after `seconds`, and wait
+    (a few seconds at most) until the kernel has taken those away too."""
     for group in groups:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(group, signal.SIGTERM)
-    deadline = time.monotonic() + seconds
-    while any(group_members(g) for g in groups) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    _wait_until_gone(groups, seconds)
     for group in groups:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(group, signal.SIGKILL)
+    _wait_until_gone(groups, KILL_SECONDS)
+
+
+def _wait_until_gone(groups: list[int], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while any(group_members(g) for g in groups) and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def supervise(commands: list[list[str]], env: dict[str, str], cwd: Path,
