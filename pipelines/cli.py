@@ -61,10 +61,15 @@ def reclaim_abandoned_runs(instance) -> list[str]:
     for run in in_flight:
         pid = run.tags.get(PID_TAG)
         if pid and pid.isdigit() and not _process_alive(int(pid)):
-            instance.report_run_failed(run, f"Run abandoned: its process {pid} is gone.")
-            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-            reclaimed.append(run.run_id)
+            reclaimed.append(fail_abandoned_run(instance, run, f"Run abandoned: its process {pid} is gone."))
     return reclaimed
+
+
+def fail_abandoned_run(instance, run, reason: str) -> str:
+    """Mark a run nobody runs any more failed and give back its writer-pool slot; its id."""
+    instance.report_run_failed(run, reason)
+    instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+    return run.run_id
 
 
 def reclaim_runs_of_a_stopped_service(instance) -> list[str]:
@@ -76,12 +81,8 @@ def reclaim_runs_of_a_stopped_service(instance) -> list[str]:
 
     in_flight = instance.get_runs(filters=dg.RunsFilter(statuses=[
         dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.CANCELING]))
-    reclaimed = []
-    for run in (run for run in in_flight if PID_TAG not in run.tags):
-        instance.report_run_failed(run, "The service stopped while this run was in flight.")
-        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
-        reclaimed.append(run.run_id)
-    return reclaimed
+    return [fail_abandoned_run(instance, run, "The service stopped while this run was in flight.")
+            for run in in_flight if PID_TAG not in run.tags]
 
 
 class RichProgress:

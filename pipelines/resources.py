@@ -8,14 +8,14 @@ import dagster as dg
 
 from pipelines.lake import Lake
 from pipelines.refresh import Progress
-from pipelines.settings import Settings
+from pipelines.settings import Settings, stale_after_from_env
 
 WRITER_POOL = "duckdb_writer"
 # One asset group, so the lineage page shows every table and view expanded.
 GROUP = "news_warehouse"
 # Dagster's freshness (the UI's "Freshness" badge, evaluated by the daemon): what analysts read,
 # the articles and the facts, fails when not materialized for NEWS_WAREHOUSE_STALE_HOURS.
-FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=Settings.from_env().stale_after)
+FRESHNESS = dg.FreshnessPolicy.time_window(fail_window=stale_after_from_env())
 
 
 def freshness_policy(table) -> dg.FreshnessPolicy | None:
